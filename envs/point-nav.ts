@@ -1,0 +1,35 @@
+/**
+ * PointNav-v0: a point mass must reach a hidden goal in [-0.5, 0.5]^2 (MAML's 2-D navigation, with physics).
+ */
+import { pointSpec } from '../sim/robots/point.js';
+import { pointObservation } from './observations.js';
+import { taskDistribution, taskObject, vectorIn } from './task-dist.js';
+import type { RobotTaskDef } from './task-def.js';
+
+/** Goal position on the plane (m). */
+export type PointNavTask = { goal: [number, number] };
+
+const EXTENT = 0.5;
+const SUCCESS_RADIUS = 0.1;
+
+export const pointNav: RobotTaskDef<PointNavTask> = {
+  id: 'PointNav-v0',
+  description: 'Point mass on a plane, force-controlled with damping; reach a hidden goal. Reward: minus the distance to the goal.',
+  robot: pointSpec,
+  physics: { dt: 0.02, frameSkip: 5, ground: false },
+  horizon: 100,
+  tasks: taskDistribution<PointNavTask>({
+    parameters: [{ name: 'goal', description: 'goal position x, y', units: 'm', size: 2, distribution: `uniform [-${EXTENT}, ${EXTENT}]^2` }],
+    draw: (rng) => ({ goal: [rng.uniform(-EXTENT, EXTENT), rng.uniform(-EXTENT, EXTENT)] }),
+    parse: (v) => ({ goal: vectorIn(taskObject(v, ['goal']), 'goal', 2, -10, 10) as [number, number] }),
+    features: (t) => t.goal,
+  }),
+  observation: pointObservation,
+  rewardTerms: [{ name: 'distance', size: 1, description: 'minus the distance to the goal (m)' }],
+  reward: ({ rootAfter, task }) => {
+    const d = Math.hypot(rootAfter[0] - task.goal[0], rootAfter[1] - task.goal[1]);
+    return { terms: { distance: -d }, success: d < SUCCESS_RADIUS };
+  },
+  resetNoise: { position: 0, velocity: 0 },
+  success: `within ${SUCCESS_RADIUS} m of the goal`,
+};

@@ -1,0 +1,47 @@
+/**
+ * ReacherGoal-v0: the 2-link arm must bring its fingertip to a hidden goal on the table (Gym's reacher, goal hidden).
+ */
+import { REACHER_FINGERTIP, REACHER_LOWER_LINK, reacherSpec } from '../sim/robots/reacher.js';
+import { reacherObservation } from './observations.js';
+import { controlCost } from './reward-terms.js';
+import { taskDistribution, taskObject, vectorIn } from './task-dist.js';
+import type { RobotTaskDef } from './task-def.js';
+import type { RobotHandle } from '../sim/build.js';
+
+/** Goal on the table (m). */
+export type ReacherGoalTask = { goal: [number, number] };
+
+const RADIUS = 0.2;
+const SUCCESS_RADIUS = 0.05;
+
+const fingertip = (robot: RobotHandle) => robot.pointOnBody(REACHER_LOWER_LINK, REACHER_FINGERTIP);
+
+export const reacherGoal: RobotTaskDef<ReacherGoalTask> = {
+  id: 'ReacherGoal-v0',
+  description: '2-link arm on a table; bring the fingertip to a hidden goal. Reward: -distance - |a|^2; success within 5 cm.',
+  robot: reacherSpec,
+  physics: { dt: 0.01, frameSkip: 2, ground: false },
+  horizon: 50,
+  tasks: taskDistribution<ReacherGoalTask>({
+    parameters: [{ name: 'goal', description: 'goal position x, y on the table', units: 'm', size: 2, distribution: `uniform in the disc of radius ${RADIUS}` }],
+    draw: (rng) => {
+      const r = RADIUS * Math.sqrt(rng.uniform());
+      const a = rng.uniform(0, 2 * Math.PI);
+      return { goal: [r * Math.cos(a), r * Math.sin(a)] };
+    },
+    parse: (v) => ({ goal: vectorIn(taskObject(v, ['goal']), 'goal', 2, -0.21, 0.21) as [number, number] }),
+    features: (t) => t.goal,
+  }),
+  observation: reacherObservation(fingertip),
+  rewardTerms: [
+    { name: 'distance', size: 1, description: 'minus fingertip distance to the goal (m)' },
+    { name: 'control', size: 1, description: '-|a|^2' },
+  ],
+  reward: (ctx) => {
+    const tip = fingertip(ctx.robot);
+    const d = Math.hypot(tip[0] - ctx.task.goal[0], tip[1] - ctx.task.goal[1]);
+    return { terms: { distance: -d, control: controlCost(ctx.action, 1) }, success: d < SUCCESS_RADIUS };
+  },
+  resetNoise: { position: 0.1, velocity: 0.005 },
+  success: `fingertip within ${SUCCESS_RADIUS * 100} cm of the goal`,
+};

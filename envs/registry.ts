@@ -1,0 +1,37 @@
+/**
+ * The env registry: registerEnv / makeEnv(id) / makeVecEnv(id, n) / listEnvs().
+ */
+import type { EnvOptions } from './task-def.js';
+import type { EnvSpec } from './robot-env.js';
+import type { Env, Task, VecEnv } from './types.js';
+
+const specs = new Map<string, EnvSpec<Task>>();
+
+/** Register an env family under its id (`Name-vN`); ids are unique. */
+export function registerEnv<T extends Task>(spec: EnvSpec<T>): void {
+  if (!/^[A-Z][A-Za-z0-9]*-v\d+$/.test(spec.id)) throw new Error(`registerEnv: id "${spec.id}" must look like Name-vN.`);
+  if (specs.has(spec.id)) throw new Error(`registerEnv: "${spec.id}" is already registered.`);
+  specs.set(spec.id, spec as unknown as EnvSpec<Task>);
+}
+
+/** The registered spec for `id`, or an error listing the valid ids. */
+export function envSpec(id: string): EnvSpec<Task> {
+  const spec = specs.get(id);
+  if (!spec) throw new Error(`Unknown env id "${id}". Valid ids: ${listEnvs().join(', ')}.`);
+  return spec;
+}
+
+/** A new single env. */
+export function makeEnv(id: string, options?: EnvOptions): Promise<Env<Task>> {
+  return envSpec(id).make(options);
+}
+
+/** A new vector env of `numEnvs` robots in one world. */
+export function makeVecEnv(id: string, numEnvs: number, options?: EnvOptions): Promise<VecEnv<Task>> {
+  return envSpec(id).makeVec(numEnvs, options);
+}
+
+/** Registered env ids, sorted. */
+export function listEnvs(): string[] {
+  return [...specs.keys()].sort();
+}
