@@ -4,13 +4,13 @@
  */
 import { createHash } from 'node:crypto';
 import { engineVersion } from '../sim/rapier.js';
-import type { EnvOptions, RobotTaskDef } from './task-def.js';
+import { taskFeatureDim, type EnvOptions, type RobotTaskDef } from './task-def.js';
 import type { EnvCard, Task } from './types.js';
 
 /** Build the env card and its hash. */
 export function envCard<T extends Task>(def: RobotTaskDef<T>, options: EnvOptions): EnvCard {
   const obsLayout = [...def.observation.layout];
-  if (options.oracle) obsLayout.push(...def.tasks.parameters.map((p) => ({ name: `task.${p.name}`, size: p.size, description: p.description })));
+  if (options.oracle) obsLayout.push({ name: 'task', size: taskFeatureDim(def), description: 'task features (oracle mode)' });
   const actLayout = def.robot.actuators.map((a) => ({ name: a.kind === 'joint' ? a.joint : `force.${'xyz'[a.axis]}`, size: 1, description: `gear ${a.gear}` }));
   const body: Omit<EnvCard, 'hash'> = {
     id: def.id,

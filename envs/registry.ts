@@ -22,12 +22,12 @@ export function envSpec(id: string): EnvSpec<Task> {
 }
 
 /** A new single env. */
-export function makeEnv(id: string, options?: EnvOptions): Promise<Env<Task>> {
+export async function makeEnv(id: string, options?: EnvOptions): Promise<Env<Task>> {
   return envSpec(id).make(options);
 }
 
 /** A new vector env of `numEnvs` robots in one world. */
-export function makeVecEnv(id: string, numEnvs: number, options?: EnvOptions): Promise<VecEnv<Task>> {
+export async function makeVecEnv(id: string, numEnvs: number, options?: EnvOptions): Promise<VecEnv<Task>> {
   return envSpec(id).makeVec(numEnvs, options);
 }
 

@@ -2,7 +2,7 @@
  * Seeded random numbers for envs and agents (never Math.random): xoroshiro128+ from pure-rand, with the
  * few distributions RL needs and a serialisable state for checkpoints.
  */
-import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import type { JumpableRandomGenerator } from 'pure-rand/types/JumpableRandomGenerator';
 
@@ -10,10 +10,14 @@ import type { JumpableRandomGenerator } from 'pure-rand/types/JumpableRandomGene
 export class Rng {
   private constructor(private readonly gen: JumpableRandomGenerator) {}
 
-  /** A stream from an integer seed (any safe integer; only its low 32 bits are used). */
+  /**
+   * A stream from an integer seed (any safe integer; only its low 32 bits are used). The seed is spread
+   * over the 128-bit state with splitmix32, so nearby seeds give unrelated streams from the first draw.
+   */
   static fromSeed(seed: number): Rng {
     if (!Number.isSafeInteger(seed)) throw new Error(`Rng: seed must be an integer, got ${seed}.`);
-    return new Rng(xoroshiro128plus(seed | 0));
+    const mix = splitmix32(seed | 0);
+    return new Rng(xoroshiro128plusFromState([mix(), mix(), mix(), mix()]));
   }
 
   /** Restore a stream saved with {@link Rng.state}. */
@@ -55,4 +59,16 @@ export class Rng {
   seed(): number {
     return this.int(0, 0x7fffffff);
   }
+}
+
+/** splitmix32: a 32-bit integer stream with good avalanche, used only to expand seeds into generator state. */
+function splitmix32(seed: number): () => number {
+  let state = seed | 0;
+  return () => {
+    state = (state + 0x9e3779b9) | 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) | 0;
+  };
 }

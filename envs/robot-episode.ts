@@ -148,7 +148,10 @@ export class RobotEpisode<T extends Task> {
   private observe(): Float32Array {
     const obs = new Float32Array(this.obsDim);
     this.def.observation.write(this.robot, obs, 0);
-    if (this.oracle) obs.set(this.def.tasks.features(this.task), this.obsDim - this.def.tasks.features(this.task).length);
+    if (this.oracle) {
+      const features = this.def.tasks.features(this.task);
+      obs.set(features, this.obsDim - features.length);
+    }
     return obs;
   }
 }

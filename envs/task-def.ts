@@ -90,11 +90,12 @@ export function createWorld(def: RobotTaskDef<Task>): PhysicsWorld {
 /** Observation dimension (with the task appended in oracle mode). */
 export function observationDim<T extends Task>(def: RobotTaskDef<T>, options: EnvOptions): number {
   const base = def.observation.layout.reduce((s, e) => s + e.size, 0);
-  return base + (options.oracle ? taskDim(def) : 0);
+  return base + (options.oracle ? taskFeatureDim(def) : 0);
 }
 
-function taskDim<T extends Task>(def: RobotTaskDef<T>): number {
-  return def.tasks.parameters.reduce((s, p) => s + p.size, 0);
+/** Length of the task feature vector appended in oracle mode. */
+export function taskFeatureDim<T extends Task>(def: RobotTaskDef<T>): number {
+  return def.tasks.features(def.tasks.testTasks(1)[0]).length;
 }
 
 /** Observation space: unbounded float32 box of the observation dimension. */

@@ -221,6 +221,7 @@ export class RobotHandle {
       const arm = this.spec.bodies[i].armature ?? 0;
       const inertia = { x: m.inertia.x * s + arm, y: m.inertia.y * s + arm, z: m.inertia.z * s + arm };
       b.setAdditionalMassProperties(m.mass * this.params.massScale[i], m.com, inertia, m.frame, true);
+      b.recomputeMassPropertiesFromColliders();
     });
   }
 
