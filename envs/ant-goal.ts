@@ -2,12 +2,11 @@
  * AntGoal-v0: the ant must walk to a hidden goal in a disc of radius 3 m.
  */
 import { antObservation } from './observations.js';
-import { taskDistribution, taskObject, vectorIn } from './task-dist.js';
+import { goalTasks, type GoalTask } from './goal-tasks.js';
 import type { RobotTaskDef } from './task-def.js';
 import { ANT_COMMON_TERMS, ANT_PHYSICS, ANT_RESET_NOISE, ANT_ROBOT, antCommonTerms } from './ant-common.js';
 
-/** Goal position on the ground (m). */
-export type AntGoalTask = { goal: [number, number] };
+export type AntGoalTask = GoalTask;
 
 const RADIUS = 3;
 const SUCCESS_RADIUS = 0.5;
@@ -18,16 +17,7 @@ export const antGoal: RobotTaskDef<AntGoalTask> = {
   robot: ANT_ROBOT,
   physics: ANT_PHYSICS,
   horizon: 200,
-  tasks: taskDistribution<AntGoalTask>({
-    parameters: [{ name: 'goal', description: 'goal position x, y', units: 'm', size: 2, distribution: `uniform in the disc of radius ${RADIUS}` }],
-    draw: (rng) => {
-      const r = RADIUS * Math.sqrt(rng.uniform());
-      const a = rng.uniform(0, 2 * Math.PI);
-      return { goal: [r * Math.cos(a), r * Math.sin(a)] };
-    },
-    parse: (v) => ({ goal: vectorIn(taskObject(v, ['goal']), 'goal', 2, -50, 50) as [number, number] }),
-    features: (t) => t.goal,
-  }),
+  tasks: goalTasks({ kind: 'disc', radius: RADIUS }, 50, 'goal position x, y'),
   observation: antObservation,
   rewardTerms: [{ name: 'distance', size: 1, description: 'minus the torso distance to the goal (m)' }, ...ANT_COMMON_TERMS],
   reward: (ctx) => {

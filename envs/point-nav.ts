@@ -3,11 +3,10 @@
  */
 import { pointSpec } from '../sim/robots/point.js';
 import { pointObservation } from './observations.js';
-import { taskDistribution, taskObject, vectorIn } from './task-dist.js';
+import { goalTasks, type GoalTask } from './goal-tasks.js';
 import type { RobotTaskDef } from './task-def.js';
 
-/** Goal position on the plane (m). */
-export type PointNavTask = { goal: [number, number] };
+export type PointNavTask = GoalTask;
 
 const EXTENT = 0.5;
 const SUCCESS_RADIUS = 0.1;
@@ -18,12 +17,7 @@ export const pointNav: RobotTaskDef<PointNavTask> = {
   robot: pointSpec,
   physics: { dt: 0.02, frameSkip: 5, ground: false },
   horizon: 100,
-  tasks: taskDistribution<PointNavTask>({
-    parameters: [{ name: 'goal', description: 'goal position x, y', units: 'm', size: 2, distribution: `uniform [-${EXTENT}, ${EXTENT}]^2` }],
-    draw: (rng) => ({ goal: [rng.uniform(-EXTENT, EXTENT), rng.uniform(-EXTENT, EXTENT)] }),
-    parse: (v) => ({ goal: vectorIn(taskObject(v, ['goal']), 'goal', 2, -10, 10) as [number, number] }),
-    features: (t) => t.goal,
-  }),
+  tasks: goalTasks({ kind: 'square', extent: EXTENT }, 10, 'goal position x, y'),
   observation: pointObservation,
   rewardTerms: [{ name: 'distance', size: 1, description: 'minus the distance to the goal (m)' }],
   reward: ({ rootAfter, task }) => {

@@ -4,12 +4,11 @@
 import { REACHER_FINGERTIP, REACHER_LOWER_LINK, reacherSpec } from '../sim/robots/reacher.js';
 import { reacherObservation } from './observations.js';
 import { controlCost } from './reward-terms.js';
-import { taskDistribution, taskObject, vectorIn } from './task-dist.js';
+import { goalTasks, type GoalTask } from './goal-tasks.js';
 import type { RobotTaskDef } from './task-def.js';
 import type { RobotHandle } from '../sim/build.js';
 
-/** Goal on the table (m). */
-export type ReacherGoalTask = { goal: [number, number] };
+export type ReacherGoalTask = GoalTask;
 
 const RADIUS = 0.2;
 const SUCCESS_RADIUS = 0.05;
@@ -22,16 +21,7 @@ export const reacherGoal: RobotTaskDef<ReacherGoalTask> = {
   robot: reacherSpec,
   physics: { dt: 0.01, frameSkip: 2, ground: false },
   horizon: 50,
-  tasks: taskDistribution<ReacherGoalTask>({
-    parameters: [{ name: 'goal', description: 'goal position x, y on the table', units: 'm', size: 2, distribution: `uniform in the disc of radius ${RADIUS}` }],
-    draw: (rng) => {
-      const r = RADIUS * Math.sqrt(rng.uniform());
-      const a = rng.uniform(0, 2 * Math.PI);
-      return { goal: [r * Math.cos(a), r * Math.sin(a)] };
-    },
-    parse: (v) => ({ goal: vectorIn(taskObject(v, ['goal']), 'goal', 2, -0.21, 0.21) as [number, number] }),
-    features: (t) => t.goal,
-  }),
+  tasks: goalTasks({ kind: 'disc', radius: RADIUS }, 0.21, 'goal position x, y on the table'),
   observation: reacherObservation(fingertip),
   rewardTerms: [
     { name: 'distance', size: 1, description: 'minus fingertip distance to the goal (m)' },

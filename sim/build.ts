@@ -4,9 +4,13 @@
  */
 import type RAPIER_NS from '@dimforge/rapier3d-compat';
 import { physics } from './rapier.js';
-import type { BodySpec, JointSpec, RobotSpec, ShapeSpec, Vec3 } from './robot-spec.js';
-import { specJoints, validateRobotSpec } from './robot-spec.js';
-import { add, cross, quatAxisAngle, quatConj, quatFromZ, quatMul, rotate, sub, twistAngle, type Quat } from './quat.js';
+import type { BodySpec, RobotSpec, Vec3 } from './robot-spec.js';
+import { jointTree, validateRobotSpec, type JointLink } from './robot-spec.js';
+import { shapeCollider } from './collider.js';
+import { forwardKinematics, type RobotState } from './kinematics.js';
+import { add, quatConj, quatMul, rotate, sub, twistAngle, type Quat } from './quat.js';
+
+export type { RobotState } from './kinematics.js';
 import { ROBOT_GROUPS, ROBOT_NO_CONTACT_GROUPS, type PhysicsWorld } from './world.js';
 
 type Body = RAPIER_NS.RigidBody;
@@ -22,20 +26,6 @@ export interface DynamicsParams {
   dampingScale: number[];
   /** Friction multiplier per body, [numBodies]. */
   frictionScale: number[];
-}
-
-/** Full kinematic state of a robot, relative to its origin. Velocities are of the bodies' centres of mass. */
-export interface RobotState {
-  rootPosition: Vec3;
-  rootRotation: Readonly<Quat>;
-  /** Root centre-of-mass velocity (m/s). */
-  rootLinvel: Vec3;
-  /** Root angular velocity (rad/s), world frame. */
-  rootAngvel: Vec3;
-  /** Joint angles (rad), [numJoints]. */
-  q: ArrayLike<number>;
-  /** Joint velocities (rad/s), [numJoints]. */
-  qdot: ArrayLike<number>;
 }
 
 /** Nominal mass properties of one body, read from Rapier after its colliders were attached. */
@@ -69,11 +59,8 @@ export class RobotHandle {
   private joints: Revolute[] = [];
   private readonly bodyHandles: number[] = [];
   private readonly jointHandles: number[] = [];
-  private readonly jointSpecs: JointSpec[];
-  /** Index of each joint's parent body, [numJoints]. */
-  private readonly jointParent: number[] = [];
-  /** Index of each joint's child body, [numJoints]. */
-  private readonly jointChild: number[] = [];
+  /** Each joint with its parent and child body indices, [numJoints]. */
+  private readonly tree: JointLink[];
   private readonly nominalMass: MassProps[] = [];
   private readonly control: Float64Array;
   private params: DynamicsParams;
@@ -85,8 +72,8 @@ export class RobotHandle {
     groundContact: boolean,
   ) {
     this.numBodies = spec.bodies.length;
-    this.jointSpecs = specJoints(spec);
-    this.numJoints = this.jointSpecs.length;
+    this.tree = jointTree(spec);
+    this.numJoints = this.tree.length;
     this.numActuators = spec.actuators.length;
     this.control = new Float64Array(this.numActuators);
     this.params = {
@@ -95,12 +82,8 @@ export class RobotHandle {
       dampingScale: new Array(this.numJoints).fill(1),
       frictionScale: new Array(this.numBodies).fill(1),
     };
-    const names = spec.bodies.map((b) => b.name);
     spec.bodies.forEach((b, i) => this.createBody(b, i, groundContact ? ROBOT_GROUPS : ROBOT_NO_CONTACT_GROUPS));
-    spec.bodies.forEach((b, i) => {
-      if (!b.joint || !b.parent) return;
-      this.createJoint(b, names.indexOf(b.parent), i);
-    });
+    this.tree.forEach((link) => this.createJoint(link));
     this.applyMassProperties();
     this.applyAction(new Float32Array(this.numActuators));
     world.onRestore(() => this.rebind());
@@ -133,20 +116,16 @@ export class RobotHandle {
     this.bodyHandles.push(body.handle);
   }
 
-  private createJoint(spec: BodySpec, parentIndex: number, childIndex: number): void {
+  private createJoint({ joint: j, parent, child }: JointLink): void {
     const R = physics();
-    const j = spec.joint as JointSpec;
-    const parentPos = this.spec.bodies[parentIndex].position;
-    const a1 = sub(j.anchor, parentPos);
-    const a2 = sub(j.anchor, spec.position);
+    const a1 = sub(j.anchor, this.spec.bodies[parent].position);
+    const a2 = sub(j.anchor, this.spec.bodies[child].position);
     const data = R.JointData.revolute({ x: a1[0], y: a1[1], z: a1[2] }, { x: a2[0], y: a2[1], z: a2[2] }, { x: j.axis[0], y: j.axis[1], z: j.axis[2] });
-    const joint = this.world.raw.createImpulseJoint(data, this.bodies[parentIndex], this.bodies[childIndex], true) as Revolute;
+    const joint = this.world.raw.createImpulseJoint(data, this.bodies[parent], this.bodies[child], true) as Revolute;
     if (j.range) joint.setLimits(j.range[0], j.range[1]);
     joint.configureMotorModel(R.MotorModel.ForceBased);
     this.joints.push(joint);
     this.jointHandles.push(joint.handle);
-    this.jointParent.push(parentIndex);
-    this.jointChild.push(childIndex);
   }
 
   /** Look bodies and joints up again after the world was restored from a snapshot. */
@@ -157,7 +136,7 @@ export class RobotHandle {
 
   /** Names of the joints, in joint order. */
   get jointNames(): string[] {
-    return this.jointSpecs.map((j) => j.name);
+    return this.tree.map((l) => l.joint.name);
   }
 
   /**
@@ -181,12 +160,12 @@ export class RobotHandle {
   }
 
   private jointIndex(name: string): number {
-    return this.jointSpecs.findIndex((j) => j.name === name);
+    return this.tree.findIndex((l) => l.joint.name === name);
   }
 
   /** Joint motor reproducing `tau - k*q - d*qdot` with Rapier's implicit force-based motor. */
   private driveJoint(j: number, tau: number): void {
-    const spec = this.jointSpecs[j];
+    const spec = this.tree[j].joint;
     const k = spec.stiffness;
     const d = spec.damping * this.params.dampingScale[j];
     if (k > 0) this.joints[j].configureMotor(tau / k, 0, k, d);
@@ -233,17 +212,19 @@ export class RobotHandle {
   /** Joint angles (rad) into `out` at `offset`, [numJoints]. */
   jointAngles(out: Float32Array | Float64Array, offset = 0): void {
     for (let j = 0; j < this.numJoints; j++) {
-      const rel = quatMul(quatConj(toQuat(this.bodies[this.jointParent[j]].rotation())), toQuat(this.bodies[this.jointChild[j]].rotation()));
-      out[offset + j] = twistAngle(rel, this.jointSpecs[j].axis);
+      const { joint, parent, child } = this.tree[j];
+      const rel = quatMul(quatConj(toQuat(this.bodies[parent].rotation())), toQuat(this.bodies[child].rotation()));
+      out[offset + j] = twistAngle(rel, joint.axis);
     }
   }
 
   /** Joint angular velocities (rad/s) into `out` at `offset`, [numJoints]. */
   jointVelocities(out: Float32Array | Float64Array, offset = 0): void {
     for (let j = 0; j < this.numJoints; j++) {
-      const parent = this.bodies[this.jointParent[j]];
-      const axis = rotate(toQuat(parent.rotation()), this.jointSpecs[j].axis);
-      const wc = this.bodies[this.jointChild[j]].angvel();
+      const link = this.tree[j];
+      const parent = this.bodies[link.parent];
+      const axis = rotate(toQuat(parent.rotation()), link.joint.axis);
+      const wc = this.bodies[link.child].angvel();
       const wp = parent.angvel();
       out[offset + j] = axis[0] * (wc.x - wp.x) + axis[1] * (wc.y - wp.y) + axis[2] * (wc.z - wp.z);
     }
@@ -305,42 +286,16 @@ export class RobotHandle {
 
   /** Teleport the robot to a kinematic state (forward kinematics over the joint tree). */
   setState(state: RobotState): void {
-    const rotations: Quat[] = [];
-    const positions: [number, number, number][] = [];
-    const linvels: [number, number, number][] = [];
-    const angvels: [number, number, number][] = [];
-    rotations.push([...state.rootRotation] as Quat);
-    positions.push([...state.rootPosition]);
-    linvels.push([...state.rootLinvel]);
-    angvels.push([...state.rootAngvel]);
-    for (let j = 0; j < this.numJoints; j++) this.placeChild(j, state.q[j], state.qdot[j], rotations, positions, linvels, angvels);
+    const poses = forwardKinematics(this.spec, this.nominalMass.map((m) => vec(m.com)), state);
     this.bodies.forEach((b, i) => {
       if (i === 0 && this.spec.rootMode === 'fixed') return;
-      const p = add(positions[i], this.origin);
-      const r = rotations[i];
+      const { position, rotation: r, linvel: v, angvel: w } = poses[i];
+      const p = add(position, this.origin);
       b.setTranslation({ x: p[0], y: p[1], z: p[2] }, true);
       b.setRotation({ x: r[0], y: r[1], z: r[2], w: r[3] }, true);
-      b.setLinvel({ x: linvels[i][0], y: linvels[i][1], z: linvels[i][2] }, true);
-      b.setAngvel({ x: angvels[i][0], y: angvels[i][1], z: angvels[i][2] }, true);
+      b.setLinvel({ x: v[0], y: v[1], z: v[2] }, true);
+      b.setAngvel({ x: w[0], y: w[1], z: w[2] }, true);
     });
-  }
-
-  /** Forward kinematics of joint j's child body from its (already placed) parent. */
-  private placeChild(j: number, q: number, qdot: number, rot: Quat[], pos: [number, number, number][], lin: [number, number, number][], ang: [number, number, number][]): void {
-    const p = this.jointParent[j];
-    const c = this.jointChild[j];
-    const spec = this.jointSpecs[j];
-    const restParent = this.spec.bodies[p].position;
-    const restChild = this.spec.bodies[c].position;
-    rot[c] = quatMul(rot[p], quatAxisAngle(spec.axis, q));
-    const anchor = add(pos[p], rotate(rot[p], sub(spec.anchor, restParent)));
-    pos[c] = sub(anchor, rotate(rot[c], sub(spec.anchor, restChild)));
-    const axisWorld = rotate(rot[p], spec.axis);
-    ang[c] = add(ang[p], [axisWorld[0] * qdot, axisWorld[1] * qdot, axisWorld[2] * qdot]);
-    const comParent = add(pos[p], rotate(rot[p], vec(this.nominalMass[p].com)));
-    const comChild = add(pos[c], rotate(rot[c], vec(this.nominalMass[c].com)));
-    const anchorVel = add(lin[p], cross(ang[p], sub(anchor, comParent)));
-    lin[c] = add(anchorVel, cross(ang[c], sub(comChild, anchor)));
   }
 }
 
@@ -355,25 +310,4 @@ function toQuat(r: RAPIER_NS.Rotation): Quat {
 function checkLength(name: string, values: readonly number[], expected: number): void {
   if (values.length !== expected) throw new Error(`setDynamics: ${name} needs ${expected} entries, got ${values.length}.`);
   if (!values.every((v) => Number.isFinite(v) && v > 0)) throw new Error(`setDynamics: ${name} entries must be finite and > 0.`);
-}
-
-/** Collider description for a shape placed in its body's frame. */
-function shapeCollider(shape: ShapeSpec): RAPIER_NS.ColliderDesc {
-  const R = physics();
-  switch (shape.kind) {
-    case 'sphere':
-      return R.ColliderDesc.ball(shape.radius).setTranslation(...shape.center);
-    case 'box':
-      return R.ColliderDesc.cuboid(...shape.halfExtents).setTranslation(...shape.center);
-    case 'capsule': {
-      const axis = sub(shape.to, shape.from);
-      const half = Math.hypot(axis[0], axis[1], axis[2]) / 2;
-      const mid = add(shape.from, [axis[0] / 2, axis[1] / 2, axis[2] / 2]);
-      // Rapier capsules lie along local y; rotate y onto the segment direction.
-      const zToDir = quatFromZ(axis);
-      const yToZ = quatAxisAngle([1, 0, 0], Math.PI / 2);
-      const r = quatMul(zToDir, yToZ);
-      return R.ColliderDesc.capsule(half, shape.radius).setTranslation(...mid).setRotation({ x: r[0], y: r[1], z: r[2], w: r[3] });
-    }
-  }
 }

@@ -80,6 +80,21 @@ export function specJoints(spec: RobotSpec): JointSpec[] {
   return spec.bodies.flatMap((b) => (b.joint ? [b.joint] : []));
 }
 
+/** A joint with the indices of the bodies it connects. */
+export interface JointLink {
+  joint: JointSpec;
+  /** Index of the parent body in `spec.bodies`. */
+  parent: number;
+  /** Index of the child body in `spec.bodies`. */
+  child: number;
+}
+
+/** The joint tree of a (valid) spec, in body order: parents always precede their children. */
+export function jointTree(spec: RobotSpec): JointLink[] {
+  const index = new Map(spec.bodies.map((b, i) => [b.name, i]));
+  return spec.bodies.flatMap((b, child) => (b.joint && b.parent ? [{ joint: b.joint, parent: index.get(b.parent) as number, child }] : []));
+}
+
 /**
  * Check a spec's internal consistency and throw an error naming the problem: unique names, parents
  * listed before children, a joint on every non-root body, actuators referring to existing joints.
