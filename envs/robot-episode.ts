@@ -70,6 +70,7 @@ export class RobotEpisode<T extends Task> {
   /** Start an episode from a random initial state; a seed restarts this robot's random stream. Returns the obs. */
   reset(seed?: number): Float32Array {
     if (seed !== undefined) this.rng = Rng.fromSeed(seed);
+    this.robot.clearContacts();
     this.robot.setState(this.initialState());
     this.robot.applyAction(new Float32Array(this.actDim));
     this.steps = 0;
@@ -80,7 +81,7 @@ export class RobotEpisode<T extends Task> {
 
   /** Gym-style initial state: nominal pose plus uniform noise on positions/angles, normal noise on velocities. */
   private initialState() {
-    const { position: sp, velocity: sv } = this.def.resetNoise;
+    const sp = this.def.resetNoise.position;
     const free = FREE_AXES[this.def.robot.rootMode];
     const rest = this.def.robot.bodies[0].position;
     const rootPosition = rest.map((p, i) => (free.translate[i] ? p + this.rng.uniform(-sp, sp) : p)) as unknown as Vec3;
@@ -88,12 +89,19 @@ export class RobotEpisode<T extends Task> {
     AXES.forEach((axis, i) => {
       if (free.rotate[i]) rootRotation = quatMul(rootRotation, quatAxisAngle(axis, this.rng.uniform(-sp, sp)));
     });
-    const rootLinvel = free.translate.map((f) => (f ? sv * this.rng.normal() : 0)) as unknown as Vec3;
-    const rootAngvel = free.rotate.map((f) => (f ? sv * this.rng.normal() : 0)) as unknown as Vec3;
+    const rootLinvel = free.translate.map((f) => (f ? this.velocityNoise() : 0)) as unknown as Vec3;
+    const rootAngvel = free.rotate.map((f) => (f ? this.velocityNoise() : 0)) as unknown as Vec3;
     const joints = specJoints(this.def.robot);
     const q = joints.map((j) => clamp(this.rng.uniform(-sp, sp), j.range));
-    const qdot = joints.map(() => sv * this.rng.normal());
+    const qdot = joints.map(() => this.velocityNoise());
     return { rootPosition, rootRotation, rootLinvel, rootAngvel, q, qdot };
+  }
+
+  /** One velocity perturbation: `resetNoise.velocity` x N(0, 1), and exactly +0 when that scale is 0. */
+  private velocityNoise(): number {
+    const scale = this.def.resetNoise.velocity;
+    const z = this.rng.normal();
+    return scale === 0 ? 0 : scale * z;
   }
 
   /** Validate and apply an action before the world steps. */

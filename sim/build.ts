@@ -62,6 +62,8 @@ export class RobotHandle {
   /** Each joint with its parent and child body indices, [numJoints]. */
   private readonly tree: JointLink[];
   private readonly nominalMass: MassProps[] = [];
+  /** Collision groups of this robot's colliders. */
+  private readonly groups: number;
   private readonly control: Float64Array;
   private params: DynamicsParams;
 
@@ -71,6 +73,7 @@ export class RobotHandle {
     readonly origin: Vec3,
     groundContact: boolean,
   ) {
+    this.groups = groundContact ? ROBOT_GROUPS : ROBOT_NO_CONTACT_GROUPS;
     this.numBodies = spec.bodies.length;
     this.tree = jointTree(spec);
     this.numJoints = this.tree.length;
@@ -82,14 +85,14 @@ export class RobotHandle {
       dampingScale: new Array(this.numJoints).fill(1),
       frictionScale: new Array(this.numBodies).fill(1),
     };
-    spec.bodies.forEach((b, i) => this.createBody(b, i, groundContact ? ROBOT_GROUPS : ROBOT_NO_CONTACT_GROUPS));
+    spec.bodies.forEach((b, i) => this.createBody(b, i));
     this.tree.forEach((link) => this.createJoint(link));
     this.applyMassProperties();
     this.applyAction(new Float32Array(this.numActuators));
     world.onRestore(() => this.rebind());
   }
 
-  private createBody(spec: BodySpec, index: number, groups: number): void {
+  private createBody(spec: BodySpec, index: number): void {
     const R = physics();
     const p = add(this.origin, spec.position);
     const isRoot = index === 0;
@@ -99,11 +102,7 @@ export class RobotHandle {
     if (isRoot && mode === 'planar-xy') desc.enabledTranslations(true, true, false).lockRotations();
     if (isRoot && this.spec.rootLinearDamping) desc.setLinearDamping(this.spec.rootLinearDamping);
     const body = this.world.raw.createRigidBody(desc);
-    for (const shape of spec.shapes) {
-      const collider = shapeCollider(shape).setDensity(spec.density).setFriction(this.spec.friction).setCollisionGroups(groups);
-      collider.setFrictionCombineRule(R.CoefficientCombineRule.Multiply);
-      this.world.raw.createCollider(collider, body);
-    }
+    this.createColliders(body, spec, spec.density, 1);
     body.recomputeMassPropertiesFromColliders();
     this.nominalMass.push({
       mass: body.mass(),
@@ -126,6 +125,28 @@ export class RobotHandle {
     joint.configureMotorModel(R.MotorModel.ForceBased);
     this.joints.push(joint);
     this.jointHandles.push(joint.handle);
+  }
+
+  /** Attach the body's shapes as colliders of the given density (kg/m^3) and friction multiplier. */
+  private createColliders(body: Body, spec: BodySpec, density: number, frictionScale: number): void {
+    const R = physics();
+    for (const shape of spec.shapes) {
+      const desc = shapeCollider(shape).setDensity(density).setFriction(this.spec.friction * frictionScale).setCollisionGroups(this.groups);
+      this.world.raw.createCollider(desc.setFrictionCombineRule(R.CoefficientCombineRule.Multiply), body);
+    }
+  }
+
+  /**
+   * Forget every contact of this robot (and the solver's warm-start impulses with it) by re-creating its
+   * colliders: after a reset the next steps then depend only on the new state, not on earlier episodes.
+   * Colliders are removed last-first so the arena hands the same slots back in the same order.
+   */
+  clearContacts(): void {
+    for (let i = this.numBodies - 1; i >= 0; i--) {
+      const body = this.bodies[i];
+      for (let c = body.numColliders() - 1; c >= 0; c--) this.world.raw.removeCollider(body.collider(c), false);
+    }
+    this.bodies.forEach((b, i) => this.createColliders(b, this.spec.bodies[i], 0, this.params.frictionScale[i]));
   }
 
   /** Look bodies and joints up again after the world was restored from a snapshot. */

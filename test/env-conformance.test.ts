@@ -67,6 +67,18 @@ for (const id of listEnvs()) {
       if (seedMatters) assert.notEqual(hashes[0], hashes[2]);
     });
 
+    it('reset(seed) reproduces an episode whatever the env did before', async () => {
+      const dim = envSpec(id).def.robot.actuators.length;
+      const actions = randomActions(8, 40, dim);
+      const fresh = await makeEnv(id);
+      const used = await makeEnv(id);
+      rollout(used, 1, randomActions(9, 60, dim));
+      assert.deepEqual(rollout(used, 5, actions), rollout(fresh, 5, actions));
+      assert.equal(used.stateHash(), fresh.stateHash());
+      fresh.close();
+      used.close();
+    });
+
     it(PARAMS_ENVS.has(id) ? 'setTask changes the dynamics' : 'setTask changes the reward but not the dynamics', async () => {
       const [taskA, taskB] = envSpec(id).def.tasks.testTasks(2);
       const actions = randomActions(3, 40, envSpec(id).def.robot.actuators.length);
