@@ -1,0 +1,120 @@
+/**
+ * Trajectory sampling from a VecEnv: every env runs exactly `episodesPerEnv` episodes of its own task under a
+ * batched policy, and the episodes come back as per-episode paths. With one task repeated over K envs this is
+ * "K episodes per task" (MAML family); with episodesPerEnv = E it is an RL2 trial of E episodes.
+ */
+import type { Task, VecEnv } from '../envs/types.js';
+
+/** One finished episode of one env. */
+export interface Path {
+  /** Index of the env in the VecEnv. */
+  envIndex: number;
+  /** Episode index within this env's run, from 0. */
+  episode: number;
+  task: Task;
+  /** Steps in the episode (T). */
+  length: number;
+  /** Observations the actions were computed from, [T * obsDim]. */
+  obs: Float32Array;
+  /** Actions as the policy returned them, [T * actDim]. */
+  actions: Float32Array;
+  /** Rewards, [T]. */
+  rewards: Float32Array;
+  /** True when the task ended the episode (no bootstrapping), false when it was truncated. */
+  terminated: boolean;
+  /** Observation after the last step, [obsDim] (for bootstrapping truncated episodes). */
+  finalObs: Float32Array;
+}
+
+/** What a batched policy sees besides the observations, one entry per env. */
+export interface StepContext {
+  /** 1 where the env starts a new episode at this step, [numEnvs]. */
+  episodeStart: Uint8Array;
+  /** Reward of each env's previous step (0 at an episode start), [numEnvs]. */
+  prevReward: Float32Array;
+  /** Each env's previous action (zeros at an episode start), [numEnvs * actDim]. */
+  prevAction: Float32Array;
+}
+
+/** A batched policy: observations [numEnvs * obsDim] -> actions [numEnvs * actDim]. May keep per-env state (RNN). */
+export type BatchPolicy = (obs: Float32Array, context: StepContext) => Float32Array;
+
+/** Sampling options. */
+export interface SampleOptions {
+  /** Seed of the first reset; env i gets seed + i. */
+  seed: number;
+  /** Episodes each env runs (default 1). */
+  episodesPerEnv?: number;
+}
+
+/** Per-env recording buffers of the episode in progress. */
+interface Recorder {
+  obs: number[];
+  actions: number[];
+  rewards: number[];
+  episodes: number;
+}
+
+/**
+ * Run every env of `vec` for `episodesPerEnv` episodes under `policy` and return the paths, ordered by env then
+ * episode. Envs that finished early keep stepping (their steps are not recorded) until all are done.
+ */
+export function sampleEpisodes(vec: VecEnv, policy: BatchPolicy, options: SampleOptions): Path[] {
+  const episodesPerEnv = options.episodesPerEnv ?? 1;
+  const n = vec.numEnvs;
+  const obsDim = vec.singleObservationSpace.dim;
+  const actDim = vec.singleActionSpace.dim;
+  const tasks = vec.getTasks();
+  const recorders: Recorder[] = Array.from({ length: n }, () => ({ obs: [], actions: [], rewards: [], episodes: 0 }));
+  const paths: Path[] = [];
+  const context: StepContext = { episodeStart: new Uint8Array(n).fill(1), prevReward: new Float32Array(n), prevAction: new Float32Array(n * actDim) };
+  let obs = vec.reset(options.seed);
+  while (recorders.some((r) => r.episodes < episodesPerEnv)) {
+    const actions = policy(obs, context);
+    if (actions.length !== n * actDim) throw new Error(`sampleEpisodes: the policy returned ${actions.length} actions; expected numEnvs*actDim = ${n * actDim}.`);
+    const result = vec.step(actions);
+    for (let i = 0; i < n; i++) {
+      const rec = recorders[i];
+      const done = result.terminated[i] === 1 || result.truncated[i] === 1;
+      if (rec.episodes < episodesPerEnv) {
+        record(rec, obs.subarray(i * obsDim, (i + 1) * obsDim), actions.subarray(i * actDim, (i + 1) * actDim), result.rewards[i]);
+        if (done) paths.push(finishPath(rec, i, tasks[i], result.terminated[i] === 1, result.infos[i].finalObs as Float32Array));
+      }
+      context.episodeStart[i] = done ? 1 : 0;
+      context.prevReward[i] = done ? 0 : result.rewards[i];
+      context.prevAction.set(done ? new Float32Array(actDim) : actions.subarray(i * actDim, (i + 1) * actDim), i * actDim);
+    }
+    obs = result.obs;
+  }
+  return paths.sort((a, b) => a.envIndex - b.envIndex || a.episode - b.episode);
+}
+
+function record(rec: Recorder, obs: Float32Array, action: Float32Array, reward: number): void {
+  for (const v of obs) rec.obs.push(v);
+  for (const v of action) rec.actions.push(v);
+  rec.rewards.push(reward);
+}
+
+function finishPath(rec: Recorder, envIndex: number, task: Task, terminated: boolean, finalObs: Float32Array): Path {
+  const path: Path = {
+    envIndex,
+    episode: rec.episodes,
+    task,
+    length: rec.rewards.length,
+    obs: Float32Array.from(rec.obs),
+    actions: Float32Array.from(rec.actions),
+    rewards: Float32Array.from(rec.rewards),
+    terminated,
+    finalObs: finalObs.slice(),
+  };
+  rec.obs = [];
+  rec.actions = [];
+  rec.rewards = [];
+  rec.episodes += 1;
+  return path;
+}
+
+/** Undiscounted return of a path. */
+export function pathReturn(path: Path): number {
+  return path.rewards.reduce((s, r) => s + r, 0);
+}
