@@ -1,0 +1,247 @@
+/**
+ * Policies over functional networks ({@link Params} lists, see nets.ts):
+ * - a diagonal-Gaussian MLP policy (VPG/TRPO/PPO/MAML): params `[...mlp, logStd]`;
+ * - a recurrent GRU policy as RL2 uses it: input concat(obs, previous action, previous reward, done flag),
+ *   GRU, linear head to the mean; params `[...gru, wOut, bOut, logStd]`.
+ *
+ * Tensor functions are pure (callers wrap in `tf.tidy`). Acting functions take and return batched
+ * Float32Arrays and draw their noise from an explicit seeded {@link Rng} on the JS side.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../envs/rng.js';
+import {
+  gruInit,
+  gruStep,
+  gruUnroll,
+  mlpForward,
+  mlpForwardArrays,
+  mlpInit,
+  type Activation,
+  type ArrayParam,
+  type InitOptions,
+  type Params,
+} from './nets.js';
+
+const LOG_2PI = Math.log(2 * Math.PI);
+
+/** How to act: sample with the given stream, or take the mean (deterministic mode). */
+export type ActionNoise = Rng | 'mean';
+
+/** Batched actions and what PPO/TRPO need about them. */
+export interface GaussianAction {
+  /** Actions [B*A] (not clipped: envs clip to their bounds). */
+  actions: Float32Array;
+  /** Policy means [B*A]. */
+  mean: Float32Array;
+  /** log π(action | obs) [B] (at the mean in deterministic mode). */
+  logProb: Float32Array;
+}
+
+/** Options for {@link gaussianPolicyInit}. */
+export interface GaussianPolicyOptions {
+  /** Hidden layer sizes (default [64, 64]). */
+  hidden?: number[];
+  /** Initial log standard deviation of every action dimension (default 0). */
+  initLogStd?: number;
+  /** Weight init; the mean head's `outputGain` defaults to 0.01 (near-zero initial means). */
+  init?: InitOptions;
+}
+
+/**
+ * Initialise a diagonal-Gaussian MLP policy.
+ * @returns `[W0, b0, ..., Wk, bk, logStd]`, the MLP mapping [B, obsDim] -> [B, actDim] and `logStd: [actDim]`.
+ */
+export function gaussianPolicyInit(rng: Rng, obsDim: number, actDim: number, opts: GaussianPolicyOptions = {}): Params {
+  const init = { outputGain: 0.01, ...opts.init };
+  const mlp = mlpInit(rng, [obsDim, ...(opts.hidden ?? [64, 64]), actDim], init);
+  return [...mlp, tf.fill([actDim], opts.initLogStd ?? 0)];
+}
+
+/**
+ * The policy's distribution at `obs`.
+ * @param params `[...mlp, logStd]` from {@link gaussianPolicyInit}.
+ * @param obs observations [B, obsDim].
+ * @returns `mean: [B, A]`, `logStd: [A]` (the params' own tensor, shared by all rows).
+ */
+export function gaussianDistParams(params: Params, obs: tf.Tensor2D, activation: Activation = 'tanh'): { mean: tf.Tensor2D; logStd: tf.Tensor1D } {
+  const mean = mlpForward(params.slice(0, -1), obs, activation);
+  return { mean, logStd: params[params.length - 1] as tf.Tensor1D };
+}
+
+/**
+ * log N(actions; mean, diag(exp(logStd))²), summed over action dimensions.
+ * @param mean [B, A]. @param logStd [A] (or [B, A]). @param actions [B, A].
+ * @returns [B].
+ */
+export function gaussianLogProb(mean: tf.Tensor, logStd: tf.Tensor, actions: tf.Tensor): tf.Tensor1D {
+  const actDim = mean.shape[mean.shape.length - 1];
+  const z = tf.div(tf.sub(actions, mean), tf.exp(logStd));
+  const perDim = tf.add(tf.mul(tf.square(z), 0.5), logStd);
+  return tf.sub(tf.neg(tf.sum(perDim, -1)), 0.5 * actDim * LOG_2PI) as tf.Tensor1D;
+}
+
+/**
+ * KL(old ‖ new) between diagonal Gaussians, closed form, summed over dimensions:
+ * Σ log(σn/σo) + (σo² + (μo − μn)²) / (2σn²) − ½.
+ * @param oldMean [B, A]. @param oldLogStd [A]. @param mean [B, A]. @param logStd [A].
+ * @returns [B].
+ */
+export function gaussianKL(oldMean: tf.Tensor, oldLogStd: tf.Tensor, mean: tf.Tensor, logStd: tf.Tensor): tf.Tensor1D {
+  const varRatio = tf.exp(tf.mul(tf.sub(oldLogStd, logStd), 2));
+  const meanTerm = tf.square(tf.div(tf.sub(oldMean, mean), tf.exp(logStd)));
+  const perDim = tf.add(tf.sub(logStd, oldLogStd), tf.mul(tf.add(varRatio, meanTerm), 0.5));
+  return tf.sub(tf.sum(perDim, -1), 0.5 * oldMean.shape[oldMean.shape.length - 1]) as tf.Tensor1D;
+}
+
+/**
+ * Differential entropy of the diagonal Gaussian: Σ (logStd + ½ log(2πe)).
+ * @param logStd [A]. @returns a scalar (the same for every observation).
+ */
+export function gaussianEntropy(logStd: tf.Tensor1D): tf.Scalar {
+  return tf.add(tf.sum(logStd), 0.5 * logStd.shape[0] * (LOG_2PI + 1)) as tf.Scalar;
+}
+
+/**
+ * Sample from (or take the mode of) a batch of diagonal Gaussians on the JS side.
+ * @param mean [B*A]. @param logStd [A]. @param noise a seeded stream, or 'mean' for deterministic actions.
+ */
+export function sampleGaussian(mean: Float32Array, logStd: ArrayLike<number>, batch: number, noise: ActionNoise): GaussianAction {
+  const actDim = logStd.length;
+  if (mean.length !== batch * actDim) throw new Error(`sampleGaussian: mean has ${mean.length} values, expected ${batch}×${actDim}.`);
+  let logStdSum = 0;
+  for (let j = 0; j < actDim; j++) logStdSum += logStd[j];
+  const actions = Float32Array.from(mean);
+  const logProb = new Float32Array(batch).fill(-logStdSum - 0.5 * actDim * LOG_2PI);
+  if (noise === 'mean') return { actions, mean, logProb };
+  for (let b = 0; b < batch; b++) {
+    let sq = 0;
+    for (let j = 0; j < actDim; j++) {
+      const eps = noise.normal();
+      actions[b * actDim + j] += Math.exp(logStd[j]) * eps;
+      sq += eps * eps;
+    }
+    logProb[b] -= 0.5 * sq;
+  }
+  return { actions, mean, logProb };
+}
+
+/**
+ * Act with the Gaussian policy through the tf backend (one tidy forward, one read back).
+ * @param obs observations [B*obsDim]. @returns actions [B*A], means [B*A], log-probs [B].
+ */
+export function gaussianAct(params: Params, obs: Float32Array, batch: number, noise: ActionNoise, activation: Activation = 'tanh'): GaussianAction {
+  const obsDim = params[0].shape[0];
+  const mean = tf.tidy(() => {
+    const out = gaussianDistParams(params, tf.tensor2d(obs, [batch, obsDim]), activation);
+    return Float32Array.from(out.mean.dataSync());
+  });
+  const logStd = params[params.length - 1].dataSync() as Float32Array;
+  return sampleGaussian(mean, logStd, batch, noise);
+}
+
+/**
+ * Act with the Gaussian policy in plain JS on a snapshot (`snapshotParams(params)`, taken once per rollout):
+ * the fast path at small batches. Same result as {@link gaussianAct} up to float rounding.
+ * @param obs observations [B*obsDim].
+ */
+export function gaussianActArrays(snapshot: readonly ArrayParam[], obs: Float32Array, batch: number, noise: ActionNoise, activation: Activation = 'tanh'): GaussianAction {
+  const mean = mlpForwardArrays(snapshot.slice(0, -1), obs, batch, activation);
+  return sampleGaussian(mean, snapshot[snapshot.length - 1].data, batch, noise);
+}
+
+/** Width of an RL2 input row: obs, previous action, previous reward, done flag. */
+export function rl2InputDim(obsDim: number, actDim: number): number {
+  return obsDim + actDim + 2;
+}
+
+/**
+ * Build RL2 inputs on the JS side: row b = [obs_b, prevAction_b, prevReward_b, done_b].
+ * @param obs [B*obsDim]. @param prevAction [B*A]. @param prevReward [B]. @param done [B] (1 when the
+ * previous step ended an episode of the trial).
+ * @returns [B*(obsDim + A + 2)].
+ */
+export function rl2Input(obs: Float32Array, prevAction: Float32Array, prevReward: ArrayLike<number>, done: ArrayLike<number>, batch: number): Float32Array {
+  const obsDim = obs.length / batch;
+  const actDim = prevAction.length / batch;
+  const width = rl2InputDim(obsDim, actDim);
+  const out = new Float32Array(batch * width);
+  for (let b = 0; b < batch; b++) {
+    const o = b * width;
+    out.set(obs.subarray(b * obsDim, (b + 1) * obsDim), o);
+    out.set(prevAction.subarray(b * actDim, (b + 1) * actDim), o + obsDim);
+    out[o + obsDim + actDim] = prevReward[b];
+    out[o + obsDim + actDim + 1] = done[b];
+  }
+  return out;
+}
+
+/** Options for {@link recurrentPolicyInit}. */
+export interface RecurrentPolicyOptions {
+  /** Initial log standard deviation (default 0). */
+  initLogStd?: number;
+  /** Gain on the mean head's weights (default 0.01). */
+  outputGain?: number;
+}
+
+/**
+ * Initialise the RL2 recurrent policy.
+ * @returns `[wx: [in, 3H], wh: [H, 3H], bx: [3H], bh: [3H], wOut: [H, A], bOut: [A], logStd: [A]]`
+ * with `in = rl2InputDim(obsDim, actDim)`.
+ */
+export function recurrentPolicyInit(rng: Rng, obsDim: number, actDim: number, hiddenDim: number, opts: RecurrentPolicyOptions = {}): Params {
+  const gru = gruInit(rng, rl2InputDim(obsDim, actDim), hiddenDim);
+  const head = mlpInit(rng, [hiddenDim, actDim], { outputGain: opts.outputGain ?? 0.01 });
+  return [...gru, ...head, tf.fill([actDim], opts.initLogStd ?? 0)];
+}
+
+/** The hidden size H of a recurrent policy's params. */
+export function recurrentHiddenDim(params: Params): number {
+  return params[1].shape[0];
+}
+
+/**
+ * One recurrent step.
+ * @param x RL2 inputs [B, in]. @param h hidden state [B, H].
+ * @returns `mean: [B, A]`, `logStd: [A]`, next hidden state `h: [B, H]`.
+ */
+export function recurrentStep(params: Params, x: tf.Tensor2D, h: tf.Tensor2D): { mean: tf.Tensor2D; logStd: tf.Tensor1D; h: tf.Tensor2D } {
+  const next = gruStep(params.slice(0, 4), x, h);
+  const mean = mlpForward(params.slice(4, 6), next);
+  return { mean, logStd: params[6] as tf.Tensor1D, h: next };
+}
+
+/**
+ * Unroll over a trial batch for training (backprop through time).
+ * @param xs RL2 inputs [T, B, in]. @param h0 initial hidden state [B, H].
+ * @param resetMask optional [T, B]: 1 where the hidden state is zeroed before step t (a new trial starts).
+ * @returns `mean: [T, B, A]`, `logStd: [A]`, hidden states `hs: [T, B, H]`.
+ */
+export function recurrentUnroll(params: Params, xs: tf.Tensor3D, h0: tf.Tensor2D, resetMask?: tf.Tensor2D): { mean: tf.Tensor3D; logStd: tf.Tensor1D; hs: tf.Tensor3D } {
+  const hs = gruUnroll(params.slice(0, 4), xs, h0, resetMask);
+  const [T, B, H] = hs.shape;
+  const flatMean = mlpForward(params.slice(4, 6), tf.reshape(hs, [T * B, H]));
+  return { mean: tf.reshape(flatMean, [T, B, -1]), logStd: params[6] as tf.Tensor1D, hs };
+}
+
+/** Zero the hidden-state rows [H] of envs whose `mask` entry is nonzero, in place. @param h [B*H]. */
+export function resetHidden(h: Float32Array, mask: ArrayLike<number>, hiddenDim: number): void {
+  for (let b = 0; b < mask.length; b++) if (mask[b]) h.fill(0, b * hiddenDim, (b + 1) * hiddenDim);
+}
+
+/**
+ * Act with the recurrent policy, carrying the hidden state on the JS side.
+ * @param x RL2 inputs [B*in] (see {@link rl2Input}). @param h hidden state [B*H] (zeros at a trial start).
+ * @param resetMask optional [B]: rows of `h` zeroed before the step (same rule as in {@link recurrentUnroll}).
+ * @returns actions/means [B*A], log-probs [B], and the next hidden state `h` [B*H].
+ */
+export function recurrentAct(params: Params, x: Float32Array, h: Float32Array, batch: number, noise: ActionNoise, resetMask?: ArrayLike<number>): GaussianAction & { h: Float32Array } {
+  const hiddenDim = recurrentHiddenDim(params);
+  const hIn = Float32Array.from(h);
+  if (resetMask) resetHidden(hIn, resetMask, hiddenDim);
+  const [mean, next] = tf.tidy(() => {
+    const out = recurrentStep(params, tf.tensor2d(x, [batch, x.length / batch]), tf.tensor2d(hIn, [batch, hiddenDim]));
+    return [Float32Array.from(out.mean.dataSync()), Float32Array.from(out.h.dataSync())];
+  });
+  const logStd = params[6].dataSync() as Float32Array;
+  return { ...sampleGaussian(mean, logStd, batch, noise), h: next };
+}
