@@ -1,0 +1,153 @@
+/**
+ * RL2 training data: the sampler's paths grouped into trials (E consecutive episodes of one env/task), packed
+ * time-major and zero-padded into arrays [T, B, ·] (T = longest trial, B = trials), plus GAE over each trial.
+ *
+ * A trial is ONE RL sequence: its inputs are rebuilt exactly as {@link Rl2TrialPolicy} built them while acting
+ * (`[obs, prevAction, prevReward, done]`, with zeros and done = 1 at each episode start), and its advantages run
+ * over the concatenated rewards of its episodes. The end of a trial is terminal (value 0): the hidden state is
+ * reset there, so nothing after it belongs to the same sequence.
+ */
+import { rl2InputDim } from '../policies.js';
+import { gae } from '../returns.js';
+import { pathReturn, type Path } from '../sampler.js';
+
+/** One trial: the E episodes of one env, in order. */
+export interface Trial {
+  envIndex: number;
+  paths: Path[];
+  /** Total steps (sum of the episode lengths). */
+  length: number;
+}
+
+/** A packed batch of B trials, time-major: entry (t, b) of a [T, B, w] array is at (t*B + b)*w. */
+export interface TrialBatch {
+  /** Padded trial length T (the longest trial). */
+  T: number;
+  /** Trials B. */
+  B: number;
+  inputDim: number;
+  actDim: number;
+  /** Raw RL2 inputs [T*B*inputDim] (zeros on padding). */
+  xs: Float32Array;
+  /** Actions taken [T*B*actDim] (zeros on padding). */
+  actions: Float32Array;
+  /** 1 on real steps, 0 on padding, [T*B]. */
+  mask: Float32Array;
+  /** Rewards [T*B] (0 on padding). */
+  rewards: Float32Array;
+  /** Steps of each trial, [B]. */
+  lengths: number[];
+}
+
+/**
+ * Group paths (as `sampleEpisodes` returns them: sorted by env, then episode) into one trial per env.
+ * @throws when an env does not have exactly `episodesPerTrial` episodes.
+ */
+export function groupTrials(paths: readonly Path[], episodesPerTrial: number): Trial[] {
+  const byEnv = new Map<number, Path[]>();
+  for (const p of paths) byEnv.set(p.envIndex, [...(byEnv.get(p.envIndex) ?? []), p]);
+  return [...byEnv.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([envIndex, ps]) => {
+      if (ps.length !== episodesPerTrial) throw new Error(`groupTrials: env ${envIndex} has ${ps.length} episodes; expected ${episodesPerTrial}.`);
+      ps.sort((a, b) => a.episode - b.episode);
+      return { envIndex, paths: ps, length: ps.reduce((n, p) => n + p.length, 0) };
+    });
+}
+
+/** The RL2 input rows of one trial, [length * rl2InputDim(obsDim, actDim)]. */
+export function trialInputs(trial: Trial, obsDim: number, actDim: number): Float32Array {
+  const width = rl2InputDim(obsDim, actDim);
+  const out = new Float32Array(trial.length * width);
+  let row = 0;
+  for (const path of trial.paths) {
+    for (let t = 0; t < path.length; t++, row++) {
+      const o = row * width;
+      out.set(path.obs.subarray(t * obsDim, (t + 1) * obsDim), o);
+      if (t === 0) {
+        out[o + width - 1] = 1; // done flag: an episode starts; prevAction and prevReward stay 0
+      } else {
+        out.set(path.actions.subarray((t - 1) * actDim, t * actDim), o + obsDim);
+        out[o + obsDim + actDim] = path.rewards[t - 1];
+      }
+    }
+  }
+  return out;
+}
+
+/** Concatenate one field of a trial's paths, [length * width]. */
+function trialField(trial: Trial, field: 'actions' | 'rewards'): Float32Array {
+  const parts = trial.paths.map((p) => p[field]);
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/** Write the rows [len * width] of trial b into a time-major array [T*B*width]. */
+function scatterTimeMajor(dst: Float32Array, src: Float32Array, b: number, B: number, width: number): void {
+  const len = src.length / width;
+  for (let t = 0; t < len; t++) dst.set(src.subarray(t * width, (t + 1) * width), (t * B + b) * width);
+}
+
+/** Pack trials into a time-major, zero-padded {@link TrialBatch}. */
+export function packTrials(trials: readonly Trial[], obsDim: number, actDim: number): TrialBatch {
+  const B = trials.length;
+  const T = Math.max(...trials.map((tr) => tr.length));
+  const inputDim = rl2InputDim(obsDim, actDim);
+  const batch: TrialBatch = {
+    T, B, inputDim, actDim,
+    xs: new Float32Array(T * B * inputDim),
+    actions: new Float32Array(T * B * actDim),
+    mask: new Float32Array(T * B),
+    rewards: new Float32Array(T * B),
+    lengths: trials.map((tr) => tr.length),
+  };
+  trials.forEach((trial, b) => {
+    scatterTimeMajor(batch.xs, trialInputs(trial, obsDim, actDim), b, B, inputDim);
+    scatterTimeMajor(batch.actions, trialField(trial, 'actions'), b, B, actDim);
+    scatterTimeMajor(batch.rewards, trialField(trial, 'rewards'), b, B, 1);
+    scatterTimeMajor(batch.mask, new Float32Array(trial.length).fill(1), b, B, 1);
+  });
+  return batch;
+}
+
+/**
+ * GAE(λ) advantages and λ-return value targets over each whole trial (episode boundaries inside a trial do not
+ * cut the recursion; the trial end is terminal).
+ * @param values V(s_t) [T*B], time-major (padding ignored).
+ * @returns `adv` and `targets` [T*B], time-major, 0 on padding.
+ */
+export function trialAdvantages(batch: TrialBatch, values: Float32Array, gamma: number, lambda: number): { adv: Float32Array; targets: Float32Array } {
+  const { T, B } = batch;
+  const adv = new Float32Array(T * B);
+  const targets = new Float32Array(T * B);
+  batch.lengths.forEach((len, b) => {
+    const col = (src: Float32Array) => Float32Array.from({ length: len }, (_, t) => src[t * B + b]);
+    const v = col(values);
+    const a = gae({ rewards: col(batch.rewards), terminated: true }, v, gamma, lambda);
+    for (let t = 0; t < len; t++) {
+      adv[t * B + b] = a[t];
+      targets[t * B + b] = a[t] + v[t];
+    }
+  });
+  return { adv, targets };
+}
+
+/** Columns `cols` (trials) of a time-major array [T*B*width] -> [T*cols.length*width]. */
+export function selectTrials(src: Float32Array, T: number, B: number, width: number, cols: readonly number[]): Float32Array {
+  const out = new Float32Array(T * cols.length * width);
+  for (let t = 0; t < T; t++) {
+    cols.forEach((b, k) => out.set(src.subarray((t * B + b) * width, (t * B + b + 1) * width), (t * cols.length + k) * width));
+  }
+  return out;
+}
+
+/** Mean undiscounted return of episode e of the trials, for e = 0..E-1 ([E]). */
+export function returnPerEpisode(trials: readonly Trial[]): number[] {
+  const E = trials[0]?.paths.length ?? 0;
+  return Array.from({ length: E }, (_, e) => trials.reduce((s, tr) => s + pathReturn(tr.paths[e]), 0) / trials.length);
+}

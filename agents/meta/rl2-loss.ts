@@ -1,0 +1,142 @@
+/**
+ * RL2 networks and loss: the recurrent Gaussian policy (`recurrentPolicyInit` layout) plus a linear value head
+ * on the GRU features (and the trial's elapsed time), unrolled over whole trials (backprop through the full
+ * trial), and the PPO-clip loss of a padded trial minibatch.
+ *
+ * Why a value head on the GRU features rather than a separate value network: the task is hidden, so the value of
+ * a state depends on what the trial has revealed so far; the GRU state is exactly that belief. A separate
+ * feed-forward value net on the observation cannot see it, and a second GRU would double the unroll cost.
+ * The value loss therefore also shapes the shared GRU (weighted by `valueCoef`).
+ *
+ * Tensor functions are pure (no `tf.tidy` inside except in {@link rl2Evaluate}); callers tidy.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../../envs/rng.js';
+import { mlpForward, mlpInit, type Params } from '../nets.js';
+import { gaussianEntropy, gaussianLogProb, recurrentUnroll } from '../policies.js';
+import { clipFraction, ppoClipLoss } from '../pg.js';
+
+/**
+ * Initialise the value head `[wV: [H + 1, 1], bV: [1]]` (small weights, zero bias). Its input is the GRU
+ * features plus the elapsed fraction of the trial (see {@link timeFeature}).
+ */
+export function valueHeadInit(rng: Rng, hiddenDim: number): Params {
+  return mlpInit(rng, [hiddenDim + 1, 1], { outputGain: 0.1 });
+}
+
+/**
+ * The value head's time input, [T*B, 1] time-major: row t*B + b holds t / trialSteps. The value of a finite
+ * trial depends on the steps left, which the GRU cannot count reliably; giving it to the baseline only (not to
+ * the policy) removes that error from the advantages without changing what the policy can condition on.
+ */
+export function timeFeature(T: number, B: number, trialSteps: number): tf.Tensor2D {
+  return tf.tensor2d(Float32Array.from({ length: T * B }, (_, i) => Math.floor(i / B) / trialSteps), [T * B, 1]);
+}
+
+/** Outputs of one unroll over a trial batch, flattened time-major (row t*B + b). */
+export interface Rl2Outputs {
+  /** log π(action | history) [T*B]. */
+  logp: tf.Tensor1D;
+  /** Value estimates [T*B]. */
+  values: tf.Tensor1D;
+  /** Policy log standard deviation [A]. */
+  logStd: tf.Tensor1D;
+  /** Action means [T*B, A]. */
+  mean: tf.Tensor2D;
+}
+
+/**
+ * Unroll policy and value head over trials from a zero hidden state.
+ * @param xs RL2 inputs [T, B, in]. @param actions [T, B, A].
+ * @param trialSteps nominal steps of a trial (E × horizon), the scale of the value head's time input.
+ */
+export function rl2Forward(policy: Params, valueHead: Params, xs: tf.Tensor3D, actions: tf.Tensor3D, trialSteps: number): Rl2Outputs {
+  const [T, B] = xs.shape;
+  const H = policy[1].shape[0];
+  const A = actions.shape[2];
+  const { mean, logStd, hs } = recurrentUnroll(policy, xs, tf.zeros([B, H]));
+  const flatMean = tf.reshape(mean, [T * B, A]) as tf.Tensor2D;
+  const logp = gaussianLogProb(flatMean, logStd, tf.reshape(actions, [T * B, A]));
+  const features = tf.concat([tf.reshape(hs, [T * B, H]), timeFeature(T, B, trialSteps)], 1) as tf.Tensor2D;
+  const values = tf.reshape(mlpForward(valueHead, features), [T * B]) as tf.Tensor1D;
+  return { logp, values, logStd, mean: flatMean };
+}
+
+/** {@link rl2Evaluate}'s read-back: the policy and value of every step of a batch, time-major. */
+export interface Rl2Evaluation {
+  /** log π(action | history) [T*B]. */
+  logp: Float32Array;
+  /** V [T*B]. */
+  values: Float32Array;
+  /** Action means [T*B*A]. */
+  mean: Float32Array;
+  /** Log standard deviation [A]. */
+  logStd: Float32Array;
+}
+
+/**
+ * Policy and values under the current params, read back: the "old" policy of a PPO update, the values GAE
+ * needs, and the distributions for the KL diagnostic.
+ * @param xs [T*B*in]. @param actions [T*B*A].
+ */
+export function rl2Evaluate(policy: Params, valueHead: Params, xs: Float32Array, actions: Float32Array, T: number, B: number, trialSteps: number): Rl2Evaluation {
+  return tf.tidy(() => {
+    const A = actions.length / (T * B);
+    const out = rl2Forward(policy, valueHead, tf.tensor3d(xs, [T, B, xs.length / (T * B)]), tf.tensor3d(actions, [T, B, A]), trialSteps);
+    const read = (t: tf.Tensor) => Float32Array.from(t.dataSync() as Float32Array);
+    return { logp: read(out.logp), values: read(out.values), mean: read(out.mean), logStd: read(out.logStd) };
+  });
+}
+
+/** One trial minibatch as tensors, time-major and flattened where noted. */
+export interface Rl2MinibatchTensors {
+  /** Inputs [T, b, in]. */
+  xs: tf.Tensor3D;
+  /** Actions [T, b, A]. */
+  actions: tf.Tensor3D;
+  /** 1 on real steps, 0 on padding, [T*b]. */
+  mask: tf.Tensor1D;
+  /** Old log-probabilities [T*b]. */
+  logpOld: tf.Tensor1D;
+  /** Normalised advantages [T*b] (0 on padding). */
+  adv: tf.Tensor1D;
+  /** Value targets [T*b]. */
+  targets: tf.Tensor1D;
+}
+
+/** Loss weights of {@link rl2Loss}. */
+export interface Rl2LossOptions {
+  /** Nominal steps of a trial (E × horizon), the scale of the value head's time input. */
+  trialSteps: number;
+  clipEpsilon: number;
+  valueCoef: number;
+  entropyCoef: number;
+}
+
+/** The scalar loss and its parts. */
+export interface Rl2LossParts {
+  loss: tf.Scalar;
+  policyLoss: tf.Scalar;
+  valueLoss: tf.Scalar;
+  entropy: tf.Scalar;
+  clipFrac: tf.Scalar;
+}
+
+/**
+ * PPO-clip over a padded trial minibatch: policyLoss + valueCoef·valueLoss − entropyCoef·entropy, every mean
+ * taken over real steps only. Padding is neutral: its log-ratio is masked to 0 (ratio 1) and its advantage is 0,
+ * so it adds 0 to the clip objective, whose mean over all T*b rows is rescaled to a mean over real rows.
+ */
+export function rl2Loss(policy: Params, valueHead: Params, mb: Rl2MinibatchTensors, opts: Rl2LossOptions): Rl2LossParts {
+  const out = rl2Forward(policy, valueHead, mb.xs, mb.actions, opts.trialSteps);
+  const logp = tf.mul(out.logp, mb.mask);
+  const logpOld = tf.mul(mb.logpOld, mb.mask);
+  const nReal = tf.sum(mb.mask);
+  const scale = tf.div(mb.mask.shape[0], nReal);
+  const policyLoss = tf.mul(ppoClipLoss(logp, logpOld, mb.adv, { clipEpsilon: opts.clipEpsilon }), scale) as tf.Scalar;
+  const valueLoss = tf.div(tf.sum(tf.mul(tf.squaredDifference(out.values, mb.targets), mb.mask)), nReal) as tf.Scalar;
+  const entropy = gaussianEntropy(out.logStd);
+  const loss = tf.sub(tf.add(policyLoss, tf.mul(opts.valueCoef, valueLoss)), tf.mul(opts.entropyCoef, entropy)) as tf.Scalar;
+  const clipFrac = tf.mul(clipFraction(logp, logpOld, opts.clipEpsilon), scale) as tf.Scalar;
+  return { loss, policyLoss, valueLoss, entropy, clipFrac };
+}

@@ -1,0 +1,162 @@
+/**
+ * One RL2 PPO update on a packed trial batch, in two phases:
+ * - {@link preparePpo}: old log-probabilities and values from one unroll, GAE over each whole trial,
+ *   advantages normalised over the real steps;
+ * - {@link runPpoEpochs}: `epochs` passes over seeded-shuffled minibatches of whole trials, each an Adam step on
+ *   the gradient of {@link rl2Loss} (backprop through the full trial), clipped to a global norm; then the mean
+ *   KL(old ‖ new) over the batch.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../../envs/rng.js';
+import { normalizeAdvantages } from '../returns.js';
+import type { Adam } from './adam.js';
+import { selectTrials, trialAdvantages, type TrialBatch } from './rl2-batch.js';
+import { rl2Evaluate, rl2Loss, type Rl2Evaluation, type Rl2LossOptions, type Rl2MinibatchTensors } from './rl2-loss.js';
+
+/** PPO settings of an RL2 update. */
+export interface Rl2PpoOptions extends Rl2LossOptions {
+  /** Discount γ over the trial. */
+  gamma: number;
+  /** GAE λ. */
+  lambda: number;
+  /** Passes over the trial batch. */
+  epochs: number;
+  /** Minibatches per pass (trials are dealt into this many groups; at most B). */
+  minibatches: number;
+  /** Global gradient-norm clip (Infinity: none). */
+  maxGradNorm: number;
+}
+
+/** The learner's trainable state: policy `[wx, wh, bx, bh, wOut, bOut, logStd]` and value head `[wV, bV]`. */
+export interface Rl2Vars {
+  policy: tf.Variable[];
+  value: tf.Variable[];
+}
+
+/** A batch ready for the PPO epochs: per-step arrays, time-major [T*B] (inputs/actions [T*B*w]). */
+export interface PreparedBatch {
+  batch: TrialBatch;
+  /** Old policy (and values) at every step. */
+  old: Rl2Evaluation;
+  /** Normalised advantages [T*B] (0 on padding). */
+  adv: Float32Array;
+  /** Value targets (λ-returns) [T*B]. */
+  targets: Float32Array;
+}
+
+/** Means over the minibatch steps of an update, and the KL it made. */
+export interface Rl2UpdateStats {
+  policyLoss: number;
+  valueLoss: number;
+  entropy: number;
+  clipFraction: number;
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+  /** Mean KL(π_old ‖ π_new) over the real steps of the batch. */
+  kl: number;
+}
+
+/** Normalise advantages over the real (mask = 1) entries; padding stays 0. @param adv [N]. @param mask [N]. */
+function normalizeMasked(adv: Float32Array, mask: Float32Array): Float32Array {
+  const idx = [...mask.keys()].filter((i) => mask[i] > 0);
+  const norm = normalizeAdvantages(idx.map((i) => adv[i]));
+  const out = new Float32Array(adv.length);
+  idx.forEach((i, k) => (out[i] = norm[k]));
+  return out;
+}
+
+/** Old policy, values, GAE and normalised advantages of a batch (inputs as the network sees them). */
+export function preparePpo(vars: Rl2Vars, batch: TrialBatch, opts: Rl2PpoOptions): PreparedBatch {
+  const old = rl2Evaluate(vars.policy, vars.value, batch.xs, batch.actions, batch.T, batch.B, opts.trialSteps);
+  const { adv, targets } = trialAdvantages(batch, old.values, opts.gamma, opts.lambda);
+  return { batch, old, adv: normalizeMasked(adv, batch.mask), targets };
+}
+
+/** A seeded permutation of 0..n−1 (Fisher–Yates). */
+function permutation(rng: Rng, n: number): number[] {
+  const p = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [p[i], p[j]] = [p[j], p[i]];
+  }
+  return p;
+}
+
+/** Tensors of the trials `cols` of the batch. */
+function minibatchTensors(p: PreparedBatch, cols: readonly number[]): Rl2MinibatchTensors {
+  const { T, B, inputDim, actDim } = p.batch;
+  const b = cols.length;
+  const pick = (src: Float32Array, width: number) => selectTrials(src, T, B, width, cols);
+  return {
+    xs: tf.tensor3d(pick(p.batch.xs, inputDim), [T, b, inputDim]),
+    actions: tf.tensor3d(pick(p.batch.actions, actDim), [T, b, actDim]),
+    mask: tf.tensor1d(pick(p.batch.mask, 1)),
+    logpOld: tf.tensor1d(pick(p.old.logp, 1)),
+    adv: tf.tensor1d(pick(p.adv, 1)),
+    targets: tf.tensor1d(pick(p.targets, 1)),
+  };
+}
+
+/** Scale gradients to a global norm of at most `maxNorm`; returns them and the norm before clipping. */
+function clipGlobalNorm(grads: tf.Tensor[], maxNorm: number): { grads: tf.Tensor[]; norm: number } {
+  const norm = Math.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync()[0]);
+  if (!(norm > maxNorm)) return { grads, norm };
+  return { grads: grads.map((g) => tf.mul(g, maxNorm / norm)), norm };
+}
+
+/**
+ * One minibatch Adam step on the trials `cols`.
+ * @returns [policyLoss, valueLoss, entropy, clipFraction, gradNorm].
+ */
+function minibatchStep(vars: Rl2Vars, optimizer: Adam, p: PreparedBatch, cols: readonly number[], opts: Rl2PpoOptions): number[] {
+  return tf.tidy(() => {
+    const mb = minibatchTensors(p, cols);
+    const all = [...vars.policy, ...vars.value];
+    let parts: number[] = [];
+    const { grads } = tf.variableGrads(() => {
+      const out = rl2Loss(vars.policy, vars.value, mb, opts);
+      parts = [out.policyLoss, out.valueLoss, out.entropy, out.clipFrac].map((s) => s.dataSync()[0]);
+      return out.loss;
+    }, all);
+    const clipped = clipGlobalNorm(all.map((v) => grads[v.name]), opts.maxGradNorm);
+    optimizer.step(all, clipped.grads);
+    return [...parts, clipped.norm];
+  });
+}
+
+/** Mean over real steps of KL(old ‖ new) between diagonal Gaussians (closed form, float64). */
+function meanKl(old: Rl2Evaluation, next: Rl2Evaluation, mask: Float32Array): number {
+  const A = old.logStd.length;
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < mask.length; i++) {
+    if (!(mask[i] > 0)) continue;
+    for (let j = 0; j < A; j++) {
+      const ls0 = old.logStd[j];
+      const ls1 = next.logStd[j];
+      const d = old.mean[i * A + j] - next.mean[i * A + j];
+      sum += ls1 - ls0 + (Math.exp(2 * ls0) + d * d) / (2 * Math.exp(2 * ls1)) - 0.5;
+    }
+    n++;
+  }
+  return sum / Math.max(1, n);
+}
+
+/** Run the PPO epochs in place on `vars` with `optimizer`. @param rng shuffles the minibatches. */
+export function runPpoEpochs(vars: Rl2Vars, optimizer: Adam, p: PreparedBatch, rng: Rng, opts: Rl2PpoOptions): Rl2UpdateStats {
+  const { batch } = p;
+  const groups = Math.max(1, Math.min(opts.minibatches, batch.B));
+  const sums = [0, 0, 0, 0, 0];
+  let steps = 0;
+  for (let epoch = 0; epoch < opts.epochs; epoch++) {
+    const order = permutation(rng, batch.B);
+    for (let g = 0; g < groups; g++) {
+      const cols = order.filter((_, k) => k % groups === g);
+      minibatchStep(vars, optimizer, p, cols, opts).forEach((v, k) => (sums[k] += v));
+      steps++;
+    }
+  }
+  const [policyLoss, valueLoss, entropy, clipFraction, gradNorm] = sums.map((s) => s / Math.max(1, steps));
+  const next = rl2Evaluate(vars.policy, vars.value, batch.xs, batch.actions, batch.T, batch.B, opts.trialSteps);
+  return { policyLoss, valueLoss, entropy, clipFraction, gradNorm, kl: meanKl(p.old, next, batch.mask) };
+}

@@ -1,0 +1,215 @@
+/**
+ * RL² (Duan et al. 2016, "Fast reinforcement learning via slow reinforcement learning") with a PPO-clip
+ * meta-update. The policy is a GRU Gaussian policy whose input at each step is (observation, previous action,
+ * previous reward, done flag); a trial is E consecutive episodes on ONE task with the hidden state carried
+ * across its episodes and reset between trials, so adaptation happens in the hidden state.
+ *
+ * One meta-iteration on M tasks:
+ * 1. sampling: one VecEnv with one env per task; every env runs one trial of E episodes (`sampleEpisodes` with
+ *    `episodesPerEnv: E`) under {@link Rl2TrialPolicy}, whose hidden state [M, H] is zeroed once per trial;
+ * 2. advantages: each trial is one RL sequence (GAE over its concatenated episodes, terminal at its end);
+ * 3. PPO-clip epochs over minibatches of whole trials, backprop through the full trial (no truncation: at
+ *    PointNav's 2 × 100 steps the unroll is cheap; a length-T trial costs T GRU steps forward and backward),
+ *    policy and value head trained jointly with Adam and a global gradient-norm clip.
+ * Inputs are normalised with running statistics and training rewards scaled by the running std of the
+ * discounted trial returns (both frozen within an iteration; both part of the state).
+ */
+import { envSpec, makeVecEnv } from '../../envs/registry.js';
+import { Rng } from '../../envs/rng.js';
+import { actionSpace, observationSpace } from '../../envs/task-def.js';
+import type { Task, VecEnv } from '../../envs/types.js';
+import { registerFastMatMulGradient } from '../matmul-grad.js';
+import { paramShapes, toVariables, type Params } from '../nets.js';
+import { recurrentPolicyInit, type ActionNoise } from '../policies.js';
+import { sampleEpisodes } from '../sampler.js';
+import { Adam } from './adam.js';
+import { groupTrials, packTrials, returnPerEpisode, type Trial, type TrialBatch } from './rl2-batch.js';
+import { valueHeadInit } from './rl2-loss.js';
+import { Rl2InputNormalizer } from './rl2-normalizer.js';
+import { resolveRl2Options, type Rl2Config, type Rl2Options } from './rl2-options.js';
+import { Rl2TrialPolicy } from './rl2-policy.js';
+import { scaleTrialRewards } from './rl2-rewards.js';
+import { preparePpo, runPpoEpochs, type Rl2PpoOptions, type Rl2UpdateStats, type Rl2Vars } from './rl2-update.js';
+import { RunningStats } from './running-stats.js';
+import { checkState, stateToTensors, tensorsToState } from './state.js';
+import type { AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics, MetaTimings, TensorState } from './types.js';
+
+export type { Rl2Options } from './rl2-options.js';
+
+/** The RL2-PPO meta-learner. */
+export class Rl2 implements MetaLearner {
+  readonly name = 'rl2-ppo';
+  readonly config: Rl2Config;
+  private readonly vars: Rl2Vars;
+  private readonly optimizer: Adam;
+  private readonly inputs: Rl2InputNormalizer;
+  private readonly returns = new RunningStats(1);
+  private readonly vecs = new Map<number, VecEnv>();
+  private readonly obsDim: number;
+  private readonly actDim: number;
+  /** Nominal steps of a trial, E × horizon. */
+  private readonly trialSteps: number;
+  private iteration = 0;
+
+  private constructor(config: Rl2Config) {
+    this.config = config;
+    const def = envSpec(config.envId).def;
+    this.obsDim = observationSpace(def, config.envOptions).dim;
+    this.actDim = actionSpace(def).dim;
+    this.trialSteps = config.episodesPerTrial * def.horizon;
+    const rng = Rng.fromSeed(config.seed);
+    const policy = recurrentPolicyInit(rng, this.obsDim, this.actDim, config.hiddenDim, { initLogStd: config.initLogStd });
+    const value = valueHeadInit(rng, config.hiddenDim);
+    this.vars = { policy: toVariables(policy), value: toVariables(value) };
+    [...policy, ...value].forEach((t) => t.dispose());
+    this.optimizer = new Adam(paramShapes([...this.vars.policy, ...this.vars.value]), { learningRate: config.learningRate });
+    this.inputs = new Rl2InputNormalizer(this.obsDim, this.actDim);
+  }
+
+  /**
+   * A learner with freshly initialised networks (seeded by `options.seed`). Also installs the wasm-friendly
+   * matMul gradient (agents/matmul-grad.ts: same math, flag-free products on wasm), which the BPTT backward
+   * pass is mostly made of.
+   */
+  static async create(options: Rl2Options): Promise<Rl2> {
+    const config = resolveRl2Options(options);
+    await registerFastMatMulGradient();
+    return new Rl2(config);
+  }
+
+  /** The policy parameters `[wx, wh, bx, bh, wOut, bOut, logStd]` (owned by the learner: do not dispose). */
+  get policyParams(): Params {
+    return this.vars.policy;
+  }
+
+  /**
+   * A batched trial policy over the current parameters (with this learner's input normalisation), e.g. for a
+   * viewer or a custom evaluation: call `startTrial()`, then pass `act` to `sampleEpisodes`.
+   */
+  trialPolicy(numEnvs: number, noise: ActionNoise): Rl2TrialPolicy {
+    const normalize = this.config.normalizeInputs;
+    return new Rl2TrialPolicy(this.vars.policy, numEnvs, noise, normalize ? (x) => this.inputs.apply(x) : undefined);
+  }
+
+  async metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics> {
+    if (taskBatch.length === 0) throw new Error('metaStep: the task batch is empty; pass at least one task.');
+    const start = performance.now();
+    const rng = Rng.fromSeed(seed);
+    const vec = await this.vecEnv(taskBatch.length);
+    const trials = this.sampleTrials(vec, taskBatch, this.config.episodesPerTrial, rng);
+    const sampled = performance.now();
+    const raw = packTrials(trials, this.obsDim, this.actDim);
+    const prepared = preparePpo(this.vars, this.trainingBatch(raw), this.ppoOptions());
+    const preparedAt = performance.now();
+    const stats = runPpoEpochs(this.vars, this.optimizer, prepared, rng, this.ppoOptions());
+    if (this.config.normalizeInputs) this.inputs.update(raw.xs, raw.mask);
+    this.iteration += 1;
+    const end = performance.now();
+    const timings = { sampling: sampled - start, inner: preparedAt - sampled, outer: end - preparedAt, total: end - start };
+    return this.metrics(trials, stats, vec.numEnvs * raw.T, timings);
+  }
+
+  /** The {@link MetaMetrics} of an iteration that sampled `trials` and made the update `stats`. */
+  private metrics(trials: readonly Trial[], stats: Rl2UpdateStats, envSteps: number, timings: MetaTimings): MetaMetrics {
+    const perEpisode = returnPerEpisode(trials);
+    return {
+      iteration: this.iteration,
+      preReturn: perEpisode[0],
+      postReturn: perEpisode[perEpisode.length - 1],
+      losses: { policy: stats.policyLoss, value: stats.valueLoss, entropy: stats.entropy },
+      kl: stats.kl,
+      envSteps,
+      timings,
+      info: {
+        clipFraction: stats.clipFraction,
+        gradNorm: stats.gradNorm,
+        rewardScale: this.rewardScale(),
+        ...Object.fromEntries(perEpisode.map((r, e) => [`episode${e + 1}Return`, r])),
+      },
+    };
+  }
+
+  async adaptationCurve(task: Task, options: AdaptationOptions): Promise<number[]> {
+    const episodes = options.episodes;
+    const trials = options.trials ?? this.config.evalTrials;
+    if (!Number.isInteger(episodes) || episodes < 1) throw new Error(`adaptationCurve: episodes must be an integer >= 1, got ${episodes}.`);
+    if (!Number.isInteger(trials) || trials < 1) throw new Error(`adaptationCurve: trials must be an integer >= 1, got ${trials}.`);
+    const vec = await this.vecEnv(trials);
+    const rng = Rng.fromSeed(options.seed);
+    return returnPerEpisode(this.sampleTrials(vec, Array.from({ length: trials }, () => task), episodes, rng));
+  }
+
+  getState(): MetaLearnerState {
+    return {
+      name: this.name,
+      iteration: this.iteration,
+      params: { policy: tensorsToState(this.vars.policy), value: tensorsToState(this.vars.value), normalizers: this.normalizerState() },
+      optimizer: this.optimizer.getState(),
+    };
+  }
+
+  setState(state: MetaLearnerState): void {
+    const normalizerShapes = this.normalizerState().map((s) => s.shape);
+    checkState(state, this.name, { policy: paramShapes(this.vars.policy), value: paramShapes(this.vars.value), normalizers: normalizerShapes });
+    this.optimizer.setState(state.optimizer);
+    for (const group of ['policy', 'value'] as const) {
+      const values = stateToTensors(state.params[group]);
+      this.vars[group].forEach((v, i) => v.assign(values[i]));
+      values.forEach((t) => t.dispose());
+    }
+    const n = state.params.normalizers.map((s) => s.data);
+    this.inputs.stats.setArrays(n.slice(0, 3));
+    this.returns.setArrays(n.slice(3, 6));
+    this.iteration = state.iteration;
+  }
+
+  dispose(): void {
+    [...this.vars.policy, ...this.vars.value].forEach((v) => v.dispose());
+    this.optimizer.dispose();
+    for (const vec of this.vecs.values()) vec.close();
+    this.vecs.clear();
+  }
+
+  /** One trial of `episodes` episodes per task on `vec` (env i runs task i), hidden state reset once. */
+  private sampleTrials(vec: VecEnv, tasks: readonly Task[], episodes: number, rng: Rng): Trial[] {
+    vec.setTasks(tasks);
+    const policy = this.trialPolicy(vec.numEnvs, rng);
+    policy.startTrial();
+    return groupTrials(sampleEpisodes(vec, policy.act, { seed: rng.seed(), episodesPerEnv: episodes }), episodes);
+  }
+
+  /** The batch as the networks train on it: normalised inputs, scaled rewards (updates the return statistics). */
+  private trainingBatch(raw: TrialBatch): TrialBatch {
+    const xs = this.config.normalizeInputs ? this.inputs.apply(raw.xs) : raw.xs;
+    const rewards = this.config.scaleRewards ? scaleTrialRewards(raw, this.returns, this.config.gamma) : raw.rewards;
+    return { ...raw, xs, rewards };
+  }
+
+  /** The factor training rewards are multiplied by (1 / running std of discounted trial returns, or 1). */
+  private rewardScale(): number {
+    return this.config.scaleRewards && this.returns.count > 0 ? 1 / this.returns.std(0) : 1;
+  }
+
+  private ppoOptions(): Rl2PpoOptions {
+    const c = this.config;
+    return {
+      gamma: c.gamma, lambda: c.gaeLambda, epochs: c.epochs, minibatches: c.minibatches, maxGradNorm: c.maxGradNorm,
+      clipEpsilon: c.clipEpsilon, valueCoef: c.valueCoef, entropyCoef: c.entropyCoef, trialSteps: this.trialSteps,
+    };
+  }
+
+  /** Input statistics ([count], mean, variance) then return statistics, as tensor states. */
+  private normalizerState(): TensorState[] {
+    return [...this.inputs.stats.toArrays(), ...this.returns.toArrays()].map((data) => ({ shape: [data.length], data }));
+  }
+
+  /** A VecEnv with `n` envs, made once per size and reused. */
+  private async vecEnv(n: number): Promise<VecEnv> {
+    let vec = this.vecs.get(n);
+    if (!vec) {
+      vec = await makeVecEnv(this.config.envId, n, this.config.envOptions);
+      this.vecs.set(n, vec);
+    }
+    return vec;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Conversions between tensor lists and the plain {@link TensorState} data of {@link MetaLearnerState}, with the
+ * shape checks a learner's `setState` needs.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { MetaLearnerState, TensorState } from './types.js';
+
+/** Copy tensors to plain data (synchronous read), optionally naming them `${prefix}/${i}`. */
+export function tensorsToState(tensors: readonly tf.Tensor[], prefix?: string): TensorState[] {
+  return tensors.map((t, i) => ({
+    ...(prefix === undefined ? {} : { name: `${prefix}/${i}` }),
+    shape: [...t.shape],
+    data: Float32Array.from(t.dataSync() as Float32Array),
+  }));
+}
+
+/** New tensors from plain data (each a copy). */
+export function stateToTensors(states: readonly TensorState[]): tf.Tensor[] {
+  return states.map((s) => tf.tensor(Float32Array.from(s.data), s.shape));
+}
+
+/** A deep copy of a state (the learner must never share arrays with its callers). */
+export function cloneState(state: MetaLearnerState): MetaLearnerState {
+  const copy = (ts: readonly TensorState[]): TensorState[] => ts.map((t) => ({ ...t, shape: [...t.shape], data: Float32Array.from(t.data) }));
+  const params = Object.fromEntries(Object.entries(state.params).map(([k, v]) => [k, copy(v)]));
+  return { name: state.name, iteration: state.iteration, params, optimizer: copy(state.optimizer) };
+}
+
+/**
+ * Check that `state` belongs to learner `name` and that its parameter groups have `shapes` exactly
+ * (`{ group: [shape, ...] }`); throws an Error naming the first mismatch.
+ */
+export function checkState(state: MetaLearnerState, name: string, shapes: Record<string, number[][]>): void {
+  if (state.name !== name) throw new Error(`setState: the state is from learner '${state.name}', this learner is '${name}'.`);
+  if (!Number.isInteger(state.iteration) || state.iteration < 0) throw new Error(`setState: iteration must be an integer >= 0, got ${state.iteration}.`);
+  const groups = Object.keys(shapes);
+  const given = Object.keys(state.params);
+  if (given.length !== groups.length || !groups.every((g) => g in state.params)) {
+    throw new Error(`setState: expected parameter groups [${groups.join(', ')}], got [${given.join(', ')}].`);
+  }
+  for (const group of groups) checkGroup(group, state.params[group], shapes[group]);
+}
+
+function checkGroup(group: string, states: readonly TensorState[], shapes: number[][]): void {
+  if (states.length !== shapes.length) throw new Error(`setState: group '${group}' has ${states.length} tensors; expected ${shapes.length}.`);
+  states.forEach((s, i) => {
+    const size = s.shape.reduce((a, b) => a * b, 1);
+    if (!tf.util.arraysEqual(s.shape, shapes[i]) || s.data.length !== size) {
+      throw new Error(`setState: '${group}' tensor ${i} has shape [${s.shape}] with ${s.data.length} values; expected shape [${shapes[i]}].`);
+    }
+  });
+}

@@ -1,0 +1,114 @@
+/**
+ * The one interface every meta-learner implements (MAML, FOMAML, ProMP, Reptile, RL2, ...), so that one
+ * training loop and one evaluator can drive any of them.
+ *
+ * A learner owns its policy parameters, its optimizer state and the vector envs it samples from; callers hand it
+ * tasks and seeds. Everything random inside a call is derived from the `seed` argument (never Math.random), so
+ * a call is reproducible from (state, tasks, seed).
+ */
+import type { Task } from '../../envs/types.js';
+
+/** Wall-clock time of one meta-iteration's phases, in milliseconds. */
+export interface MetaTimings {
+  /** Stepping the envs and acting (all rollouts of the iteration). */
+  sampling: number;
+  /**
+   * Adaptation work outside the rollouts. MAML family: baseline fits, advantages and the inner gradient steps
+   * that produce the adapted parameters used for the post-update rollouts. Recurrent learners (RL2): advantage
+   * processing only (adaptation happens in the hidden state, during sampling).
+   */
+  inner: number;
+  /** The meta-update (MAML: the TRPO step through the inner update; RL2: the PPO epochs). */
+  outer: number;
+  /** The whole call (≥ sampling + inner + outer). */
+  total: number;
+}
+
+/** What one {@link MetaLearner.metaStep} did. Returns are undiscounted sums of rewards per episode. */
+export interface MetaMetrics {
+  /** Meta-iterations completed, counting this one (1 after the first call). */
+  iteration: number;
+  /**
+   * Mean return before adaptation. MAML family: episodes of the unadapted policy θ (the first inner step's
+   * samples). RL2: the first episode of each trial.
+   */
+  preReturn: number;
+  /** Mean return after adaptation. MAML family: episodes of the adapted policies θ'. RL2: the last episode of each trial. */
+  postReturn: number;
+  /** Named losses, e.g. `{ inner, outerBefore, outerAfter }` (MAML) or `{ policy, value, entropy }` (RL2). */
+  losses: Record<string, number>;
+  /** Mean KL(π_old ‖ π_new) of the meta-update (NaN where the learner does not measure it). */
+  kl: number;
+  /** Env steps taken by this call (all rollouts). */
+  envSteps: number;
+  timings: MetaTimings;
+  /** Algorithm-specific diagnostics (e.g. TRPO `accepted`, `backtracks`, `cgIterations`). */
+  info: Record<string, number | boolean>;
+}
+
+/** How to measure adaptation to one task. */
+export interface AdaptationOptions {
+  /** Seeds env resets and action noise of the whole measurement. */
+  seed: number;
+  /**
+   * MAML family: episodes sampled with each policy θ_0..θ_k (K exploration episodes per step).
+   * Recurrent (RL2): episodes per trial E (the hidden state is carried across them).
+   */
+  episodes: number;
+  /** MAML family: inner gradient steps k (the curve has k + 1 points). Ignored by recurrent learners. */
+  steps?: number;
+  /**
+   * Recurrent (RL2): independent trials averaged per episode index (default: learner's choice, ≥ 1).
+   * Ignored by the MAML family (its `episodes` episodes already run in parallel).
+   */
+  trials?: number;
+}
+
+/** A tensor as plain data: row-major values and shape (checkpoints, worker messages). */
+export interface TensorState {
+  /** Optional name (e.g. an optimizer slot `policy/0/m`). */
+  name?: string;
+  shape: number[];
+  /** Row-major values, [prod(shape)]. */
+  data: Float32Array;
+}
+
+/** Everything needed to resume a learner (configuration excluded: the caller rebuilds it from its config). */
+export interface MetaLearnerState {
+  /** The learner's {@link MetaLearner.name}; {@link MetaLearner.setState} rejects another learner's state. */
+  name: string;
+  /** Meta-iterations completed. */
+  iteration: number;
+  /** Parameter groups in a fixed order, e.g. `{ policy: [...] }` or `{ policy: [...], value: [...] }`. */
+  params: Record<string, TensorState[]>;
+  /** Optimizer slots (Adam moments, step counters as 1-element tensors); empty for TRPO. */
+  optimizer: TensorState[];
+}
+
+/** A meta-reinforcement-learning algorithm. */
+export interface MetaLearner {
+  /** Algorithm name as results and checkpoints record it, e.g. `maml-trpo`, `fomaml-trpo`, `rl2-ppo`. */
+  readonly name: string;
+  /**
+   * One meta-iteration on a batch of training tasks: sample, adapt, meta-update the learner's parameters.
+   * @param taskBatch the meta-batch (M tasks).
+   * @param seed seeds this call's env resets and action noise.
+   */
+  metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics>;
+  /**
+   * Mean return on `task` as adaptation proceeds; the learner's own parameters are not changed.
+   * - MAML family: entry s (s = 0..k) is the mean return of `episodes` episodes sampled with θ_s, where
+   *   θ_0 = θ and θ_{s+1} is one inner step from θ_s on θ_s's episodes (length k + 1; entry 0 is the
+   *   unadapted policy).
+   * - Recurrent (RL2): entry e (e = 0..E−1) is the mean return of episode e of a trial of E = `episodes`
+   *   episodes on the task, averaged over `trials` trials (length E).
+   * Either way entry 0 is "before adaptation" and later entries are "after more experience of the task".
+   */
+  adaptationCurve(task: Task, options: AdaptationOptions): Promise<number[]>;
+  /** A deep copy of the learner's state (parameters, optimizer, iteration counter). */
+  getState(): MetaLearnerState;
+  /** Replace the state with a copy of `state`; throws when its name or shapes do not match this learner. */
+  setState(state: MetaLearnerState): void;
+  /** Free tensors and close envs. The learner is unusable afterwards. */
+  dispose(): void;
+}
