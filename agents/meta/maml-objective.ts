@@ -1,0 +1,147 @@
+/**
+ * The MAML objective for a diagonal-Gaussian MLP policy, as pure tensor functions of the meta-parameters θ
+ * (Finn et al. 2017; the RL form of cbfinn/maml_rl, garage MAMLTRPO, ProMP's MAML):
+ *
+ *   θ_i^{(0)} = θ,  θ_i^{(j+1)} = θ_i^{(j)} − α ∇ L_in(θ_i^{(j)}; D_i^j),   L_in = −mean(log π(a|s) · A)  (VPG)
+ *   L_out(θ) = mean_i −mean_{D'_i}( π_{θ'_i(θ)}(a|s) / π_old(a|s) · A' ),   θ'_i = θ_i^{(k)}
+ *   KL(θ)    = mean_i mean_{D'_i} KL(π_old ‖ π_{θ'_i(θ)})
+ *
+ * where D_i^j are the task's pre-update samples of inner step j, D'_i its post-update samples and π_old the
+ * adapted policy that sampled D'_i. Second order: the inner gradients are differentiated through (nested
+ * gradients; needs `enableHigherOrderGradients()`, tfjs 4.22 drops second-order terms of tanh/exp without it).
+ * First order (FOMAML): the inner gradients are computed on detached copies of the parameters, so
+ * ∂θ'/∂θ = I and no second-order graph is recorded.
+ *
+ * Nothing here calls tf.tidy around its result: callers run these inside tf.tidy, tf.grads or trpoUpdate.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Activation, Params } from '../nets.js';
+import { gaussianDistParams, gaussianKL, gaussianLogProb } from '../policies.js';
+import { ratioSurrogateLoss, vpgLoss } from '../pg.js';
+
+/** Samples of one task for one policy-gradient evaluation (N samples). */
+export interface PolicyBatch {
+  /** Observations [N, obsDim]. */
+  obs: tf.Tensor2D;
+  /** Actions taken [N, A]. */
+  actions: tf.Tensor2D;
+  /** Advantages [N] (constants). */
+  advantages: tf.Tensor1D;
+}
+
+/** Post-update samples of one task and what the sampling (old adapted) policy said about them (constants). */
+export interface OuterBatch extends PolicyBatch {
+  /** log π_old(a|s) [N]. */
+  logpOld: tf.Tensor1D;
+  /** π_old's means [N, A]. */
+  oldMean: tf.Tensor2D;
+  /** π_old's log standard deviations [A]. */
+  oldLogStd: tf.Tensor1D;
+}
+
+/** One task of a meta-batch: a pre-update batch per inner step, and the post-update batch. */
+export interface MamlTaskData {
+  inner: PolicyBatch[];
+  outer: OuterBatch;
+}
+
+/** How the inner update is taken. */
+export interface InnerUpdate {
+  /** Inner step size α. */
+  lr: number;
+  /** FOMAML: do not differentiate through the inner gradients. */
+  firstOrder: boolean;
+  /** Hidden-layer nonlinearity of the policy MLP. */
+  activation: Activation;
+}
+
+/** log π_params(actions | obs), [N]. */
+export function policyLogProb(params: Params, batch: PolicyBatch, activation: Activation): tf.Tensor1D {
+  const { mean, logStd } = gaussianDistParams(params, batch.obs, activation);
+  return gaussianLogProb(mean, logStd, batch.actions);
+}
+
+/** The inner (VPG) loss −mean(log π(a|s) · A) of one batch: a scalar. */
+export function innerLoss(params: Params, batch: PolicyBatch, activation: Activation): tf.Scalar {
+  return vpgLoss(policyLogProb(params, batch, activation), batch.advantages);
+}
+
+/**
+ * A tensor with the same data and no tape history: gradients do not flow through it. tfjs has no stopGradient;
+ * this is a fresh leaf on the same data id (no copy). The backend's reference count is raised first, as its own
+ * kernels do when they share data (reshape), so disposing either tensor leaves the other intact. The data must
+ * live on the active backend.
+ */
+export function detach(t: tf.Tensor): tf.Tensor {
+  tf.backend().incRef(t.dataId);
+  return tf.engine().makeTensorFromDataId(t.dataId, t.shape, t.dtype);
+}
+
+/** ∇ L_in at `params`; with `firstOrder`, taken at detached copies (constant w.r.t. `params`). */
+export function innerGradients(params: Params, batch: PolicyBatch, update: InnerUpdate): tf.Tensor[] {
+  const at = update.firstOrder ? params.map(detach) : params;
+  const { grads } = tf.engine().gradients(() => innerLoss(at, batch, update.activation), at, undefined, true);
+  return grads.map((g, i) => g ?? tf.zerosLike(at[i]));
+}
+
+/** θ' after one inner SGD step per batch (in order): θ ← θ − α ∇ L_in(θ; batch). */
+export function adaptParams(params: Params, batches: readonly PolicyBatch[], update: InnerUpdate): Params {
+  let theta = params;
+  for (const batch of batches) {
+    const grads = innerGradients(theta, batch, update);
+    const current = theta;
+    theta = current.map((p, i) => tf.sub(p, tf.mul(grads[i], update.lr)));
+  }
+  return theta;
+}
+
+/** The outer objective L_out(θ): mean over tasks of the likelihood-ratio surrogate at the adapted parameters. */
+export function outerLoss(params: Params, tasks: readonly MamlTaskData[], update: InnerUpdate): tf.Scalar {
+  const perTask = tasks.map((task) => {
+    const adapted = adaptParams(params, task.inner, update);
+    const logp = policyLogProb(adapted, task.outer, update.activation);
+    return ratioSurrogateLoss(logp, task.outer.logpOld, task.outer.advantages);
+  });
+  return tf.div(tf.addN(perTask), tasks.length) as tf.Scalar;
+}
+
+/** Mean over tasks of mean KL(π_old ‖ π_{θ'_i(θ)}) on the post-update observations: a scalar. */
+export function outerKl(params: Params, tasks: readonly MamlTaskData[], update: InnerUpdate): tf.Scalar {
+  const perTask = tasks.map((task) => {
+    const adapted = adaptParams(params, task.inner, update);
+    const { mean, logStd } = gaussianDistParams(adapted, task.outer.obs, update.activation);
+    return tf.mean(gaussianKL(task.outer.oldMean, task.outer.oldLogStd, mean, logStd));
+  });
+  return tf.div(tf.addN(perTask), tasks.length) as tf.Scalar;
+}
+
+/**
+ * The meta-gradient ∇_θ L_out(θ) (through the inner update unless first order) and L_out's value.
+ * @returns `value` and `grads` (one tensor per parameter, shapes of `params`); the caller disposes them.
+ */
+export function metaGradient(params: Params, tasks: readonly MamlTaskData[], update: InnerUpdate): { value: tf.Scalar; grads: tf.Tensor[] } {
+  const { value, grads } = tf.engine().gradients(() => outerLoss(params, tasks, update), params, undefined, true);
+  return { value, grads: grads.map((g, i) => g ?? tf.zerosLike(params[i])) };
+}
+
+/**
+ * The constants of a task's outer batch from the adapted policy that sampled it (new tensors; the batch's own
+ * tensors are shared, not copied).
+ * @param adapted θ'_i as it was when sampling. @param batch the post-update samples.
+ */
+export function outerBatch(adapted: Params, batch: PolicyBatch, activation: Activation): OuterBatch {
+  const [logpOld, oldMean, oldLogStd] = tf.tidy(() => {
+    const { mean, logStd } = gaussianDistParams(adapted, batch.obs, activation);
+    return [gaussianLogProb(mean, logStd, batch.actions), mean, tf.clone(logStd)];
+  });
+  return { ...batch, logpOld: logpOld as tf.Tensor1D, oldMean: oldMean as tf.Tensor2D, oldLogStd: oldLogStd as tf.Tensor1D };
+}
+
+/** Dispose every tensor of a meta-batch's task data (the outer batch may be missing: a partly built batch). */
+export function disposeTaskData(tasks: readonly { inner: readonly PolicyBatch[]; outer?: OuterBatch }[]): void {
+  for (const task of tasks) {
+    for (const b of task.inner) tf.dispose([b.obs, b.actions, b.advantages]);
+    const o = task.outer;
+    if (o) tf.dispose([o.obs, o.actions, o.advantages, o.logpOld, o.oldMean, o.oldLogStd]);
+  }
+}

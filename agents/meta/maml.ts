@@ -1,0 +1,244 @@
+/**
+ * MAML for RL with a diagonal-Gaussian MLP policy and a TRPO meta-update (MAML-TRPO; FOMAML with
+ * `firstOrder: true`). One meta-iteration on M tasks:
+ *
+ * 1. for each inner step j: K episodes per task with θ_i^{(j)} on ONE VecEnv of M·K envs; per task a linear
+ *    feature baseline, GAE advantages, and one VPG step θ_i^{(j+1)} = θ_i^{(j)} − α ∇L_in;
+ * 2. K post-update episodes per task with θ'_i = θ_i^{(k)};
+ * 3. TRPO on θ: minimise the mean likelihood-ratio surrogate of the post-update episodes as a function of θ
+ *    through the inner steps, subject to mean KL(π_{θ'_i(θ_old)} ‖ π_{θ'_i(θ)}) ≤ δ (see maml-objective.ts).
+ *
+ * Needs tfjs-core's gradients and the higher-order fix: call `initBackend()` (agents/backend.ts) first; the
+ * meta-gradient through the inner update is silently wrong without the fix.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { envSpec, makeVecEnv } from '../../envs/registry.js';
+import { Rng } from '../../envs/rng.js';
+import { actionSpace, observationSpace } from '../../envs/task-def.js';
+import type { Task, VecEnv } from '../../envs/types.js';
+import { registerFastMatMulGradient } from '../matmul-grad.js';
+import { disposeParams, paramShapes, type Params } from '../nets.js';
+import { gaussianPolicyInit } from '../policies.js';
+import type { Path } from '../sampler.js';
+import { trpoUpdate, type TrpoDiagnostics } from '../trpo.js';
+import { adaptParams, disposeTaskData, innerLoss, outerBatch, outerKl, outerLoss, type InnerUpdate, type MamlTaskData, type PolicyBatch } from './maml-objective.js';
+import { resolveMamlOptions, type MamlConfig, type MamlOptions } from './maml-options.js';
+import { checkState, stateToTensors, tensorsToState } from './state.js';
+import { groupPathsByTask, meanTaskReturn, processTaskPaths, toPolicyBatch, type AdvantageOptions, type TaskSamples } from './task-samples.js';
+import { rolloutTasks } from './task-rollouts.js';
+import type { AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics, MetaTimings } from './types.js';
+
+export type { MamlOptions } from './maml-options.js';
+
+type Phase = 'sampling' | 'inner' | 'outer';
+
+/** Per-task batches and adapted parameters gathered by the inner loop of one meta-iteration. */
+interface InnerResult {
+  /** [M][innerSteps] pre-update batches. */
+  batches: PolicyBatch[][];
+  /** θ'_i values, one list per task (fresh tensors). */
+  adapted: Params[];
+  preReturn: number;
+  innerLoss: number;
+}
+
+/** The MAML-TRPO / FOMAML-TRPO meta-learner. */
+export class Maml implements MetaLearner {
+  readonly name: string;
+  /** The resolved configuration. */
+  readonly config: MamlConfig;
+  private params: Params;
+  private iteration = 0;
+  private readonly vecs = new Map<number, VecEnv>();
+  private readonly obsDim: number;
+  private readonly actDim: number;
+  private timings: Record<Phase, number> = { sampling: 0, inner: 0, outer: 0 };
+  /** Env steps of the current call (every env steps until the slowest episode of its round ends). */
+  private envSteps = 0;
+
+  private constructor(config: MamlConfig) {
+    this.config = config;
+    this.name = config.firstOrder ? 'fomaml-trpo' : 'maml-trpo';
+    const def = envSpec(config.envId).def;
+    this.obsDim = observationSpace(def, config.envOptions).dim;
+    this.actDim = actionSpace(def).dim;
+    this.params = gaussianPolicyInit(Rng.fromSeed(config.seed), this.obsDim, this.actDim, { hidden: config.hidden, initLogStd: config.initLogStd });
+  }
+
+  /**
+   * A learner with a freshly initialised policy (seeded by `options.seed`). Also installs the wasm-friendly
+   * matMul gradient (agents/matmul-grad.ts, engine-wide, same math): without it, backward products on wasm
+   * take a path 5–15x slower and dominate the meta-update.
+   */
+  static async create(options: MamlOptions): Promise<Maml> {
+    const config = resolveMamlOptions(options);
+    await registerFastMatMulGradient();
+    return new Maml(config);
+  }
+
+  /** The current meta-parameters θ `[W0, b0, ..., logStd]` (owned by the learner: do not dispose). */
+  get policyParams(): Params {
+    return this.params;
+  }
+
+  private get update(): InnerUpdate {
+    return { lr: this.config.innerLr, firstOrder: this.config.firstOrder, activation: this.config.activation };
+  }
+
+  async metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics> {
+    if (taskBatch.length === 0) throw new Error('metaStep: the task batch is empty; pass at least one task.');
+    const start = performance.now();
+    this.timings = { sampling: 0, inner: 0, outer: 0 };
+    this.envSteps = 0;
+    const rng = Rng.fromSeed(seed);
+    const vec = await this.vecEnv(taskBatch.length * this.config.episodesPerTask);
+    const inner = this.innerLoop(vec, taskBatch, rng);
+    let data: MamlTaskData[] | undefined;
+    try {
+      const paths = this.timed('sampling', () => this.rollout(vec, taskBatch, inner.adapted, rng));
+      const post = this.timed('inner', () => this.processGroups(paths, taskBatch.length));
+      data = this.timed('outer', () => this.outerData(inner, post));
+      const d = this.timed('outer', () => this.trpoStep(data as MamlTaskData[]));
+      this.iteration += 1;
+      return {
+        iteration: this.iteration,
+        preReturn: inner.preReturn,
+        postReturn: meanTaskReturn(post),
+        losses: { inner: inner.innerLoss, outerBefore: d.lossBefore, outerAfter: d.lossAfter },
+        kl: d.kl,
+        envSteps: this.envSteps,
+        timings: this.finishTimings(start),
+        info: { accepted: d.accepted, backtracks: d.backtracks, cgIterations: d.cgIterations, stepSize: d.stepSize },
+      };
+    } finally {
+      disposeTaskData(data ?? inner.batches.map((b) => ({ inner: b })));
+      inner.adapted.forEach(disposeParams);
+    }
+  }
+
+  async adaptationCurve(task: Task, options: AdaptationOptions): Promise<number[]> {
+    const steps = options.steps ?? 1;
+    if (!Number.isInteger(steps) || steps < 0) throw new Error(`adaptationCurve: steps must be an integer >= 0, got ${steps}.`);
+    if (!Number.isInteger(options.episodes) || options.episodes < 1) throw new Error(`adaptationCurve: episodes must be an integer >= 1, got ${options.episodes}.`);
+    const vec = await this.vecEnv(options.episodes);
+    const rng = Rng.fromSeed(options.seed);
+    const update = { ...this.update, firstOrder: true }; // same values; no second-order graph is needed here
+    const curve: number[] = [];
+    let theta = this.params;
+    for (let s = 0; s <= steps; s++) {
+      const paths = rolloutTasks(vec, { tasks: [task], policies: [theta], episodesPerTask: options.episodes, seed: rng.seed(), noise: rng, activation: this.config.activation });
+      const samples = processTaskPaths(paths, this.obsDim, this.advantageOptions());
+      curve.push(samples.meanReturn);
+      if (s === steps) break;
+      const next = tf.tidy(() => adaptParams(theta, [toPolicyBatch(samples, this.obsDim, this.actDim)], update));
+      if (theta !== this.params) disposeParams(theta);
+      theta = next;
+    }
+    if (theta !== this.params) disposeParams(theta);
+    return curve;
+  }
+
+  getState(): MetaLearnerState {
+    return { name: this.name, iteration: this.iteration, params: { policy: tensorsToState(this.params) }, optimizer: [] };
+  }
+
+  setState(state: MetaLearnerState): void {
+    checkState(state, this.name, { policy: paramShapes(this.params) });
+    disposeParams(this.params);
+    this.params = stateToTensors(state.params.policy);
+    this.iteration = state.iteration;
+  }
+
+  dispose(): void {
+    disposeParams(this.params);
+    for (const vec of this.vecs.values()) vec.close();
+    this.vecs.clear();
+  }
+
+  /** Steps 1 of the class comment: pre-update sampling and inner steps, for every task. */
+  private innerLoop(vec: VecEnv, tasks: readonly Task[], rng: Rng): InnerResult {
+    const m = tasks.length;
+    const batches: PolicyBatch[][] = tasks.map(() => []);
+    let adapted: Params[] = [this.params];
+    let preReturn = NaN;
+    let loss = NaN;
+    for (let j = 0; j < this.config.innerSteps; j++) {
+      const paths = this.timed('sampling', () => this.rollout(vec, tasks, adapted, rng));
+      adapted = this.timed('inner', () => {
+        const samples = this.processGroups(paths, m);
+        const stepBatches = samples.map((s) => toPolicyBatch(s, this.obsDim, this.actDim));
+        stepBatches.forEach((b, i) => batches[i].push(b));
+        if (j === 0) [preReturn, loss] = [meanTaskReturn(samples), this.meanInnerLoss(stepBatches)];
+        const next = stepBatches.map((b, i) => tf.tidy(() => adaptParams(adapted[adapted.length === 1 ? 0 : i], [b], this.update)));
+        if (j > 0) adapted.forEach(disposeParams);
+        return next;
+      });
+    }
+    return { batches, adapted, preReturn, innerLoss: loss };
+  }
+
+  /** Mean over tasks of the inner VPG loss at θ. */
+  private meanInnerLoss(batches: readonly PolicyBatch[]): number {
+    return tf.tidy(() => tf.addN(batches.map((b) => innerLoss(this.params, b, this.config.activation))).dataSync()[0] / batches.length);
+  }
+
+  /** The outer batches (constants of the sampling policies θ'_i) joined with the inner batches. */
+  private outerData(inner: InnerResult, post: readonly TaskSamples[]): MamlTaskData[] {
+    return post.map((s, i) => ({
+      inner: inner.batches[i],
+      outer: outerBatch(inner.adapted[i], toPolicyBatch(s, this.obsDim, this.actDim), this.config.activation),
+    }));
+  }
+
+  /** The TRPO meta-update of θ; replaces the learner's parameters. */
+  private trpoStep(data: MamlTaskData[]): TrpoDiagnostics {
+    const update = this.update;
+    const { params, diagnostics } = trpoUpdate(
+      { params: this.params, loss: (ps) => outerLoss(ps, data, update), kl: (ps) => outerKl(ps, data, update) },
+      this.config.trpo,
+    );
+    disposeParams(this.params);
+    this.params = params;
+    return diagnostics;
+  }
+
+  /** K episodes per task on `vec`, task i acting with `policies[i]` (or all with `policies[0]`). */
+  private rollout(vec: VecEnv, tasks: readonly Task[], policies: Params[], rng: Rng): Path[] {
+    const k = this.config.episodesPerTask;
+    const paths = rolloutTasks(vec, { tasks, policies, episodesPerTask: k, seed: rng.seed(), noise: rng, activation: this.config.activation });
+    this.envSteps += vec.numEnvs * paths.reduce((m, p) => Math.max(m, p.length), 0);
+    return paths;
+  }
+
+  private processGroups(paths: Path[], numTasks: number): TaskSamples[] {
+    const groups = groupPathsByTask(paths, numTasks, this.config.episodesPerTask);
+    return groups.map((g) => processTaskPaths(g, this.obsDim, this.advantageOptions()));
+  }
+
+  private advantageOptions(): AdvantageOptions {
+    return { gamma: this.config.gamma, lambda: this.config.gaeLambda, normalize: this.config.normalizeAdvantages };
+  }
+
+  /** A VecEnv with `n` envs, made once per size and reused. */
+  private async vecEnv(n: number): Promise<VecEnv> {
+    let vec = this.vecs.get(n);
+    if (!vec) {
+      vec = await makeVecEnv(this.config.envId, n, this.config.envOptions);
+      this.vecs.set(n, vec);
+    }
+    return vec;
+  }
+
+  private timed<T>(phase: Phase, f: () => T): T {
+    const t0 = performance.now();
+    try {
+      return f();
+    } finally {
+      this.timings[phase] += performance.now() - t0;
+    }
+  }
+
+  private finishTimings(start: number): MetaTimings {
+    return { ...this.timings, total: performance.now() - start };
+  }
+}

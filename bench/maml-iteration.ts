@@ -1,0 +1,146 @@
+/**
+ * Time of one MAML-TRPO meta-iteration, split into sampling / inner / outer, per TF.js backend.
+ *
+ *   node --import tsx bench/maml-iteration.ts [--backends wasm,cpu] [--env PointNav-v0] [--tasks 20]
+ *     [--episodes 20] [--hidden 64,64] [--iterations 2] [--first-order] [--breakdown] [--stock-matmul-grad]
+ *     [--json out.json]
+ *
+ * Per backend: one warm-up meta-iteration on a 2 x 2 batch (JIT, kernel set-up), then `iterations` timed
+ * meta-iterations on tasks x episodes; the median is reported. `--breakdown` also times the pieces of the outer
+ * TRPO step on one meta-batch: the meta-gradient (second order), one Fisher-vector product of the KL through
+ * the inner update (third order; TRPO runs cgIterations + 1 of them), and one loss + KL evaluation (a
+ * line-search trial). `--stock-matmul-grad` puts tfjs-core's own matMul gradient back after Maml.create installs
+ * the wasm-friendly one (agents/matmul-grad.ts), to measure what that saves.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend, useBackend, type BackendName } from '../agents/backend.js';
+import { flaggedBatchMatMulGradConfig } from '../agents/matmul-grad.js';
+import { adaptParams, disposeTaskData, metaGradient, outerBatch, outerKl, outerLoss, type MamlTaskData } from '../agents/meta/maml-objective.js';
+import { Maml } from '../agents/meta/maml.js';
+import { groupPathsByTask, processTaskPaths, toPolicyBatch } from '../agents/meta/task-samples.js';
+import { rolloutTasks } from '../agents/meta/task-rollouts.js';
+import { disposeParams, paramCount } from '../agents/nets.js';
+import { hessianVectorProduct } from '../agents/trpo.js';
+import { envSpec, makeVecEnv, Rng } from '../envs/index.js';
+
+const { values } = parseArgs({
+  options: {
+    backends: { type: 'string', default: 'wasm,cpu' },
+    env: { type: 'string', default: 'PointNav-v0' },
+    tasks: { type: 'string', default: '20' },
+    episodes: { type: 'string', default: '20' },
+    hidden: { type: 'string', default: '64,64' },
+    iterations: { type: 'string', default: '2' },
+    'first-order': { type: 'boolean', default: false },
+    breakdown: { type: 'boolean', default: false },
+    'stock-matmul-grad': { type: 'boolean', default: false },
+    json: { type: 'string' },
+  },
+});
+const envId = values.env;
+const numTasks = Number(values.tasks);
+const episodes = Number(values.episodes);
+const hidden = values.hidden.split(',').map(Number);
+const iterations = Number(values.iterations);
+const firstOrder = values['first-order'];
+const taskDist = envSpec(envId).def.tasks;
+
+/** Maml.create, then (with --stock-matmul-grad) tfjs-core's matMul gradient in place of the wasm-friendly one. */
+async function createMaml(episodesPerTask: number): Promise<Maml> {
+  const maml = await Maml.create({ envId, hidden, episodesPerTask, firstOrder, seed: 1 });
+  if (values['stock-matmul-grad']) tf.registerGradient(flaggedBatchMatMulGradConfig);
+  return maml;
+}
+
+type Row = { sampling: number; inner: number; outer: number; total: number; envSteps: number };
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+async function timeIterations(): Promise<{ rows: Row[]; median: Row; params: number }> {
+  const warm = await createMaml(2);
+  await warm.metaStep(taskDist.sample(Rng.fromSeed(9), 2), 9);
+  warm.dispose();
+  const maml = await createMaml(episodes);
+  const rng = Rng.fromSeed(2);
+  const rows: Row[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const m = await maml.metaStep(taskDist.sample(rng, numTasks), 100 + i);
+    rows.push({ ...m.timings, envSteps: m.envSteps });
+    console.log(`  iteration ${i + 1}: ${fmt(rows[i])}`);
+  }
+  const params = paramCount(maml.policyParams);
+  maml.dispose();
+  const keys = ['sampling', 'inner', 'outer', 'total', 'envSteps'] as const;
+  return { rows, median: Object.fromEntries(keys.map((k) => [k, median(rows.map((r) => r[k]))])) as Row, params };
+}
+
+/** One meta-batch's task data, built with the same public pieces Maml.metaStep uses (one inner step). */
+async function buildTaskData(maml: Maml): Promise<MamlTaskData[]> {
+  const tasks = taskDist.sample(Rng.fromSeed(3), numTasks);
+  const vec = await makeVecEnv(envId, numTasks * episodes);
+  const rng = Rng.fromSeed(4);
+  const obsDim = vec.singleObservationSpace.dim;
+  const actDim = vec.singleActionSpace.dim;
+  const update = { lr: maml.config.innerLr, firstOrder, activation: maml.config.activation };
+  const adv = { gamma: 0.99, lambda: 1, normalize: true };
+  const roll = (policies: tf.Tensor[][]) => rolloutTasks(vec, { tasks, policies, episodesPerTask: episodes, seed: rng.seed(), noise: rng, activation: 'tanh' });
+  const group = (paths: ReturnType<typeof roll>) => groupPathsByTask(paths, numTasks, episodes).map((g) => toPolicyBatch(processTaskPaths(g, obsDim, adv), obsDim, actDim));
+  const pre = group(roll([maml.policyParams]));
+  const adapted = pre.map((b) => tf.tidy(() => adaptParams(maml.policyParams, [b], update)));
+  const post = group(roll(adapted));
+  const data = pre.map((b, i) => ({ inner: [b], outer: outerBatch(adapted[i], post[i], 'tanh') }));
+  adapted.forEach(disposeParams);
+  vec.close();
+  return data;
+}
+
+/** Milliseconds of the outer step's pieces (median of 3 after one warm-up call). */
+async function timeBreakdown(): Promise<Record<string, number>> {
+  const maml = await createMaml(episodes);
+  const data = await buildTaskData(maml);
+  const update = { lr: maml.config.innerLr, firstOrder, activation: maml.config.activation };
+  const params = maml.policyParams;
+  const v = Float32Array.from({ length: paramCount(params) }, (_, i) => Math.sin(i));
+  const hvp = hessianVectorProduct((ps) => outerKl(ps, data, update), params);
+  const time = (f: () => void): number => {
+    f();
+    return median([0, 1, 2].map(() => {
+      const t0 = performance.now();
+      f();
+      return performance.now() - t0;
+    }));
+  };
+  const out = {
+    metaGradient: time(() => tf.tidy(() => metaGradient(params, data, update).grads[0].dataSync())),
+    fisherVectorProduct: time(() => hvp(v)),
+    lossAndKl: time(() => tf.tidy(() => [outerLoss(params, data, update).dataSync(), outerKl(params, data, update).dataSync()])),
+  };
+  disposeTaskData(data);
+  maml.dispose();
+  return out;
+}
+
+function fmt(r: Row): string {
+  return `sampling ${r.sampling.toFixed(0)} ms, inner ${r.inner.toFixed(0)} ms, outer ${r.outer.toFixed(0)} ms, total ${r.total.toFixed(0)} ms (${r.envSteps} env steps)`;
+}
+
+await initBackend('auto', () => {});
+const results: Record<string, unknown> = {};
+const matMulGrad = values['stock-matmul-grad'] ? 'tfjs-core matMul gradient' : 'wasm-friendly matMul gradient';
+console.log(`MAML${firstOrder ? ' (first order)' : ''}-TRPO on ${envId}: ${numTasks} tasks x ${episodes} episodes, hidden [${hidden}], ${matMulGrad}, ${cpus().length} x ${cpus()[0]?.model}`);
+for (const backend of values.backends.split(',') as BackendName[]) {
+  await useBackend(backend);
+  console.log(`backend ${backend}:`);
+  const timing = await timeIterations();
+  console.log(`  median: ${fmt(timing.median)}; ${timing.params} policy parameters`);
+  const breakdown = values.breakdown ? await timeBreakdown() : undefined;
+  if (breakdown) console.log(`  outer pieces (ms): ${JSON.stringify(breakdown, (_, x) => (typeof x === 'number' ? Math.round(x) : x))}`);
+  results[backend] = { ...timing, breakdown, numTensors: tf.memory().numTensors };
+}
+if (values.json) writeFileSync(values.json, JSON.stringify({ envId, numTasks, episodes, hidden, firstOrder, matMulGrad, results }, null, 2));
