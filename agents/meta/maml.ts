@@ -12,7 +12,8 @@
  * meta-gradient through the inner update is silently wrong without the fix.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { envSpec, makeVecEnv } from '../../envs/registry.js';
+import { envSpec } from '../../envs/registry.js';
+import { VecEnvCache } from './vec-env-cache.js';
 import { Rng } from '../../envs/rng.js';
 import { actionSpace, observationSpace } from '../../envs/task-def.js';
 import type { Task, VecEnv } from '../../envs/types.js';
@@ -49,7 +50,7 @@ export class Maml implements MetaLearner {
   readonly config: MamlConfig;
   private params: Params;
   private iteration = 0;
-  private readonly vecs = new Map<number, VecEnv>();
+  private readonly vecs: VecEnvCache;
   private readonly obsDim: number;
   private readonly actDim: number;
   private timings: Record<Phase, number> = { sampling: 0, inner: 0, outer: 0 };
@@ -58,6 +59,7 @@ export class Maml implements MetaLearner {
 
   private constructor(config: MamlConfig) {
     this.config = config;
+    this.vecs = new VecEnvCache(config.envId, config.envOptions);
     this.name = config.firstOrder ? 'fomaml-trpo' : 'maml-trpo';
     const def = envSpec(config.envId).def;
     this.obsDim = observationSpace(def, config.envOptions).dim;
@@ -91,7 +93,7 @@ export class Maml implements MetaLearner {
     this.timings = { sampling: 0, inner: 0, outer: 0 };
     this.envSteps = 0;
     const rng = Rng.fromSeed(seed);
-    const vec = await this.vecEnv(taskBatch.length * this.config.episodesPerTask);
+    const vec = await this.vecs.get(taskBatch.length * this.config.episodesPerTask);
     const inner = this.innerLoop(vec, taskBatch, rng);
     let data: MamlTaskData[] | undefined;
     try {
@@ -120,7 +122,7 @@ export class Maml implements MetaLearner {
     const steps = options.steps ?? 1;
     if (!Number.isInteger(steps) || steps < 0) throw new Error(`adaptationCurve: steps must be an integer >= 0, got ${steps}.`);
     if (!Number.isInteger(options.episodes) || options.episodes < 1) throw new Error(`adaptationCurve: episodes must be an integer >= 1, got ${options.episodes}.`);
-    const vec = await this.vecEnv(options.episodes);
+    const vec = await this.vecs.get(options.episodes);
     const rng = Rng.fromSeed(options.seed);
     const update = { ...this.update, firstOrder: true }; // same values; no second-order graph is needed here
     const curve: number[] = [];
@@ -151,8 +153,7 @@ export class Maml implements MetaLearner {
 
   dispose(): void {
     disposeParams(this.params);
-    for (const vec of this.vecs.values()) vec.close();
-    this.vecs.clear();
+    this.vecs.close();
   }
 
   /** Steps 1 of the class comment: pre-update sampling and inner steps, for every task. */
@@ -217,16 +218,6 @@ export class Maml implements MetaLearner {
 
   private advantageOptions(): AdvantageOptions {
     return { gamma: this.config.gamma, lambda: this.config.gaeLambda, normalize: this.config.normalizeAdvantages };
-  }
-
-  /** A VecEnv with `n` envs, made once per size and reused. */
-  private async vecEnv(n: number): Promise<VecEnv> {
-    let vec = this.vecs.get(n);
-    if (!vec) {
-      vec = await makeVecEnv(this.config.envId, n, this.config.envOptions);
-      this.vecs.set(n, vec);
-    }
-    return vec;
   }
 
   private timed<T>(phase: Phase, f: () => T): T {

@@ -8,7 +8,7 @@
  * reset there, so nothing after it belongs to the same sequence.
  */
 import { rl2InputDim } from '../policies.js';
-import { gae } from '../returns.js';
+import { flattenEpisodes, gae } from '../returns.js';
 import { pathReturn, type Path } from '../sampler.js';
 
 /** One trial: the E episodes of one env, in order. */
@@ -77,14 +77,7 @@ export function trialInputs(trial: Trial, obsDim: number, actDim: number): Float
 
 /** Concatenate one field of a trial's paths, [length * width]. */
 function trialField(trial: Trial, field: 'actions' | 'rewards'): Float32Array {
-  const parts = trial.paths.map((p) => p[field]);
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return flattenEpisodes(trial.paths.map((p) => p[field]));
 }
 
 /** Write the rows [len * width] of trial b into a time-major array [T*B*width]. */

@@ -14,7 +14,8 @@
  * Inputs are normalised with running statistics and training rewards scaled by the running std of the
  * discounted trial returns (both frozen within an iteration; both part of the state).
  */
-import { envSpec, makeVecEnv } from '../../envs/registry.js';
+import { envSpec } from '../../envs/registry.js';
+import { VecEnvCache } from './vec-env-cache.js';
 import { Rng } from '../../envs/rng.js';
 import { actionSpace, observationSpace } from '../../envs/task-def.js';
 import type { Task, VecEnv } from '../../envs/types.js';
@@ -44,7 +45,7 @@ export class Rl2 implements MetaLearner {
   private readonly optimizer: Adam;
   private readonly inputs: Rl2InputNormalizer;
   private readonly returns = new RunningStats(1);
-  private readonly vecs = new Map<number, VecEnv>();
+  private readonly vecs: VecEnvCache;
   private readonly obsDim: number;
   private readonly actDim: number;
   /** Nominal steps of a trial, E × horizon. */
@@ -53,6 +54,7 @@ export class Rl2 implements MetaLearner {
 
   private constructor(config: Rl2Config) {
     this.config = config;
+    this.vecs = new VecEnvCache(config.envId, config.envOptions);
     const def = envSpec(config.envId).def;
     this.obsDim = observationSpace(def, config.envOptions).dim;
     this.actDim = actionSpace(def).dim;
@@ -95,7 +97,7 @@ export class Rl2 implements MetaLearner {
     if (taskBatch.length === 0) throw new Error('metaStep: the task batch is empty; pass at least one task.');
     const start = performance.now();
     const rng = Rng.fromSeed(seed);
-    const vec = await this.vecEnv(taskBatch.length);
+    const vec = await this.vecs.get(taskBatch.length);
     const trials = this.sampleTrials(vec, taskBatch, this.config.episodesPerTrial, rng);
     const sampled = performance.now();
     const raw = packTrials(trials, this.obsDim, this.actDim);
@@ -134,7 +136,7 @@ export class Rl2 implements MetaLearner {
     const trials = options.trials ?? this.config.evalTrials;
     if (!Number.isInteger(episodes) || episodes < 1) throw new Error(`adaptationCurve: episodes must be an integer >= 1, got ${episodes}.`);
     if (!Number.isInteger(trials) || trials < 1) throw new Error(`adaptationCurve: trials must be an integer >= 1, got ${trials}.`);
-    const vec = await this.vecEnv(trials);
+    const vec = await this.vecs.get(trials);
     const rng = Rng.fromSeed(options.seed);
     return returnPerEpisode(this.sampleTrials(vec, Array.from({ length: trials }, () => task), episodes, rng));
   }
@@ -166,8 +168,7 @@ export class Rl2 implements MetaLearner {
   dispose(): void {
     [...this.vars.policy, ...this.vars.value].forEach((v) => v.dispose());
     this.optimizer.dispose();
-    for (const vec of this.vecs.values()) vec.close();
-    this.vecs.clear();
+    this.vecs.close();
   }
 
   /** One trial of `episodes` episodes per task on `vec` (env i runs task i), hidden state reset once. */
@@ -201,15 +202,5 @@ export class Rl2 implements MetaLearner {
   /** Input statistics ([count], mean, variance) then return statistics, as tensor states. */
   private normalizerState(): TensorState[] {
     return [...this.inputs.stats.toArrays(), ...this.returns.toArrays()].map((data) => ({ shape: [data.length], data }));
-  }
-
-  /** A VecEnv with `n` envs, made once per size and reused. */
-  private async vecEnv(n: number): Promise<VecEnv> {
-    let vec = this.vecs.get(n);
-    if (!vec) {
-      vec = await makeVecEnv(this.config.envId, n, this.config.envOptions);
-      this.vecs.set(n, vec);
-    }
-    return vec;
   }
 }
