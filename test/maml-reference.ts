@@ -26,6 +26,23 @@ export interface Task64 {
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 const f32 = (n: number, draw: () => number): Float64Array => Float64Array.from({ length: n }, () => Math.fround(draw()));
 
+/** The tensor shapes of {@link Params64} for layer `sizes`: [in, out] and [out] per layer, then [A]. */
+export function shapes64(sizes: number[]): number[][] {
+  const shapes: number[][] = [];
+  for (let l = 0; l + 1 < sizes.length; l++) shapes.push([sizes[l], sizes[l + 1]], [sizes[l + 1]]);
+  return [...shapes, [sizes[sizes.length - 1]]];
+}
+
+/** max |got − want| / max |want|: an error relative to the reference's scale. */
+export function scaledError(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  let [scale, err] = [0, 0];
+  for (let i = 0; i < want.length; i++) {
+    scale = Math.max(scale, Math.abs(want[i]));
+    err = Math.max(err, Math.abs(got[i] - want[i]));
+  }
+  return err / scale;
+}
+
 /** Seeded float32-representable parameters for layer `sizes` ([in, ...hidden, out]). */
 export function initParams64(seed: number, sizes: number[]): Params64 {
   const rng = Rng.fromSeed(seed);
@@ -77,7 +94,7 @@ export function logProb64(p: Params64, sizes: number[], batch: Batch64): Float64
 }
 
 /** ∇ of the VPG loss −mean(log π(a|s)·A) w.r.t. every parameter, by backprop. */
-function vpgGrad64(p: Params64, sizes: number[], batch: Batch64): Params64 {
+export function vpgGrad64(p: Params64, sizes: number[], batch: Batch64): Params64 {
   const n = batch.adv.length;
   const hs = forward(p, sizes, batch.obs);
   const mean = hs[hs.length - 1];
@@ -138,31 +155,33 @@ export interface OldPolicy64 {
   logStd: Float64Array;
 }
 
+/** The policy `p` on observations `obs` as a fixed π_old: its means [N*A] and logStd [A], rounded to float32. */
+export function policyDist64(p: Params64, sizes: number[], obs: Float64Array): OldPolicy64 {
+  const hs = forward(p, sizes, obs);
+  return { mean: hs[hs.length - 1].map(Math.fround), logStd: p[p.length - 1].map(Math.fround) };
+}
+
 /** π_old per task: θ'(θ0)'s means on the outer observations and its logStd. */
 export function oldPolicies64(p0: Params64, sizes: number[], tasks: Task64[], lr: number): OldPolicy64[] {
-  return tasks.map((task) => {
-    const adapted = adapt64(p0, sizes, task.inner, lr);
-    const hs = forward(adapted, sizes, task.outer.obs);
-    return { mean: hs[hs.length - 1].map(Math.fround), logStd: adapted[adapted.length - 1].map(Math.fround) };
-  });
+  return tasks.map((task) => policyDist64(adapt64(p0, sizes, task.inner, lr), sizes, task.outer.obs));
+}
+
+/** mean over the observations of KL(π_old ‖ π_p), summed over action dims. */
+export function meanKl64(p: Params64, sizes: number[], obs: Float64Array, old: OldPolicy64): number {
+  const hs = forward(p, sizes, obs);
+  const [mean, logStd] = [hs[hs.length - 1], p[p.length - 1]];
+  const d = logStd.length;
+  let kl = 0;
+  for (let q = 0; q < mean.length; q++) {
+    const [lo, ln] = [old.logStd[q % d], logStd[q % d]];
+    kl += ln - lo + (Math.exp(2 * lo) + (old.mean[q] - mean[q]) ** 2) / (2 * Math.exp(2 * ln)) - 0.5;
+  }
+  return kl / (mean.length / d);
 }
 
 /** Mean over tasks of mean KL(π_old ‖ π_θ'(θ)) on the outer observations, summed over action dims. */
 export function outerKl64(p: Params64, sizes: number[], tasks: Task64[], lr: number, olds: OldPolicy64[]): number {
-  let total = 0;
-  tasks.forEach((task, t) => {
-    const adapted = adapt64(p, sizes, task.inner, lr);
-    const hs = forward(adapted, sizes, task.outer.obs);
-    const [mean, logStd, old] = [hs[hs.length - 1], adapted[adapted.length - 1], olds[t]];
-    const d = logStd.length;
-    let kl = 0;
-    for (let q = 0; q < mean.length; q++) {
-      const [lo, ln] = [old.logStd[q % d], logStd[q % d]];
-      kl += ln - lo + (Math.exp(2 * lo) + (old.mean[q] - mean[q]) ** 2) / (2 * Math.exp(2 * ln)) - 0.5;
-    }
-    total += kl / (mean.length / d);
-  });
-  return total / tasks.length;
+  return tasks.reduce((s, task, t) => s + meanKl64(adapt64(p, sizes, task.inner, lr), sizes, task.outer.obs, olds[t]), 0) / tasks.length;
 }
 
 /** ∇f by central differences in every parameter (float64, eps 1e-6), flattened in parameter order. */

@@ -23,6 +23,8 @@ import {
   oldPolicies64,
   outerKl64,
   outerLoss64,
+  scaledError,
+  shapes64,
   type OldPolicy64,
   type Params64,
   type Task64,
@@ -47,7 +49,7 @@ function syntheticTasks(params: Params64, steps: number): Task64[] {
 }
 
 function toTfParams(p: Params64): tf.Tensor[] {
-  const shapes = [[SIZES[0], SIZES[1]], [SIZES[1]], [SIZES[1], SIZES[2]], [SIZES[2]], [SIZES[2]]];
+  const shapes = shapes64(SIZES);
   return p.map((a, i) => tf.tensor(Float32Array.from(a), shapes[i]));
 }
 
@@ -74,12 +76,6 @@ function tfMetaGradient(params: tf.Tensor[], tasks: MamlTaskData[], firstOrder: 
     const { value, grads } = metaGradient(params, tasks, update);
     return { value: value.dataSync()[0], grad: grads.flatMap((g) => Array.from(g.dataSync())) };
   });
-}
-
-/** max |got − want| / max |want|: error relative to the gradient's scale. */
-function scaledError(got: number[], want: number[]): number {
-  const scale = Math.max(...want.map(Math.abs));
-  return Math.max(...want.map((w, i) => Math.abs(got[i] - w))) / scale;
 }
 
 // Measured scaled errors: ~3e-7 on cpu and wasm for one and two inner steps (float32 rounding, eps 6e-8, over

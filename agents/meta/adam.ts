@@ -33,8 +33,11 @@ export class Adam {
     this.v = shapes.map(zeros);
   }
 
-  /** One step: vars[i] -= lr · m̂_i / (sqrt(v̂_i) + ε). @param grads one gradient per variable, same shapes. */
-  step(vars: readonly tf.Variable[], grads: readonly tf.Tensor[]): void {
+  /**
+   * One step: vars[i] -= lr · m̂_i / (sqrt(v̂_i) + ε). @param grads one gradient per variable, same shapes.
+   * @param learningRate this step's lr (default `options.learningRate`; e.g. an annealed schedule).
+   */
+  step(vars: readonly tf.Variable[], grads: readonly tf.Tensor[], learningRate = this.options.learningRate): void {
     if (grads.length !== this.m.length || vars.length !== this.m.length) {
       throw new Error(`Adam.step: ${vars.length} variables and ${grads.length} gradients for ${this.m.length} slots.`);
     }
@@ -46,7 +49,7 @@ export class Adam {
         this.m[i].assign(tf.add(tf.mul(this.m[i], this.beta1), tf.mul(g, 1 - this.beta1)));
         this.v[i].assign(tf.add(tf.mul(this.v[i], this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
         const denom = tf.add(tf.sqrt(tf.div(this.v[i], c2)), this.epsilon);
-        vars[i].assign(tf.sub(vars[i], tf.div(tf.mul(this.m[i], this.options.learningRate / c1), denom)));
+        vars[i].assign(tf.sub(vars[i], tf.div(tf.mul(this.m[i], learningRate / c1), denom)));
       });
     });
   }

@@ -45,6 +45,9 @@ export interface MamlTaskData {
   outer: OuterBatch;
 }
 
+/** An inner loss of one batch as a function of the parameters: a scalar (e.g. {@link innerLoss}). */
+export type InnerLossFn = (params: Params, batch: PolicyBatch, activation: Activation) => tf.Scalar;
+
 /** How the inner update is taken. */
 export interface InnerUpdate {
   /** Inner step size α. */
@@ -53,6 +56,8 @@ export interface InnerUpdate {
   firstOrder: boolean;
   /** Hidden-layer nonlinearity of the policy MLP. */
   activation: Activation;
+  /** The loss each inner step descends (default {@link innerLoss}, VPG; ProMP passes its LVC loss). */
+  loss?: InnerLossFn;
 }
 
 /** log π_params(actions | obs), [N]. */
@@ -77,10 +82,11 @@ export function detach(t: tf.Tensor): tf.Tensor {
   return tf.engine().makeTensorFromDataId(t.dataId, t.shape, t.dtype);
 }
 
-/** ∇ L_in at `params`; with `firstOrder`, taken at detached copies (constant w.r.t. `params`). */
+/** ∇ L_in at `params` (L_in = `update.loss`, default VPG); with `firstOrder`, taken at detached copies (constant w.r.t. `params`). */
 export function innerGradients(params: Params, batch: PolicyBatch, update: InnerUpdate): tf.Tensor[] {
   const at = update.firstOrder ? params.map(detach) : params;
-  const { grads } = tf.engine().gradients(() => innerLoss(at, batch, update.activation), at, undefined, true);
+  const loss = update.loss ?? innerLoss;
+  const { grads } = tf.engine().gradients(() => loss(at, batch, update.activation), at, undefined, true);
   return grads.map((g, i) => g ?? tf.zerosLike(at[i]));
 }
 
@@ -107,12 +113,14 @@ export function outerLoss(params: Params, tasks: readonly MamlTaskData[], update
 
 /** Mean over tasks of mean KL(π_old ‖ π_{θ'_i(θ)}) on the post-update observations: a scalar. */
 export function outerKl(params: Params, tasks: readonly MamlTaskData[], update: InnerUpdate): tf.Scalar {
-  const perTask = tasks.map((task) => {
-    const adapted = adaptParams(params, task.inner, update);
-    const { mean, logStd } = gaussianDistParams(adapted, task.outer.obs, update.activation);
-    return tf.mean(gaussianKL(task.outer.oldMean, task.outer.oldLogStd, mean, logStd));
-  });
+  const perTask = tasks.map((task) => batchKl(adaptParams(params, task.inner, update), task.outer, update.activation));
   return tf.div(tf.addN(perTask), tasks.length) as tf.Scalar;
+}
+
+/** mean KL(π_old ‖ π_params) over the batch's observations (π_old: the policy that sampled it): a scalar. */
+export function batchKl(params: Params, batch: OuterBatch, activation: Activation): tf.Scalar {
+  const { mean, logStd } = gaussianDistParams(params, batch.obs, activation);
+  return tf.mean(gaussianKL(batch.oldMean, batch.oldLogStd, mean, logStd));
 }
 
 /**

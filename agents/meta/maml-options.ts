@@ -40,8 +40,11 @@ export interface MamlOptions {
 /** {@link MamlOptions} with every default filled in. */
 export type MamlConfig = Required<Omit<MamlOptions, 'envOptions'>> & { envOptions: EnvOptions };
 
-/** Fill in defaults and check ranges; throws an Error naming the option and its valid range. */
-export function resolveMamlOptions(o: MamlOptions): MamlConfig {
+/**
+ * Fill in defaults and check ranges; throws an Error naming the option and its valid range.
+ * @param label the algorithm named in error messages (learners that share these options pass their own).
+ */
+export function resolveMamlOptions(o: MamlOptions, label = 'MAML'): MamlConfig {
   const c: MamlConfig = {
     envId: o.envId,
     envOptions: o.envOptions ?? {},
@@ -58,15 +61,16 @@ export function resolveMamlOptions(o: MamlOptions): MamlConfig {
     normalizeAdvantages: o.normalizeAdvantages ?? true,
     trpo: { maxKl: 0.01, backtrackRatio: 0.8, ...o.trpo },
   };
-  positiveInteger('episodesPerTask', c.episodesPerTask);
-  positiveInteger('innerSteps', c.innerSteps);
-  if (!(c.innerLr > 0)) throw new Error(`MAML: innerLr must be > 0, got ${c.innerLr}.`);
+  positiveInteger(label, 'episodesPerTask', c.episodesPerTask);
+  positiveInteger(label, 'innerSteps', c.innerSteps);
+  if (!(c.innerLr > 0)) throw new Error(`${label}: innerLr must be > 0, got ${c.innerLr}.`);
   for (const [name, v] of [['gamma', c.gamma], ['gaeLambda', c.gaeLambda]] as const) {
-    if (!(v >= 0 && v <= 1)) throw new Error(`MAML: ${name} must lie in [0, 1], got ${v}.`);
+    if (!(v >= 0 && v <= 1)) throw new Error(`${label}: ${name} must lie in [0, 1], got ${v}.`);
   }
   return c;
 }
 
-function positiveInteger(name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`MAML: ${name} must be an integer >= 1, got ${v}.`);
+/** Throw `${label}: ${name} must be an integer >= 1` unless it is. */
+export function positiveInteger(label: string, name: string, v: number): void {
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${label}: ${name} must be an integer >= 1, got ${v}.`);
 }

@@ -73,7 +73,7 @@ export function preparePpo(vars: Rl2Vars, batch: TrialBatch, opts: Rl2PpoOptions
 }
 
 /** A seeded permutation of 0..n−1 (Fisher–Yates). */
-function permutation(rng: Rng, n: number): number[] {
+export function permutation(rng: Rng, n: number): number[] {
   const p = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = rng.int(0, i);

@@ -1,0 +1,115 @@
+/**
+ * The pretrained multi-task baseline of the evaluation protocol (DESIGN.md): ONE diagonal-Gaussian MLP policy
+ * trained with PPO-clip across the task distribution, then fine-tuned at evaluation "the same way" as the MAML
+ * family adapts. One training iteration on the M tasks the caller passes (resample them every call):
+ *
+ * 1. K episodes per task with θ on ONE VecEnv of M·K envs; the task is hidden from the policy (its input is
+ *    the observation alone);
+ * 2. per task a linear feature baseline, GAE(γ, λ) advantages normalised per task (exactly MAML's processing:
+ *    the task grouping reaches the baseline only, never the policy), all tasks' samples joined in one batch;
+ * 3. PPO-clip epochs with Adam over shuffled minibatches (multitask-ppo.ts).
+ *
+ * `adaptationCurve` takes MAML's inner VPG steps θ_{s+1} = θ_s − α ∇L_in(θ_s) on θ_s's own episodes
+ * (maml-objective.ts `adaptParams`, α = `innerLr`), so its curve compares like with like with MAML's.
+ * Needs tfjs-core's gradients registered: call `initBackend()` (agents/backend.ts) first.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../../envs/rng.js';
+import type { Task } from '../../envs/types.js';
+import { registerFastMatMulGradient } from '../matmul-grad.js';
+import { disposeParams, paramShapes, toVariables, type Params } from '../nets.js';
+import { gaussianPolicyInit } from '../policies.js';
+import { Adam } from './adam.js';
+import { adaptParams, type InnerUpdate } from './maml-objective.js';
+import { resolveMultiTaskOptions, type MultiTaskConfig, type MultiTaskOptions } from './multitask-options.js';
+import { concatSamples, ppoEpochs } from './multitask-ppo.js';
+import { checkState, stateToTensors, tensorsToState } from './state.js';
+import { TaskRunner } from './task-runner.js';
+import type { AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics } from './types.js';
+
+export type { MultiTaskOptions } from './multitask-options.js';
+
+/** The multi-task PPO baseline. */
+export class MultiTask implements MetaLearner {
+  readonly name = 'multitask-ppo';
+  /** The resolved configuration. */
+  readonly config: MultiTaskConfig;
+  private readonly theta: tf.Variable[];
+  private readonly optimizer: Adam;
+  private readonly runner: TaskRunner;
+  private iteration = 0;
+
+  private constructor(config: MultiTaskConfig) {
+    this.config = config;
+    this.runner = new TaskRunner(config);
+    const init = gaussianPolicyInit(Rng.fromSeed(config.seed), this.runner.obsDim, this.runner.actDim, { hidden: config.hidden, initLogStd: config.initLogStd });
+    this.theta = toVariables(init, false);
+    disposeParams(init);
+    this.optimizer = new Adam(paramShapes(this.theta), { learningRate: config.learningRate });
+  }
+
+  /** A learner with a freshly initialised policy (seeded by `options.seed`); installs the wasm matMul gradient. */
+  static async create(options: MultiTaskOptions): Promise<MultiTask> {
+    const config = resolveMultiTaskOptions(options);
+    await registerFastMatMulGradient();
+    return new MultiTask(config);
+  }
+
+  /** The policy parameters θ `[W0, b0, ..., logStd]` (owned by the learner: do not dispose). */
+  get policyParams(): Params {
+    return this.theta;
+  }
+
+  /** The fine-tuning step of {@link adaptationCurve}: MAML's inner VPG update with α = `innerLr`. */
+  get fineTuneUpdate(): InnerUpdate {
+    return { lr: this.config.innerLr, firstOrder: true, activation: this.config.activation };
+  }
+
+  /**
+   * One PPO iteration on `taskBatch` (M tasks, K episodes each). There is no adaptation during training:
+   * `preReturn` and `postReturn` are both the mean return of the iteration's episodes (before the update).
+   */
+  async metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics> {
+    if (taskBatch.length === 0) throw new Error('metaStep: the task batch is empty; pass at least one task.');
+    const { runner, config } = this;
+    runner.begin();
+    const rng = Rng.fromSeed(seed);
+    const vec = await runner.vecEnv(taskBatch.length * config.episodesPerTask);
+    const paths = runner.rollout(vec, taskBatch, [this.theta], config.episodesPerTask, rng);
+    const samples = runner.timed('inner', () => concatSamples(runner.process(paths, taskBatch.length, config.episodesPerTask)));
+    const stats = runner.timed('outer', () => ppoEpochs(this.theta, this.optimizer, samples, rng, { ...config }));
+    this.iteration += 1;
+    return {
+      iteration: this.iteration,
+      preReturn: samples.meanReturn,
+      postReturn: samples.meanReturn,
+      losses: { policy: stats.policyLoss },
+      kl: stats.kl,
+      envSteps: runner.envSteps,
+      timings: runner.timings(),
+      info: { clipFraction: stats.clipFraction, adamSteps: stats.steps },
+    };
+  }
+
+  async adaptationCurve(task: Task, options: AdaptationOptions): Promise<number[]> {
+    const update = this.fineTuneUpdate;
+    return this.runner.adaptationCurve(this.theta, task, options, (theta, batch) => adaptParams(theta, [batch], update));
+  }
+
+  getState(): MetaLearnerState {
+    return { name: this.name, iteration: this.iteration, params: { policy: tensorsToState(this.theta) }, optimizer: this.optimizer.getState() };
+  }
+
+  setState(state: MetaLearnerState): void {
+    checkState(state, this.name, { policy: paramShapes(this.theta) });
+    this.optimizer.setState(state.optimizer);
+    tf.tidy(() => this.theta.forEach((v, j) => v.assign(stateToTensors([state.params.policy[j]])[0])));
+    this.iteration = state.iteration;
+  }
+
+  dispose(): void {
+    disposeParams(this.theta);
+    this.optimizer.dispose();
+    this.runner.close();
+  }
+}

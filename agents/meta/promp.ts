@@ -1,0 +1,224 @@
+/**
+ * ProMP, Proximal Meta-Policy Search (Rothfuss et al. 2019), with a diagonal-Gaussian MLP policy. One
+ * meta-iteration on M tasks (objective in promp-objective.ts):
+ *
+ * 1. for each inner step j: K episodes per task with θ_i^{(j)} on ONE VecEnv of M·K envs; per task a linear
+ *    feature baseline and GAE advantages; one LVC step θ_i^{(j+1)} = θ_i^{(j)} + α ∇J^LVC (same value as a VPG
+ *    step: the two gradients agree at the sampling policy);
+ * 2. K post-update episodes per task with θ'_i = θ_i^{(k)};
+ * 3. `epochs` Adam steps on θ (no re-sampling, full batch) of the PPO-clip surrogate of the post-update
+ *    episodes as a function of θ through the inner LVC steps (second order), plus η · KL(π_θo ‖ π_θ) on the
+ *    pre-update episodes; η fixed or adapted towards a KL target (promp-options.ts).
+ *
+ * Needs tfjs-core's gradients and the higher-order fix: call `initBackend()` (agents/backend.ts) first.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../../envs/rng.js';
+import type { Task, VecEnv } from '../../envs/types.js';
+import { registerFastMatMulGradient } from '../matmul-grad.js';
+import { disposeParams, paramShapes, toVariables, type Params } from '../nets.js';
+import { gaussianPolicyInit } from '../policies.js';
+import { Adam } from './adam.js';
+import { adaptParams, innerLoss, outerBatch, type OuterBatch } from './maml-objective.js';
+import { adaptKlCoef, disposeBatches, disposePrompData, lvcUpdate, prompGradient, prompLossFromTerms, prompTerms, type PrompTaskData } from './promp-objective.js';
+import { resolvePrompOptions, type PrompConfig, type PrompOptions } from './promp-options.js';
+import { checkState, stateToTensors, tensorsToState } from './state.js';
+import { TaskRunner } from './task-runner.js';
+import { meanTaskReturn, type TaskSamples } from './task-samples.js';
+import type { AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics, TensorState } from './types.js';
+
+export type { PrompOptions } from './promp-options.js';
+
+/** Name of the optimizer slot that holds the KL coefficients, [innerSteps]. */
+const KL_SLOT = 'klCoef';
+
+/** What the inner loop of one meta-iteration produced. */
+interface InnerResult {
+  /** [M][innerSteps] pre-update batches with their sampling policies. */
+  batches: OuterBatch[][];
+  /** θ'_i values, one list per task (fresh tensors). */
+  adapted: Params[];
+  preReturn: number;
+  innerLoss: number;
+}
+
+/** Values after the outer update. */
+interface OuterStats {
+  lossBefore: number;
+  lossAfter: number;
+  surrogateAfter: number;
+  /** Mean inner KL per inner step after the update, [innerSteps]. */
+  innerKl: number[];
+  /** Mean KL(π'_old ‖ π_{θ'(θ_new)}) on the post-update episodes. */
+  outerKl: number;
+}
+
+/** The ProMP meta-learner. */
+export class Promp implements MetaLearner {
+  readonly name = 'promp';
+  /** The resolved configuration. */
+  readonly config: PrompConfig;
+  private readonly theta: tf.Variable[];
+  private readonly optimizer: Adam;
+  private readonly runner: TaskRunner;
+  /** η_j per inner step (float32 values, so that a saved state restores them exactly). */
+  private klCoefs: number[];
+  private iteration = 0;
+
+  private constructor(config: PrompConfig) {
+    this.config = config;
+    this.runner = new TaskRunner(config);
+    const init = gaussianPolicyInit(Rng.fromSeed(config.seed), this.runner.obsDim, this.runner.actDim, { hidden: config.hidden, initLogStd: config.initLogStd });
+    this.theta = toVariables(init, false);
+    disposeParams(init);
+    this.optimizer = new Adam(paramShapes(this.theta), { learningRate: config.learningRate });
+    this.klCoefs = Array.from({ length: config.innerSteps }, () => Math.fround(config.klCoef));
+  }
+
+  /** A learner with a freshly initialised policy (seeded by `options.seed`); installs the wasm matMul gradient. */
+  static async create(options: PrompOptions): Promise<Promp> {
+    const config = resolvePrompOptions(options);
+    await registerFastMatMulGradient();
+    return new Promp(config);
+  }
+
+  /** The current meta-parameters θ `[W0, b0, ..., logStd]` (owned by the learner: do not dispose). */
+  get policyParams(): Params {
+    return this.theta;
+  }
+
+  /** The current KL penalty coefficients η_j, [innerSteps]. */
+  get klCoefficients(): readonly number[] {
+    return [...this.klCoefs];
+  }
+
+  /**
+   * One meta-iteration (class comment). Metrics: `losses.inner` the VPG surrogate at θ on the first inner
+   * batches (comparable with MAML's), `outerBefore`/`outerAfter` the penalised objective before the first and
+   * after the last Adam epoch, `surrogateAfter` its PPO-clip part; `kl` the mean KL(π'_old ‖ π_{θ'(θ_new)}) of
+   * the adapted policies on the post-update episodes; `info.innerKl` the mean pre-update KL after the update,
+   * `info.klCoef` the η used and `info.nextKlCoef` the η of the next iteration (means over inner steps).
+   */
+  async metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics> {
+    if (taskBatch.length === 0) throw new Error('metaStep: the task batch is empty; pass at least one task.');
+    const { runner, config } = this;
+    runner.begin();
+    const rng = Rng.fromSeed(seed);
+    const vec = await runner.vecEnv(taskBatch.length * config.episodesPerTask);
+    const inner = this.innerLoop(vec, taskBatch, rng);
+    let data: PrompTaskData[] | undefined;
+    try {
+      const paths = runner.rollout(vec, taskBatch, inner.adapted, config.episodesPerTask, rng);
+      const post = runner.timed('inner', () => runner.process(paths, taskBatch.length, config.episodesPerTask));
+      data = runner.timed('outer', () => post.map((s, i) => ({ inner: inner.batches[i], outer: outerBatch(inner.adapted[i], runner.batch(s), config.activation) })));
+      const klCoefs = this.klCoefficients;
+      const stats = runner.timed('outer', () => this.outerUpdate(data as PrompTaskData[]));
+      this.iteration += 1;
+      return {
+        iteration: this.iteration,
+        preReturn: inner.preReturn,
+        postReturn: meanTaskReturn(post),
+        losses: { inner: inner.innerLoss, outerBefore: stats.lossBefore, outerAfter: stats.lossAfter, surrogateAfter: stats.surrogateAfter },
+        kl: stats.outerKl,
+        envSteps: runner.envSteps,
+        timings: runner.timings(),
+        info: { innerKl: mean(stats.innerKl), klCoef: mean(klCoefs), nextKlCoef: mean(this.klCoefs), epochs: config.epochs },
+      };
+    } finally {
+      if (data) disposePrompData(data);
+      else inner.batches.forEach(disposeBatches);
+      inner.adapted.forEach(disposeParams);
+    }
+  }
+
+  /**
+   * The curve with ProMP's own inner step: one LVC step per point on the episodes of the current θ_s, ⊥π = π_{θ_s}
+   * (numerically MAML's VPG step: the two gradients agree at the sampling policy).
+   */
+  async adaptationCurve(task: Task, options: AdaptationOptions): Promise<number[]> {
+    const update = lvcUpdate(this.config.innerLr, this.config.activation, true); // values only: no second-order graph
+    return this.runner.adaptationCurve(this.theta, task, options, (theta, batch) => adaptParams(theta, [batch], update));
+  }
+
+  getState(): MetaLearnerState {
+    const coefs: TensorState = { name: KL_SLOT, shape: [this.klCoefs.length], data: Float32Array.from(this.klCoefs) };
+    return { name: this.name, iteration: this.iteration, params: { policy: tensorsToState(this.theta) }, optimizer: [...this.optimizer.getState(), coefs] };
+  }
+
+  setState(state: MetaLearnerState): void {
+    checkState(state, this.name, { policy: paramShapes(this.theta) });
+    const coefs = state.optimizer[state.optimizer.length - 1];
+    if (coefs?.name !== KL_SLOT || coefs.data.length !== this.klCoefs.length) {
+      throw new Error(`setState: the last optimizer slot must be '${KL_SLOT}' with ${this.klCoefs.length} value(s) (one per inner step).`);
+    }
+    this.optimizer.setState(state.optimizer.slice(0, -1));
+    tf.tidy(() => this.theta.forEach((v, j) => v.assign(stateToTensors([state.params.policy[j]])[0])));
+    this.klCoefs = Array.from(coefs.data);
+    this.iteration = state.iteration;
+  }
+
+  dispose(): void {
+    disposeParams(this.theta);
+    this.optimizer.dispose();
+    this.runner.close();
+  }
+
+  /** Step 1 of the class comment: pre-update sampling and LVC steps for every task. */
+  private innerLoop(vec: VecEnv, tasks: readonly Task[], rng: Rng): InnerResult {
+    const { runner, config } = this;
+    const result: InnerResult = { batches: tasks.map(() => []), adapted: [this.theta], preReturn: NaN, innerLoss: NaN };
+    try {
+      for (let j = 0; j < config.innerSteps; j++) {
+        const paths = runner.rollout(vec, tasks, result.adapted, config.episodesPerTask, rng);
+        const next = runner.timed('inner', () => this.innerStep(runner.process(paths, tasks.length, config.episodesPerTask), result, j === 0));
+        if (j > 0) result.adapted.forEach(disposeParams);
+        result.adapted = next;
+      }
+    } catch (err) {
+      if (result.adapted[0] !== this.theta) result.adapted.forEach(disposeParams);
+      result.batches.forEach(disposeBatches);
+      throw err;
+    }
+    return result;
+  }
+
+  /** One inner step of every task from `result.adapted` (one policy per task, or [θ]); records the batches. */
+  private innerStep(samples: readonly TaskSamples[], result: InnerResult, first: boolean): Params[] {
+    const current = result.adapted;
+    const policy = (i: number): Params => current[current.length === 1 ? 0 : i];
+    const step = samples.map((s, i) => outerBatch(policy(i), this.runner.batch(s), this.config.activation));
+    step.forEach((b, i) => result.batches[i].push(b));
+    if (first) {
+      result.preReturn = meanTaskReturn(samples);
+      result.innerLoss = tf.tidy(() => tf.addN(step.map((b) => innerLoss(this.theta, b, this.config.activation))).dataSync()[0] / step.length);
+    }
+    const update = lvcUpdate(this.config.innerLr, this.config.activation, true); // values only
+    return step.map((b, i) => tf.tidy(() => adaptParams(policy(i), [b], update)));
+  }
+
+  /** Step 3: the Adam epochs on θ, then the objective's terms at the new θ and the KL coefficients' update. */
+  private outerUpdate(data: PrompTaskData[]): OuterStats {
+    const { config } = this;
+    const options = { clipEpsilon: config.clipEpsilon, klCoefs: this.klCoefs };
+    const update = lvcUpdate(config.innerLr, config.activation);
+    let lossBefore = NaN;
+    for (let e = 0; e < config.epochs; e++) {
+      tf.tidy(() => {
+        const { value, grads } = prompGradient(this.theta, data, update, options);
+        if (e === 0) lossBefore = value.dataSync()[0];
+        this.optimizer.step(this.theta, grads);
+      });
+    }
+    const [lossAfter, surrogateAfter, outerKl, ...innerKl] = tf.tidy(() => {
+      const terms = prompTerms(this.theta, data, lvcUpdate(config.innerLr, config.activation, true), config.clipEpsilon);
+      const parts = [prompLossFromTerms(terms, this.klCoefs), terms.surrogate, terms.outerKl, ...terms.innerKl];
+      return Array.from(tf.stack(parts).dataSync());
+    });
+    if (config.adaptiveKl) this.klCoefs = this.klCoefs.map((c, j) => Math.fround(adaptKlCoef(c, innerKl[j], config.targetKl)));
+    return { lossBefore, lossAfter, surrogateAfter, innerKl, outerKl };
+  }
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.reduce((s, x) => s + x, 0) / xs.length;
+}

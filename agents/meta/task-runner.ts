@@ -1,0 +1,134 @@
+/**
+ * The sampling side of a gradient-based meta-learner (ProMP, the multi-task baseline; the same steps MAML and
+ * Reptile take): VecEnvs made once per size and reused, K episodes per task on ONE VecEnv of M·K envs with one
+ * Gaussian policy per task (task-rollouts.ts), per-task baseline + GAE advantages (task-samples.ts), env-step
+ * counting and per-phase wall-clock timings of one meta-iteration, and the adaptation curve
+ * (adaptation-curve.ts) with a learner-supplied inner step.
+ */
+import { envSpec, makeVecEnv } from '../../envs/registry.js';
+import type { Rng } from '../../envs/rng.js';
+import { actionSpace, observationSpace, type EnvOptions } from '../../envs/task-def.js';
+import type { Task, VecEnv } from '../../envs/types.js';
+import type { Activation, Params } from '../nets.js';
+import type { Path } from '../sampler.js';
+import { curveSteps, gradientAdaptationCurve, type CurveSetup } from './adaptation-curve.js';
+import type { PolicyBatch } from './maml-objective.js';
+import { groupPathsByTask, processTaskPaths, toPolicyBatch, type AdvantageOptions, type TaskSamples } from './task-samples.js';
+import { rolloutTasks } from './task-rollouts.js';
+import type { AdaptationOptions, MetaTimings } from './types.js';
+
+/** What a {@link TaskRunner} needs from its learner's configuration (MamlConfig and friends satisfy it). */
+export interface TaskRunnerConfig {
+  envId: string;
+  envOptions: EnvOptions;
+  /** Hidden nonlinearity of the Gaussian MLP policies it acts with. */
+  activation: Activation;
+  /** Discount γ. */
+  gamma: number;
+  /** GAE λ. */
+  gaeLambda: number;
+  /** Normalise advantages per task. */
+  normalizeAdvantages: boolean;
+}
+
+/** A phase of a meta-iteration, as {@link MetaTimings} splits it. */
+export type Phase = 'sampling' | 'inner' | 'outer';
+
+/** Sampling, advantages and bookkeeping for one learner; {@link close} it with the learner. */
+export class TaskRunner {
+  readonly obsDim: number;
+  readonly actDim: number;
+  private readonly vecs = new Map<number, VecEnv>();
+  private phases: Record<Phase, number> = { sampling: 0, inner: 0, outer: 0 };
+  private started = 0;
+  private steps = 0;
+
+  constructor(private readonly config: TaskRunnerConfig) {
+    const def = envSpec(config.envId).def;
+    this.obsDim = observationSpace(def, config.envOptions).dim;
+    this.actDim = actionSpace(def).dim;
+  }
+
+  /** Advantage settings of every task's samples. */
+  get advantages(): AdvantageOptions {
+    return { gamma: this.config.gamma, lambda: this.config.gaeLambda, normalize: this.config.normalizeAdvantages };
+  }
+
+  /** Env steps since {@link begin} (every env steps until the slowest episode of its round ends). */
+  get envSteps(): number {
+    return this.steps;
+  }
+
+  /** Start a meta-iteration: zero the timings and the env-step count. */
+  begin(): void {
+    this.phases = { sampling: 0, inner: 0, outer: 0 };
+    this.steps = 0;
+    this.started = performance.now();
+  }
+
+  /** Run `f`, adding its wall-clock time to `phase`. */
+  timed<T>(phase: Phase, f: () => T): T {
+    const t0 = performance.now();
+    try {
+      return f();
+    } finally {
+      this.phases[phase] += performance.now() - t0;
+    }
+  }
+
+  /** The phases' times since {@link begin}, in ms; `total` is the whole elapsed time. */
+  timings(): MetaTimings {
+    return { ...this.phases, total: performance.now() - this.started };
+  }
+
+  /** A VecEnv with `n` envs, made once per size and reused. */
+  async vecEnv(n: number): Promise<VecEnv> {
+    let vec = this.vecs.get(n);
+    if (!vec) {
+      vec = await makeVecEnv(this.config.envId, n, this.config.envOptions);
+      this.vecs.set(n, vec);
+    }
+    return vec;
+  }
+
+  /**
+   * K = `episodesPerTask` episodes per task on `vec` (M·K envs), task i acting with `policies[i]` (or all with
+   * `policies[0]`); timed as sampling and counted. @returns paths ordered by env.
+   */
+  rollout(vec: VecEnv, tasks: readonly Task[], policies: readonly Params[], episodesPerTask: number, rng: Rng): Path[] {
+    return this.timed('sampling', () => {
+      const request = { tasks, policies, episodesPerTask, seed: rng.seed(), noise: rng, activation: this.config.activation };
+      const paths = rolloutTasks(vec, request);
+      this.steps += vec.numEnvs * paths.reduce((m, p) => Math.max(m, p.length), 0);
+      return paths;
+    });
+  }
+
+  /** Per-task baseline, advantages and flattening of a meta-batch's paths. @returns [numTasks] samples. */
+  process(paths: readonly Path[], numTasks: number, episodesPerTask: number): TaskSamples[] {
+    const groups = groupPathsByTask(paths, numTasks, episodesPerTask);
+    return groups.map((g) => processTaskPaths(g, this.obsDim, this.advantages));
+  }
+
+  /** A task's samples as tensors: obs [N, obsDim], actions [N, actDim], advantages [N]. */
+  batch(samples: TaskSamples): PolicyBatch {
+    return toPolicyBatch(samples, this.obsDim, this.actDim);
+  }
+
+  /**
+   * The adaptation curve of `theta` on `task` (see {@link gradientAdaptationCurve}): `options.episodes`
+   * episodes with θ_0 = θ, ..., θ_k, θ_{s+1} = step(θ_s, θ_s's samples). Not timed, not counted.
+   */
+  async adaptationCurve(theta: Params, task: Task, options: AdaptationOptions, step: CurveSetup['step']): Promise<number[]> {
+    curveSteps(options);
+    const vec = await this.vecEnv(options.episodes);
+    const setup = { vec, obsDim: this.obsDim, actDim: this.actDim, activation: this.config.activation, advantages: this.advantages };
+    return gradientAdaptationCurve(theta, task, options, { ...setup, step });
+  }
+
+  /** Close every VecEnv. */
+  close(): void {
+    for (const vec of this.vecs.values()) vec.close();
+    this.vecs.clear();
+  }
+}
