@@ -5,7 +5,7 @@
  * counting and per-phase wall-clock timings of one meta-iteration, and the adaptation curve
  * (adaptation-curve.ts) with a learner-supplied inner step.
  */
-import { envSpec, makeVecEnv } from '../../envs/registry.js';
+import { envSpec } from '../../envs/registry.js';
 import type { Rng } from '../../envs/rng.js';
 import { actionSpace, observationSpace, type EnvOptions } from '../../envs/task-def.js';
 import type { Task, VecEnv } from '../../envs/types.js';
@@ -16,6 +16,7 @@ import type { PolicyBatch } from './maml-objective.js';
 import { groupPathsByTask, processTaskPaths, toPolicyBatch, type AdvantageOptions, type TaskSamples } from './task-samples.js';
 import { rolloutTasks } from './task-rollouts.js';
 import type { AdaptationOptions, MetaTimings } from './types.js';
+import { VecEnvCache } from './vec-env-cache.js';
 
 /** What a {@link TaskRunner} needs from its learner's configuration (MamlConfig and friends satisfy it). */
 export interface TaskRunnerConfig {
@@ -38,12 +39,13 @@ export type Phase = 'sampling' | 'inner' | 'outer';
 export class TaskRunner {
   readonly obsDim: number;
   readonly actDim: number;
-  private readonly vecs = new Map<number, VecEnv>();
+  private readonly vecs: VecEnvCache;
   private phases: Record<Phase, number> = { sampling: 0, inner: 0, outer: 0 };
   private started = 0;
   private steps = 0;
 
   constructor(private readonly config: TaskRunnerConfig) {
+    this.vecs = new VecEnvCache(config.envId, config.envOptions);
     const def = envSpec(config.envId).def;
     this.obsDim = observationSpace(def, config.envOptions).dim;
     this.actDim = actionSpace(def).dim;
@@ -82,13 +84,8 @@ export class TaskRunner {
   }
 
   /** A VecEnv with `n` envs, made once per size and reused. */
-  async vecEnv(n: number): Promise<VecEnv> {
-    let vec = this.vecs.get(n);
-    if (!vec) {
-      vec = await makeVecEnv(this.config.envId, n, this.config.envOptions);
-      this.vecs.set(n, vec);
-    }
-    return vec;
+  vecEnv(n: number): Promise<VecEnv> {
+    return this.vecs.get(n);
   }
 
   /**
@@ -128,7 +125,6 @@ export class TaskRunner {
 
   /** Close every VecEnv. */
   close(): void {
-    for (const vec of this.vecs.values()) vec.close();
-    this.vecs.clear();
+    this.vecs.close();
   }
 }
