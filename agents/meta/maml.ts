@@ -12,26 +12,20 @@
  * meta-gradient through the inner update is silently wrong without the fix.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { envSpec } from '../../envs/registry.js';
-import { VecEnvCache } from './vec-env-cache.js';
 import { Rng } from '../../envs/rng.js';
-import { actionSpace, observationSpace } from '../../envs/task-def.js';
 import type { Task, VecEnv } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
 import { disposeParams, paramShapes, type Params } from '../nets.js';
 import { gaussianPolicyInit } from '../policies.js';
-import type { Path } from '../sampler.js';
 import { trpoUpdate, type TrpoDiagnostics } from '../trpo.js';
 import { adaptParams, disposeTaskData, innerLoss, outerBatch, outerKl, outerLoss, type InnerUpdate, type MamlTaskData, type PolicyBatch } from './maml-objective.js';
 import { resolveMamlOptions, type MamlConfig, type MamlOptions } from './maml-options.js';
 import { checkState, stateToTensors, tensorsToState } from './state.js';
-import { groupPathsByTask, meanTaskReturn, processTaskPaths, toPolicyBatch, type AdvantageOptions, type TaskSamples } from './task-samples.js';
-import { rolloutTasks } from './task-rollouts.js';
-import type { AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics, MetaTimings } from './types.js';
+import { TaskRunner } from './task-runner.js';
+import { meanTaskReturn, type TaskSamples } from './task-samples.js';
+import type { AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics } from './types.js';
 
 export type { MamlOptions } from './maml-options.js';
-
-type Phase = 'sampling' | 'inner' | 'outer';
 
 /** Per-task batches and adapted parameters gathered by the inner loop of one meta-iteration. */
 interface InnerResult {
@@ -50,21 +44,14 @@ export class Maml implements MetaLearner {
   readonly config: MamlConfig;
   private params: Params;
   private iteration = 0;
-  private readonly vecs: VecEnvCache;
-  private readonly obsDim: number;
-  private readonly actDim: number;
-  private timings: Record<Phase, number> = { sampling: 0, inner: 0, outer: 0 };
-  /** Env steps of the current call (every env steps until the slowest episode of its round ends). */
-  private envSteps = 0;
+  /** VecEnvs, rollouts, advantages, env-step count and phase timings. */
+  private readonly runner: TaskRunner;
 
   private constructor(config: MamlConfig) {
     this.config = config;
-    this.vecs = new VecEnvCache(config.envId, config.envOptions);
+    this.runner = new TaskRunner(config);
     this.name = config.firstOrder ? 'fomaml-trpo' : 'maml-trpo';
-    const def = envSpec(config.envId).def;
-    this.obsDim = observationSpace(def, config.envOptions).dim;
-    this.actDim = actionSpace(def).dim;
-    this.params = gaussianPolicyInit(Rng.fromSeed(config.seed), this.obsDim, this.actDim, { hidden: config.hidden, initLogStd: config.initLogStd });
+    this.params = gaussianPolicyInit(Rng.fromSeed(config.seed), this.runner.obsDim, this.runner.actDim, { hidden: config.hidden, initLogStd: config.initLogStd });
   }
 
   /**
@@ -89,18 +76,17 @@ export class Maml implements MetaLearner {
 
   async metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics> {
     if (taskBatch.length === 0) throw new Error('metaStep: the task batch is empty; pass at least one task.');
-    const start = performance.now();
-    this.timings = { sampling: 0, inner: 0, outer: 0 };
-    this.envSteps = 0;
+    const { runner, config } = this;
+    runner.begin();
     const rng = Rng.fromSeed(seed);
-    const vec = await this.vecs.get(taskBatch.length * this.config.episodesPerTask);
+    const vec = await runner.vecEnv(taskBatch.length * config.episodesPerTask);
     const inner = this.innerLoop(vec, taskBatch, rng);
     let data: MamlTaskData[] | undefined;
     try {
-      const paths = this.timed('sampling', () => this.rollout(vec, taskBatch, inner.adapted, rng));
-      const post = this.timed('inner', () => this.processGroups(paths, taskBatch.length));
-      data = this.timed('outer', () => this.outerData(inner, post));
-      const d = this.timed('outer', () => this.trpoStep(data as MamlTaskData[]));
+      const paths = runner.rollout(vec, taskBatch, inner.adapted, config.episodesPerTask, rng);
+      const post = runner.timed('inner', () => runner.process(paths, taskBatch.length, config.episodesPerTask));
+      data = runner.timed('outer', () => this.outerData(inner, post));
+      const d = runner.timed('outer', () => this.trpoStep(data as MamlTaskData[]));
       this.iteration += 1;
       return {
         iteration: this.iteration,
@@ -108,8 +94,8 @@ export class Maml implements MetaLearner {
         postReturn: meanTaskReturn(post),
         losses: { inner: inner.innerLoss, outerBefore: d.lossBefore, outerAfter: d.lossAfter },
         kl: d.kl,
-        envSteps: this.envSteps,
-        timings: this.finishTimings(start),
+        envSteps: runner.envSteps,
+        timings: runner.timings(),
         info: { accepted: d.accepted, backtracks: d.backtracks, cgIterations: d.cgIterations, stepSize: d.stepSize },
       };
     } finally {
@@ -119,25 +105,8 @@ export class Maml implements MetaLearner {
   }
 
   async adaptationCurve(task: Task, options: AdaptationOptions): Promise<number[]> {
-    const steps = options.steps ?? 1;
-    if (!Number.isInteger(steps) || steps < 0) throw new Error(`adaptationCurve: steps must be an integer >= 0, got ${steps}.`);
-    if (!Number.isInteger(options.episodes) || options.episodes < 1) throw new Error(`adaptationCurve: episodes must be an integer >= 1, got ${options.episodes}.`);
-    const vec = await this.vecs.get(options.episodes);
-    const rng = Rng.fromSeed(options.seed);
     const update = { ...this.update, firstOrder: true }; // same values; no second-order graph is needed here
-    const curve: number[] = [];
-    let theta = this.params;
-    for (let s = 0; s <= steps; s++) {
-      const paths = rolloutTasks(vec, { tasks: [task], policies: [theta], episodesPerTask: options.episodes, seed: rng.seed(), noise: rng, activation: this.config.activation });
-      const samples = processTaskPaths(paths, this.obsDim, this.advantageOptions());
-      curve.push(samples.meanReturn);
-      if (s === steps) break;
-      const next = tf.tidy(() => adaptParams(theta, [toPolicyBatch(samples, this.obsDim, this.actDim)], update));
-      if (theta !== this.params) disposeParams(theta);
-      theta = next;
-    }
-    if (theta !== this.params) disposeParams(theta);
-    return curve;
+    return this.runner.adaptationCurve(this.params, task, options, (theta, batch) => adaptParams(theta, [batch], update));
   }
 
   getState(): MetaLearnerState {
@@ -153,7 +122,7 @@ export class Maml implements MetaLearner {
 
   dispose(): void {
     disposeParams(this.params);
-    this.vecs.close();
+    this.runner.close();
   }
 
   /** Steps 1 of the class comment: pre-update sampling and inner steps, for every task. */
@@ -164,10 +133,10 @@ export class Maml implements MetaLearner {
     let preReturn = NaN;
     let loss = NaN;
     for (let j = 0; j < this.config.innerSteps; j++) {
-      const paths = this.timed('sampling', () => this.rollout(vec, tasks, adapted, rng));
-      adapted = this.timed('inner', () => {
-        const samples = this.processGroups(paths, m);
-        const stepBatches = samples.map((s) => toPolicyBatch(s, this.obsDim, this.actDim));
+      const paths = this.runner.rollout(vec, tasks, adapted, this.config.episodesPerTask, rng);
+      adapted = this.runner.timed('inner', () => {
+        const samples = this.runner.process(paths, m, this.config.episodesPerTask);
+        const stepBatches = samples.map((s) => this.runner.batch(s));
         stepBatches.forEach((b, i) => batches[i].push(b));
         if (j === 0) [preReturn, loss] = [meanTaskReturn(samples), this.meanInnerLoss(stepBatches)];
         const next = stepBatches.map((b, i) => tf.tidy(() => adaptParams(adapted[adapted.length === 1 ? 0 : i], [b], this.update)));
@@ -187,7 +156,7 @@ export class Maml implements MetaLearner {
   private outerData(inner: InnerResult, post: readonly TaskSamples[]): MamlTaskData[] {
     return post.map((s, i) => ({
       inner: inner.batches[i],
-      outer: outerBatch(inner.adapted[i], toPolicyBatch(s, this.obsDim, this.actDim), this.config.activation),
+      outer: outerBatch(inner.adapted[i], this.runner.batch(s), this.config.activation),
     }));
   }
 
@@ -201,35 +170,5 @@ export class Maml implements MetaLearner {
     disposeParams(this.params);
     this.params = params;
     return diagnostics;
-  }
-
-  /** K episodes per task on `vec`, task i acting with `policies[i]` (or all with `policies[0]`). */
-  private rollout(vec: VecEnv, tasks: readonly Task[], policies: Params[], rng: Rng): Path[] {
-    const k = this.config.episodesPerTask;
-    const paths = rolloutTasks(vec, { tasks, policies, episodesPerTask: k, seed: rng.seed(), noise: rng, activation: this.config.activation });
-    this.envSteps += vec.numEnvs * paths.reduce((m, p) => Math.max(m, p.length), 0);
-    return paths;
-  }
-
-  private processGroups(paths: Path[], numTasks: number): TaskSamples[] {
-    const groups = groupPathsByTask(paths, numTasks, this.config.episodesPerTask);
-    return groups.map((g) => processTaskPaths(g, this.obsDim, this.advantageOptions()));
-  }
-
-  private advantageOptions(): AdvantageOptions {
-    return { gamma: this.config.gamma, lambda: this.config.gaeLambda, normalize: this.config.normalizeAdvantages };
-  }
-
-  private timed<T>(phase: Phase, f: () => T): T {
-    const t0 = performance.now();
-    try {
-      return f();
-    } finally {
-      this.timings[phase] += performance.now() - t0;
-    }
-  }
-
-  private finishTimings(start: number): MetaTimings {
-    return { ...this.timings, total: performance.now() - start };
   }
 }

@@ -1,9 +1,9 @@
 /**
- * The sampling side of a gradient-based meta-learner (ProMP, the multi-task baseline; the same steps MAML and
- * Reptile take): VecEnvs made once per size and reused, K episodes per task on ONE VecEnv of M·K envs with one
- * Gaussian policy per task (task-rollouts.ts), per-task baseline + GAE advantages (task-samples.ts), env-step
- * counting and per-phase wall-clock timings of one meta-iteration, and the adaptation curve
- * (adaptation-curve.ts) with a learner-supplied inner step.
+ * The sampling side of a gradient-based meta-learner (MAML, ProMP, Reptile, the multi-task baseline): VecEnvs
+ * made once per size and reused, K episodes per task on ONE VecEnv of M·K envs with one Gaussian policy per task
+ * (task-rollouts.ts), per-task baseline + GAE advantages (task-samples.ts), env-step counting and per-phase
+ * wall-clock timings of one meta-iteration, and the adaptation curve (adaptation-curve.ts) with a
+ * learner-supplied inner step.
  */
 import { envSpec } from '../../envs/registry.js';
 import type { Rng } from '../../envs/rng.js';
