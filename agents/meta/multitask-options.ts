@@ -6,10 +6,11 @@
  * the α of the meta-learner it is compared with (MAML's default, 0.1).
  */
 import type { EnvOptions } from '../../envs/task-def.js';
-import { positiveInteger, resolveMamlOptions, type MamlOptions } from './maml-options.js';
+import { openUnitInterval, positive, positiveInteger } from './option-checks.js';
+import { resolvePolicyOptions, type PolicyLearnerOptions } from './policy-options.js';
 
 /** What {@link MultiTask.create} accepts; everything but `envId` has a default. */
-export interface MultiTaskOptions extends Omit<MamlOptions, 'firstOrder' | 'trpo' | 'innerSteps'> {
+export interface MultiTaskOptions extends Omit<PolicyLearnerOptions, 'innerSteps'> {
   /** Adam learning rate of the PPO updates (default 3e-4). */
   learningRate?: number;
   /** Passes over each iteration's samples (default 10). */
@@ -25,7 +26,7 @@ export type MultiTaskConfig = Required<Omit<MultiTaskOptions, 'envOptions'>> & {
 
 /** Fill in defaults and check ranges; throws an Error naming the option and its valid range. */
 export function resolveMultiTaskOptions(o: MultiTaskOptions): MultiTaskConfig {
-  const { firstOrder: _f, trpo: _t, innerSteps: _k, ...shared } = resolveMamlOptions(o, 'MultiTask');
+  const { innerSteps: _k, ...shared } = resolvePolicyOptions(o, 'MultiTask');
   const c: MultiTaskConfig = {
     ...shared,
     learningRate: o.learningRate ?? 3e-4,
@@ -35,7 +36,7 @@ export function resolveMultiTaskOptions(o: MultiTaskOptions): MultiTaskConfig {
   };
   positiveInteger('MultiTask', 'epochs', c.epochs);
   positiveInteger('MultiTask', 'minibatches', c.minibatches);
-  if (!(c.learningRate > 0)) throw new Error(`MultiTask: learningRate must be > 0, got ${c.learningRate}.`);
-  if (!(c.clipEpsilon > 0 && c.clipEpsilon < 1)) throw new Error(`MultiTask: clipEpsilon must lie in (0, 1), got ${c.clipEpsilon}.`);
+  positive('MultiTask', 'learningRate', c.learningRate);
+  openUnitInterval('MultiTask', 'clipEpsilon', c.clipEpsilon);
   return c;
 }

@@ -5,13 +5,14 @@
  * meta-iteration at learning rate 1e-3 on the full batch, PPO clip ε = 0.3, and a FIXED inner-KL penalty
  * η = 5e-4 (`adaptive_inner_kl_penalty: False`). With `adaptiveKl: true`, each inner step's η is halved or
  * doubled after every meta-iteration towards the KL target 0.01 (the authors' adaptive rule, their class
- * default). Shared fields are checked by MAML's resolver.
+ * default). Shared fields are resolved and checked as MAML's (policy-options.ts).
  */
 import type { EnvOptions } from '../../envs/task-def.js';
-import { positiveInteger, resolveMamlOptions, type MamlOptions } from './maml-options.js';
+import { nonNegative, openUnitInterval, positive, positiveInteger } from './option-checks.js';
+import { resolvePolicyOptions, type PolicyLearnerOptions } from './policy-options.js';
 
 /** What {@link Promp.create} accepts; everything but `envId` has a default. */
-export interface PrompOptions extends Omit<MamlOptions, 'firstOrder' | 'trpo'> {
+export interface PrompOptions extends PolicyLearnerOptions {
   /** Adam learning rate of the outer (meta) update (default 1e-3). */
   learningRate?: number;
   /** Adam steps on the full meta-batch per meta-iteration, without re-sampling (default 5). */
@@ -31,9 +32,8 @@ export type PrompConfig = Required<Omit<PrompOptions, 'envOptions'>> & { envOpti
 
 /** Fill in defaults and check ranges; throws an Error naming the option and its valid range. */
 export function resolvePrompOptions(o: PrompOptions): PrompConfig {
-  const { firstOrder: _f, trpo: _t, ...shared } = resolveMamlOptions(o, 'ProMP');
   const c: PrompConfig = {
-    ...shared,
+    ...resolvePolicyOptions(o, 'ProMP'),
     learningRate: o.learningRate ?? 1e-3,
     epochs: o.epochs ?? 5,
     clipEpsilon: o.clipEpsilon ?? 0.3,
@@ -42,10 +42,10 @@ export function resolvePrompOptions(o: PrompOptions): PrompConfig {
     targetKl: o.targetKl ?? 0.01,
   };
   positiveInteger('ProMP', 'epochs', c.epochs);
-  if (!(c.learningRate > 0)) throw new Error(`ProMP: learningRate must be > 0, got ${c.learningRate}.`);
-  if (!(c.clipEpsilon > 0 && c.clipEpsilon < 1)) throw new Error(`ProMP: clipEpsilon must lie in (0, 1), got ${c.clipEpsilon}.`);
-  if (!(c.klCoef >= 0)) throw new Error(`ProMP: klCoef must be >= 0, got ${c.klCoef}.`);
-  if (!(c.targetKl > 0)) throw new Error(`ProMP: targetKl must be > 0, got ${c.targetKl}.`);
+  positive('ProMP', 'learningRate', c.learningRate);
+  openUnitInterval('ProMP', 'clipEpsilon', c.clipEpsilon);
+  nonNegative('ProMP', 'klCoef', c.klCoef);
+  positive('ProMP', 'targetKl', c.targetKl);
   if (c.adaptiveKl && c.klCoef === 0) throw new Error('ProMP: adaptiveKl needs klCoef > 0 (a zero coefficient cannot be doubled).');
   return c;
 }

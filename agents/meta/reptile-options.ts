@@ -1,26 +1,25 @@
 /**
- * Options of the Reptile learner and their defaults. The policy, sampling and advantage options are MAML's
- * (same meaning, see maml-options.ts); Reptile adds the outer step size ε, its linear annealing and the
+ * Options of the Reptile learner and their defaults. The policy, sampling and advantage options are shared with
+ * MAML (same meaning, see policy-options.ts; Reptile's own sampling defaults); Reptile adds the outer step size ε, its linear annealing and the
  * outer optimizer.
  */
 import type { EnvOptions } from '../../envs/task-def.js';
-import { positiveInteger, type MamlOptions } from './maml-options.js';
+import { nonNegative, positive } from './option-checks.js';
+import { resolvePolicyOptions, type PolicyLearnerOptions, type SamplingDefaults } from './policy-options.js';
 
 /** How θ moves towards the adapted parameters. */
 export type ReptileOuterOptimizer = 'sgd' | 'adam';
 
-/** What {@link Reptile.create} accepts; everything but `envId` has a default. */
-export interface ReptileOptions
-  extends Pick<MamlOptions, 'envId' | 'envOptions' | 'seed' | 'hidden' | 'activation' | 'initLogStd' | 'gamma' | 'gaeLambda' | 'normalizeAdvantages'> {
-  /** K: episodes per task per inner step, i.e. envs per task (default 10). */
-  episodesPerTask?: number;
-  /** Inner VPG steps per task, each on K fresh episodes of that task (default 3). */
-  innerSteps?: number;
-  /**
-   * Inner SGD step size α on the VPG loss with normalised advantages (default 0.5; MAML uses 0.1, but Reptile's
-   * meta-signal grows with the distance the inner steps travel: on PointNav α = 0.1 barely learns, see reptile.ts).
-   */
-  innerLr?: number;
+/**
+ * Reptile's sampling defaults: K = 10 episodes per task per inner step, 3 inner VPG steps per task, each on K
+ * fresh episodes of that task, and α = 0.5 (inner SGD on the VPG loss with normalised advantages; MAML uses 0.1,
+ * but Reptile's meta-signal grows with the distance the inner steps travel: on PointNav α = 0.1 barely learns,
+ * see reptile.ts).
+ */
+export const REPTILE_SAMPLING_DEFAULTS: Readonly<SamplingDefaults> = { episodesPerTask: 10, innerSteps: 3, innerLr: 0.5 };
+
+/** What {@link Reptile.create} accepts; everything but `envId` has a default ({@link REPTILE_SAMPLING_DEFAULTS}). */
+export interface ReptileOptions extends PolicyLearnerOptions {
   /** Outer step size ε at iteration 0 (default 0.5 for `sgd`: θ moves half way to the mean adapted θ_i). */
   outerStepSize?: number;
   /** ε reached after `annealIterations` iterations, linearly; afterwards constant (default: `outerStepSize`). */
@@ -42,33 +41,19 @@ export type ReptileConfig = Required<Omit<ReptileOptions, 'envOptions'>> & { env
 export function resolveReptileOptions(o: ReptileOptions): ReptileConfig {
   const outerStepSize = o.outerStepSize ?? 0.5;
   const c: ReptileConfig = {
-    envId: o.envId,
-    envOptions: o.envOptions ?? {},
-    seed: o.seed ?? 0,
-    hidden: o.hidden ?? [64, 64],
-    activation: o.activation ?? 'tanh',
-    initLogStd: o.initLogStd ?? 0,
-    episodesPerTask: o.episodesPerTask ?? 10,
-    innerSteps: o.innerSteps ?? 3,
-    innerLr: o.innerLr ?? 0.5,
+    ...resolvePolicyOptions(o, 'Reptile', REPTILE_SAMPLING_DEFAULTS),
     outerStepSize,
     outerStepSizeFinal: o.outerStepSizeFinal ?? outerStepSize,
     annealIterations: o.annealIterations ?? 0,
     outerOptimizer: o.outerOptimizer ?? 'sgd',
-    gamma: o.gamma ?? 0.99,
-    gaeLambda: o.gaeLambda ?? 1,
-    normalizeAdvantages: o.normalizeAdvantages ?? true,
   };
-  checkRanges(c);
+  checkOuterRanges(c);
   return c;
 }
 
-function checkRanges(c: ReptileConfig): void {
-  positiveInteger('Reptile', 'episodesPerTask', c.episodesPerTask);
-  positiveInteger('Reptile', 'innerSteps', c.innerSteps);
-  if (!(c.innerLr > 0)) throw new Error(`Reptile: innerLr must be > 0, got ${c.innerLr}.`);
-  if (!(c.outerStepSize > 0)) throw new Error(`Reptile: outerStepSize must be > 0, got ${c.outerStepSize}.`);
-  if (!(c.outerStepSizeFinal >= 0)) throw new Error(`Reptile: outerStepSizeFinal must be >= 0, got ${c.outerStepSizeFinal}.`);
+function checkOuterRanges(c: ReptileConfig): void {
+  positive('Reptile', 'outerStepSize', c.outerStepSize);
+  nonNegative('Reptile', 'outerStepSizeFinal', c.outerStepSizeFinal);
   if (!Number.isInteger(c.annealIterations) || c.annealIterations < 0) {
     throw new Error(`Reptile: annealIterations must be an integer >= 0, got ${c.annealIterations}.`);
   }
@@ -77,8 +62,5 @@ function checkRanges(c: ReptileConfig): void {
   }
   if (c.outerOptimizer !== 'sgd' && c.outerOptimizer !== 'adam') {
     throw new Error(`Reptile: outerOptimizer must be 'sgd' or 'adam', got '${String(c.outerOptimizer)}'.`);
-  }
-  for (const [name, v] of [['gamma', c.gamma], ['gaeLambda', c.gaeLambda]] as const) {
-    if (!(v >= 0 && v <= 1)) throw new Error(`Reptile: ${name} must lie in [0, 1], got ${v}.`);
   }
 }

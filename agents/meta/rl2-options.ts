@@ -3,6 +3,7 @@
  * settings found to learn PointNav (see rl2.ts) on a 2-core CPU in minutes.
  */
 import type { EnvOptions } from '../../envs/task-def.js';
+import { openUnitInterval, positive, positiveInteger, unitInterval } from './option-checks.js';
 
 /** What {@link Rl2.create} accepts; everything but `envId` has a default. */
 export interface Rl2Options {
@@ -68,20 +69,12 @@ export function resolveRl2Options(o: Rl2Options): Rl2Config {
     scaleRewards: o.scaleRewards ?? true,
     evalTrials: o.evalTrials ?? 10,
   };
-  for (const name of ['hiddenDim', 'episodesPerTrial', 'epochs', 'minibatches', 'evalTrials'] as const) positiveInteger(name, c[name]);
-  for (const name of ['gamma', 'gaeLambda'] as const) {
-    if (!(c[name] >= 0 && c[name] <= 1)) throw new Error(`RL2: ${name} must lie in [0, 1], got ${c[name]}.`);
-  }
-  if (!(c.clipEpsilon > 0 && c.clipEpsilon < 1)) throw new Error(`RL2: clipEpsilon must lie in (0, 1), got ${c.clipEpsilon}.`);
-  for (const name of ['learningRate', 'maxGradNorm'] as const) {
-    if (!(c[name] > 0)) throw new Error(`RL2: ${name} must be > 0, got ${c[name]}.`);
-  }
+  for (const name of ['hiddenDim', 'episodesPerTrial', 'epochs', 'minibatches', 'evalTrials'] as const) positiveInteger('RL2', name, c[name]);
+  for (const name of ['gamma', 'gaeLambda'] as const) unitInterval('RL2', name, c[name]);
+  openUnitInterval('RL2', 'clipEpsilon', c.clipEpsilon);
+  for (const name of ['learningRate', 'maxGradNorm'] as const) positive('RL2', name, c[name]);
   for (const name of ['valueCoef', 'entropyCoef'] as const) {
     if (!(c[name] >= 0 && Number.isFinite(c[name]))) throw new Error(`RL2: ${name} must be a finite number >= 0, got ${c[name]}.`);
   }
   return c;
-}
-
-function positiveInteger(name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`RL2: ${name} must be an integer >= 1, got ${v}.`);
 }
