@@ -15,15 +15,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../envs/rng.js';
 import type { Task, VecEnv } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
-import { disposeParams, paramShapes, type Params } from '../nets.js';
-import { gaussianPolicyInit } from '../policies.js';
+import { assignParams, disposeParams, type Params } from '../nets.js';
 import { trpoUpdate, type TrpoDiagnostics } from '../trpo.js';
 import { adaptParams, disposeTaskData, innerLoss, outerBatch, outerKl, outerLoss, type InnerUpdate, type MamlTaskData, type PolicyBatch } from './maml-objective.js';
 import { resolveMamlOptions, type MamlConfig, type MamlOptions } from './maml-options.js';
-import { checkState, stateToTensors, tensorsToState } from './state.js';
-import { TaskRunner } from './task-runner.js';
+import { PolicyLearner } from './policy-learner.js';
 import { meanTaskReturn, type TaskSamples } from './task-samples.js';
-import type { AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics } from './types.js';
+import type { MetaMetrics } from './types.js';
 
 export type { MamlOptions } from './maml-options.js';
 
@@ -38,20 +36,12 @@ interface InnerResult {
 }
 
 /** The MAML-TRPO / FOMAML-TRPO meta-learner. */
-export class Maml implements MetaLearner {
+export class Maml extends PolicyLearner<MamlConfig> {
   readonly name: string;
-  /** The resolved configuration. */
-  readonly config: MamlConfig;
-  private params: Params;
-  private iteration = 0;
-  /** VecEnvs, rollouts, advantages, env-step count and phase timings. */
-  private readonly runner: TaskRunner;
 
   private constructor(config: MamlConfig) {
-    this.config = config;
-    this.runner = new TaskRunner(config);
+    super(config);
     this.name = config.firstOrder ? 'fomaml-trpo' : 'maml-trpo';
-    this.params = gaussianPolicyInit(Rng.fromSeed(config.seed), this.runner.obsDim, this.runner.actDim, { hidden: config.hidden, initLogStd: config.initLogStd });
   }
 
   /**
@@ -65,13 +55,14 @@ export class Maml implements MetaLearner {
     return new Maml(config);
   }
 
-  /** The current meta-parameters θ `[W0, b0, ..., logStd]` (owned by the learner: do not dispose). */
-  get policyParams(): Params {
-    return this.params;
-  }
-
+  /** The inner VPG step of meta-training (second order unless `firstOrder`). */
   private get update(): InnerUpdate {
     return { lr: this.config.innerLr, firstOrder: this.config.firstOrder, activation: this.config.activation };
+  }
+
+  /** The same step with values only: the curve needs no second-order graph. */
+  protected get curveUpdate(): InnerUpdate {
+    return { ...this.update, firstOrder: true };
   }
 
   async metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics> {
@@ -104,32 +95,11 @@ export class Maml implements MetaLearner {
     }
   }
 
-  async adaptationCurve(task: Task, options: AdaptationOptions): Promise<number[]> {
-    const update = { ...this.update, firstOrder: true }; // same values; no second-order graph is needed here
-    return this.runner.adaptationCurve(this.params, task, options, (theta, batch) => adaptParams(theta, [batch], update));
-  }
-
-  getState(): MetaLearnerState {
-    return { name: this.name, iteration: this.iteration, params: { policy: tensorsToState(this.params) }, optimizer: [] };
-  }
-
-  setState(state: MetaLearnerState): void {
-    checkState(state, this.name, { policy: paramShapes(this.params) });
-    disposeParams(this.params);
-    this.params = stateToTensors(state.params.policy);
-    this.iteration = state.iteration;
-  }
-
-  dispose(): void {
-    disposeParams(this.params);
-    this.runner.close();
-  }
-
   /** Steps 1 of the class comment: pre-update sampling and inner steps, for every task. */
   private innerLoop(vec: VecEnv, tasks: readonly Task[], rng: Rng): InnerResult {
     const m = tasks.length;
     const batches: PolicyBatch[][] = tasks.map(() => []);
-    let adapted: Params[] = [this.params];
+    let adapted: Params[] = [this.theta];
     let preReturn = NaN;
     let loss = NaN;
     for (let j = 0; j < this.config.innerSteps; j++) {
@@ -149,7 +119,7 @@ export class Maml implements MetaLearner {
 
   /** Mean over tasks of the inner VPG loss at θ. */
   private meanInnerLoss(batches: readonly PolicyBatch[]): number {
-    return tf.tidy(() => tf.addN(batches.map((b) => innerLoss(this.params, b, this.config.activation))).dataSync()[0] / batches.length);
+    return tf.tidy(() => tf.addN(batches.map((b) => innerLoss(this.theta, b, this.config.activation))).dataSync()[0] / batches.length);
   }
 
   /** The outer batches (constants of the sampling policies θ'_i) joined with the inner batches. */
@@ -160,15 +130,15 @@ export class Maml implements MetaLearner {
     }));
   }
 
-  /** The TRPO meta-update of θ; replaces the learner's parameters. */
+  /** The TRPO meta-update of θ (in place). */
   private trpoStep(data: MamlTaskData[]): TrpoDiagnostics {
     const update = this.update;
     const { params, diagnostics } = trpoUpdate(
-      { params: this.params, loss: (ps) => outerLoss(ps, data, update), kl: (ps) => outerKl(ps, data, update) },
+      { params: this.theta, loss: (ps) => outerLoss(ps, data, update), kl: (ps) => outerKl(ps, data, update) },
       this.config.trpo,
     );
-    disposeParams(this.params);
-    this.params = params;
+    assignParams(this.theta, params);
+    disposeParams(params);
     return diagnostics;
   }
 }

@@ -13,38 +13,26 @@
  * (maml-objective.ts `adaptParams`, α = `innerLr`), so its curve compares like with like with MAML's.
  * Needs tfjs-core's gradients registered: call `initBackend()` (agents/backend.ts) first.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../envs/rng.js';
 import type { Task } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
-import { disposeParams, paramShapes, toVariables, type Params } from '../nets.js';
-import { gaussianPolicyInit } from '../policies.js';
+import { paramShapes } from '../nets.js';
 import { Adam } from './adam.js';
-import { adaptParams, type InnerUpdate } from './maml-objective.js';
+import type { InnerUpdate } from './maml-objective.js';
 import { resolveMultiTaskOptions, type MultiTaskConfig, type MultiTaskOptions } from './multitask-options.js';
 import { concatSamples, ppoEpochs } from './multitask-ppo.js';
-import { checkState, stateToTensors, tensorsToState } from './state.js';
-import { TaskRunner } from './task-runner.js';
-import type { AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics } from './types.js';
+import { PolicyLearner } from './policy-learner.js';
+import type { MetaMetrics, TensorState } from './types.js';
 
 export type { MultiTaskOptions } from './multitask-options.js';
 
 /** The multi-task PPO baseline. */
-export class MultiTask implements MetaLearner {
+export class MultiTask extends PolicyLearner<MultiTaskConfig> {
   readonly name = 'multitask-ppo';
-  /** The resolved configuration. */
-  readonly config: MultiTaskConfig;
-  private readonly theta: tf.Variable[];
   private readonly optimizer: Adam;
-  private readonly runner: TaskRunner;
-  private iteration = 0;
 
   private constructor(config: MultiTaskConfig) {
-    this.config = config;
-    this.runner = new TaskRunner(config);
-    const init = gaussianPolicyInit(Rng.fromSeed(config.seed), this.runner.obsDim, this.runner.actDim, { hidden: config.hidden, initLogStd: config.initLogStd });
-    this.theta = toVariables(init, false);
-    disposeParams(init);
+    super(config);
     this.optimizer = new Adam(paramShapes(this.theta), { learningRate: config.learningRate });
   }
 
@@ -55,14 +43,13 @@ export class MultiTask implements MetaLearner {
     return new MultiTask(config);
   }
 
-  /** The policy parameters θ `[W0, b0, ..., logStd]` (owned by the learner: do not dispose). */
-  get policyParams(): Params {
-    return this.theta;
-  }
-
   /** The fine-tuning step of {@link adaptationCurve}: MAML's inner VPG update with α = `innerLr`. */
   get fineTuneUpdate(): InnerUpdate {
     return { lr: this.config.innerLr, firstOrder: true, activation: this.config.activation };
+  }
+
+  protected get curveUpdate(): InnerUpdate {
+    return this.fineTuneUpdate;
   }
 
   /**
@@ -91,25 +78,16 @@ export class MultiTask implements MetaLearner {
     };
   }
 
-  async adaptationCurve(task: Task, options: AdaptationOptions): Promise<number[]> {
-    const update = this.fineTuneUpdate;
-    return this.runner.adaptationCurve(this.theta, task, options, (theta, batch) => adaptParams(theta, [batch], update));
-  }
-
-  getState(): MetaLearnerState {
-    return { name: this.name, iteration: this.iteration, params: { policy: tensorsToState(this.theta) }, optimizer: this.optimizer.getState() };
-  }
-
-  setState(state: MetaLearnerState): void {
-    checkState(state, this.name, { policy: paramShapes(this.theta) });
-    this.optimizer.setState(state.optimizer);
-    tf.tidy(() => this.theta.forEach((v, j) => v.assign(stateToTensors([state.params.policy[j]])[0])));
-    this.iteration = state.iteration;
-  }
-
-  dispose(): void {
-    disposeParams(this.theta);
+  override dispose(): void {
+    super.dispose();
     this.optimizer.dispose();
-    this.runner.close();
+  }
+
+  protected override optimizerState(): TensorState[] {
+    return this.optimizer.getState();
+  }
+
+  protected override restoreOptimizer(slots: readonly TensorState[]): void {
+    this.optimizer.setState(slots);
   }
 }

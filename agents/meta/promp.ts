@@ -16,16 +16,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../envs/rng.js';
 import type { Task, VecEnv } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
-import { disposeParams, paramShapes, toVariables, type Params } from '../nets.js';
-import { gaussianPolicyInit } from '../policies.js';
+import { disposeParams, paramShapes, type Params } from '../nets.js';
 import { Adam } from './adam.js';
-import { adaptParams, innerLoss, outerBatch, type OuterBatch } from './maml-objective.js';
+import { adaptParams, innerLoss, outerBatch, type InnerUpdate, type OuterBatch } from './maml-objective.js';
+import { PolicyLearner } from './policy-learner.js';
 import { adaptKlCoef, disposeBatches, disposePrompData, lvcUpdate, prompGradient, prompLossFromTerms, prompTerms, type PrompTaskData } from './promp-objective.js';
 import { resolvePrompOptions, type PrompConfig, type PrompOptions } from './promp-options.js';
-import { checkState, stateToTensors, tensorsToState } from './state.js';
-import { TaskRunner } from './task-runner.js';
 import { meanTaskReturn, type TaskSamples } from './task-samples.js';
-import type { AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics, TensorState } from './types.js';
+import type { MetaMetrics, TensorState } from './types.js';
 
 export type { PrompOptions } from './promp-options.js';
 
@@ -54,23 +52,14 @@ interface OuterStats {
 }
 
 /** The ProMP meta-learner. */
-export class Promp implements MetaLearner {
+export class Promp extends PolicyLearner<PrompConfig> {
   readonly name = 'promp';
-  /** The resolved configuration. */
-  readonly config: PrompConfig;
-  private readonly theta: tf.Variable[];
   private readonly optimizer: Adam;
-  private readonly runner: TaskRunner;
   /** η_j per inner step (float32 values, so that a saved state restores them exactly). */
   private klCoefs: number[];
-  private iteration = 0;
 
   private constructor(config: PrompConfig) {
-    this.config = config;
-    this.runner = new TaskRunner(config);
-    const init = gaussianPolicyInit(Rng.fromSeed(config.seed), this.runner.obsDim, this.runner.actDim, { hidden: config.hidden, initLogStd: config.initLogStd });
-    this.theta = toVariables(init, false);
-    disposeParams(init);
+    super(config);
     this.optimizer = new Adam(paramShapes(this.theta), { learningRate: config.learningRate });
     this.klCoefs = Array.from({ length: config.innerSteps }, () => Math.fround(config.klCoef));
   }
@@ -80,11 +69,6 @@ export class Promp implements MetaLearner {
     const config = resolvePrompOptions(options);
     await registerFastMatMulGradient();
     return new Promp(config);
-  }
-
-  /** The current meta-parameters θ `[W0, b0, ..., logStd]` (owned by the learner: do not dispose). */
-  get policyParams(): Params {
-    return this.theta;
   }
 
   /** The current KL penalty coefficients η_j, [innerSteps]. */
@@ -132,35 +116,30 @@ export class Promp implements MetaLearner {
   }
 
   /**
-   * The curve with ProMP's own inner step: one LVC step per point on the episodes of the current θ_s, ⊥π = π_{θ_s}
-   * (numerically MAML's VPG step: the two gradients agree at the sampling policy).
+   * The inner step of the curve: one LVC step on the episodes of the current θ_s, ⊥π = π_{θ_s} (numerically
+   * MAML's VPG step: the two gradients agree at the sampling policy); values only, no second-order graph.
    */
-  async adaptationCurve(task: Task, options: AdaptationOptions): Promise<number[]> {
-    const update = lvcUpdate(this.config.innerLr, this.config.activation, true); // values only: no second-order graph
-    return this.runner.adaptationCurve(this.theta, task, options, (theta, batch) => adaptParams(theta, [batch], update));
+  protected get curveUpdate(): InnerUpdate {
+    return lvcUpdate(this.config.innerLr, this.config.activation, true);
   }
 
-  getState(): MetaLearnerState {
+  override dispose(): void {
+    super.dispose();
+    this.optimizer.dispose();
+  }
+
+  protected override optimizerState(): TensorState[] {
     const coefs: TensorState = { name: KL_SLOT, shape: [this.klCoefs.length], data: Float32Array.from(this.klCoefs) };
-    return { name: this.name, iteration: this.iteration, params: { policy: tensorsToState(this.theta) }, optimizer: [...this.optimizer.getState(), coefs] };
+    return [...this.optimizer.getState(), coefs];
   }
 
-  setState(state: MetaLearnerState): void {
-    checkState(state, this.name, { policy: paramShapes(this.theta) });
-    const coefs = state.optimizer[state.optimizer.length - 1];
+  protected override restoreOptimizer(slots: readonly TensorState[]): void {
+    const coefs = slots[slots.length - 1];
     if (coefs?.name !== KL_SLOT || coefs.data.length !== this.klCoefs.length) {
       throw new Error(`setState: the last optimizer slot must be '${KL_SLOT}' with ${this.klCoefs.length} value(s) (one per inner step).`);
     }
-    this.optimizer.setState(state.optimizer.slice(0, -1));
-    tf.tidy(() => this.theta.forEach((v, j) => v.assign(stateToTensors([state.params.policy[j]])[0])));
+    this.optimizer.setState(slots.slice(0, -1));
     this.klCoefs = Array.from(coefs.data);
-    this.iteration = state.iteration;
-  }
-
-  dispose(): void {
-    disposeParams(this.theta);
-    this.optimizer.dispose();
-    this.runner.close();
   }
 
   /** Step 1 of the class comment: pre-update sampling and LVC steps for every task. */

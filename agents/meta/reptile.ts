@@ -26,16 +26,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../envs/rng.js';
 import type { Task } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
-import { disposeParams, paramShapes, toVariables, type Params } from '../nets.js';
-import { gaussianPolicyInit } from '../policies.js';
+import { disposeParams, paramShapes, type Params } from '../nets.js';
 import { Adam } from './adam.js';
 import { adaptParams, innerLoss, type InnerUpdate } from './maml-objective.js';
+import { PolicyLearner } from './policy-learner.js';
 import { resolveReptileOptions, type ReptileConfig, type ReptileOptions } from './reptile-options.js';
 import { annealedStepSize, paramsNorm, reptileDirection } from './reptile-update.js';
-import { checkState, stateToTensors, tensorsToState } from './state.js';
-import { TaskRunner } from './task-runner.js';
 import { meanTaskReturn, type TaskSamples } from './task-samples.js';
-import type { AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics } from './types.js';
+import type { MetaMetrics, TensorState } from './types.js';
 
 export type { ReptileOptions } from './reptile-options.js';
 
@@ -50,23 +48,12 @@ export interface ReptileInnerResult {
 }
 
 /** The Reptile meta-learner (VPG inner steps, SGD or Adam outer step). */
-export class Reptile implements MetaLearner {
+export class Reptile extends PolicyLearner<ReptileConfig> {
   readonly name = 'reptile-vpg';
-  /** The resolved configuration. */
-  readonly config: ReptileConfig;
-  private readonly theta: tf.Variable[];
   private readonly optimizer: Adam | null;
-  private iteration = 0;
-  /** VecEnvs, rollouts, advantages, env-step count and phase timings. */
-  private readonly runner: TaskRunner;
 
   private constructor(config: ReptileConfig) {
-    this.config = config;
-    this.runner = new TaskRunner(config);
-    const { obsDim, actDim } = this.runner;
-    const init = gaussianPolicyInit(Rng.fromSeed(config.seed), obsDim, actDim, { hidden: config.hidden, initLogStd: config.initLogStd });
-    this.theta = toVariables(init, false);
-    disposeParams(init);
+    super(config);
     this.optimizer = config.outerOptimizer === 'adam' ? new Adam(paramShapes(this.theta), { learningRate: config.outerStepSize }) : null;
   }
 
@@ -77,18 +64,14 @@ export class Reptile implements MetaLearner {
     return new Reptile(config);
   }
 
-  /** The current meta-parameters θ `[W0, b0, ..., logStd]` (owned by the learner: do not dispose). */
-  get policyParams(): Params {
-    return this.theta;
-  }
-
   /** ε_t of the next outer update (annealed by the iterations completed). */
   get outerStepSize(): number {
     const c = this.config;
     return annealedStepSize({ initial: c.outerStepSize, final: c.outerStepSizeFinal, iterations: c.annealIterations }, this.iteration);
   }
 
-  private get update(): InnerUpdate {
+  /** The inner VPG step, in meta-training and in the adaptation curve alike. */
+  protected get curveUpdate(): InnerUpdate {
     return { lr: this.config.innerLr, firstOrder: true, activation: this.config.activation };
   }
 
@@ -159,35 +142,26 @@ export class Reptile implements MetaLearner {
     });
   }
 
-  async adaptationCurve(task: Task, options: AdaptationOptions): Promise<number[]> {
-    return this.runner.adaptationCurve(this.theta, task, options, (theta, batch) => adaptParams(theta, [batch], this.update));
-  }
-
-  getState(): MetaLearnerState {
-    const optimizer = this.optimizer ? this.optimizer.getState() : [];
-    return { name: this.name, iteration: this.iteration, params: { policy: tensorsToState(this.theta) }, optimizer };
-  }
-
-  setState(state: MetaLearnerState): void {
-    checkState(state, this.name, { policy: paramShapes(this.theta) });
-    if (this.optimizer) this.optimizer.setState(state.optimizer);
-    else if (state.optimizer.length !== 0) {
-      throw new Error(`setState: the state has ${state.optimizer.length} optimizer slots, but outerOptimizer 'sgd' has none (was it saved with 'adam'?).`);
-    }
-    tf.tidy(() => this.theta.forEach((v, j) => v.assign(stateToTensors([state.params.policy[j]])[0])));
-    this.iteration = state.iteration;
-  }
-
-  dispose(): void {
-    disposeParams(this.theta);
+  override dispose(): void {
+    super.dispose();
     this.optimizer?.dispose();
-    this.runner.close();
+  }
+
+  protected override optimizerState(): TensorState[] {
+    return this.optimizer ? this.optimizer.getState() : [];
+  }
+
+  protected override restoreOptimizer(slots: readonly TensorState[]): void {
+    if (this.optimizer) this.optimizer.setState(slots);
+    else if (slots.length !== 0) {
+      throw new Error(`setState: the state has ${slots.length} optimizer slots, but outerOptimizer 'sgd' has none (was it saved with 'adam'?).`);
+    }
   }
 
   /** One VPG step per task from `current[i]` (or all from `current[0]`) on that task's samples. */
   private innerSteps(current: readonly Params[], samples: readonly TaskSamples[]): Params[] {
     return samples.map((s, i) =>
-      tf.tidy(() => adaptParams(current[current.length === 1 ? 0 : i], [this.runner.batch(s)], this.update)),
+      tf.tidy(() => adaptParams(current[current.length === 1 ? 0 : i], [this.runner.batch(s)], this.curveUpdate)),
     );
   }
 

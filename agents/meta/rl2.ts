@@ -32,7 +32,7 @@ import { Rl2TrialPolicy } from './rl2-policy.js';
 import { scaleTrialRewards } from './rl2-rewards.js';
 import { preparePpo, runPpoEpochs, type Rl2PpoOptions, type Rl2UpdateStats, type Rl2Vars } from './rl2-update.js';
 import { RunningStats } from './running-stats.js';
-import { checkState, stateToTensors, tensorsToState } from './state.js';
+import { assignState, checkState, tensorsToState } from './state.js';
 import type { AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics, MetaTimings, TensorState } from './types.js';
 
 export type { Rl2Options } from './rl2-options.js';
@@ -154,11 +154,7 @@ export class Rl2 implements MetaLearner {
     const normalizerShapes = this.normalizerState().map((s) => s.shape);
     checkState(state, this.name, { policy: paramShapes(this.vars.policy), value: paramShapes(this.vars.value), normalizers: normalizerShapes });
     this.optimizer.setState(state.optimizer);
-    for (const group of ['policy', 'value'] as const) {
-      const values = stateToTensors(state.params[group]);
-      this.vars[group].forEach((v, i) => v.assign(values[i]));
-      values.forEach((t) => t.dispose());
-    }
+    for (const group of ['policy', 'value'] as const) assignState(this.vars[group], state.params[group]);
     const n = state.params.normalizers.map((s) => s.data);
     this.inputs.stats.setArrays(n.slice(0, 3));
     this.returns.setArrays(n.slice(3, 6));

@@ -3,6 +3,7 @@
  * shape checks a learner's `setState` needs.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { assignParams } from '../nets.js';
 import type { MetaLearnerState, TensorState } from './types.js';
 
 /** Copy tensors to plain data (synchronous read), optionally naming them `${prefix}/${i}`. */
@@ -17,6 +18,11 @@ export function tensorsToState(tensors: readonly tf.Tensor[], prefix?: string): 
 /** New tensors from plain data (each a copy). */
 export function stateToTensors(states: readonly TensorState[]): tf.Tensor[] {
   return states.map((s) => tf.tensor(Float32Array.from(s.data), s.shape));
+}
+
+/** Copy plain data into variables in place (check the shapes first, e.g. with {@link checkState}). */
+export function assignState(vars: readonly tf.Variable[], states: readonly TensorState[]): void {
+  tf.tidy(() => assignParams(vars, stateToTensors(states)));
 }
 
 /** A deep copy of a state (the learner must never share arrays with its callers). */

@@ -1,0 +1,85 @@
+/**
+ * What the meta-learners with one diagonal-Gaussian MLP policy θ share (MAML, ProMP, Reptile, the multi-task
+ * baseline): θ as variables initialised from the configured seed, the {@link TaskRunner} they sample with, the
+ * iteration counter, the gradient adaptation curve with the learner's own inner step, and a
+ * {@link MetaLearnerState} made of θ and the learner's optimizer slots.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../../envs/rng.js';
+import type { Task } from '../../envs/types.js';
+import { disposeParams, paramShapes, toVariables, type Params } from '../nets.js';
+import { gaussianPolicyInit } from '../policies.js';
+import { adaptParams, type InnerUpdate } from './maml-objective.js';
+import type { PolicyLearnerConfig } from './policy-options.js';
+import { assignState, checkState, tensorsToState } from './state.js';
+import { TaskRunner, type TaskRunnerConfig } from './task-runner.js';
+import type { AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics, TensorState } from './types.js';
+
+/** What {@link PolicyLearner} needs from a learner's configuration. */
+export type PolicyLearnerBaseConfig = TaskRunnerConfig & Pick<PolicyLearnerConfig, 'seed' | 'hidden' | 'initLogStd'>;
+
+/** Base of the Gaussian-policy meta-learners; subclasses add the meta-update and their optimizer state. */
+export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implements MetaLearner {
+  abstract readonly name: string;
+  /** The resolved configuration. */
+  readonly config: C;
+  /** θ `[W0, b0, ..., logStd]`, updated in place. */
+  protected readonly theta: tf.Variable[];
+  /** VecEnvs, rollouts, advantages, env-step count and phase timings. */
+  protected readonly runner: TaskRunner;
+  /** Meta-iterations completed. */
+  protected iteration = 0;
+
+  /** θ from `gaussianPolicyInit` seeded by `config.seed`, with the env's observation and action sizes. */
+  protected constructor(config: C) {
+    this.config = config;
+    this.runner = new TaskRunner(config);
+    const { obsDim, actDim } = this.runner;
+    const init = gaussianPolicyInit(Rng.fromSeed(config.seed), obsDim, actDim, { hidden: config.hidden, initLogStd: config.initLogStd });
+    this.theta = toVariables(init, false);
+    disposeParams(init);
+  }
+
+  /** The current meta-parameters θ `[W0, b0, ..., logStd]` (owned by the learner: do not dispose). */
+  get policyParams(): Params {
+    return this.theta;
+  }
+
+  /** The inner step of {@link adaptationCurve} (values only: first order). */
+  protected abstract get curveUpdate(): InnerUpdate;
+
+  abstract metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics>;
+
+  /** Entry s: mean return with θ_s, where θ_{s+1} is one {@link curveUpdate} step on θ_s's own episodes. */
+  async adaptationCurve(task: Task, options: AdaptationOptions): Promise<number[]> {
+    const update = this.curveUpdate;
+    return this.runner.adaptationCurve(this.theta, task, options, (theta, batch) => adaptParams(theta, [batch], update));
+  }
+
+  getState(): MetaLearnerState {
+    return { name: this.name, iteration: this.iteration, params: { policy: tensorsToState(this.theta) }, optimizer: this.optimizerState() };
+  }
+
+  setState(state: MetaLearnerState): void {
+    checkState(state, this.name, { policy: paramShapes(this.theta) });
+    this.restoreOptimizer(state.optimizer);
+    assignState(this.theta, state.params.policy);
+    this.iteration = state.iteration;
+  }
+
+  dispose(): void {
+    disposeParams(this.theta);
+    this.runner.close();
+  }
+
+  /** The optimizer slots of {@link getState} (default: none). */
+  protected optimizerState(): TensorState[] {
+    return [];
+  }
+
+  /**
+   * Restore the optimizer slots of a state whose name and θ shapes are checked, before θ is; throw when they do
+   * not fit (default: ignore them).
+   */
+  protected restoreOptimizer(_slots: readonly TensorState[]): void {}
+}
