@@ -17,9 +17,10 @@ import type { Task, VecEnv } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
 import { assignParams, disposeParams, type Params } from '../nets.js';
 import { trpoUpdate, type TrpoDiagnostics } from '../trpo.js';
-import { adaptParams, disposeTaskData, innerLoss, outerBatch, outerKl, outerLoss, type InnerUpdate, type MamlTaskData, type PolicyBatch } from './maml-objective.js';
+import { adaptParams, disposeTaskData, outerBatch, outerKl, outerLoss, type InnerUpdate, type MamlTaskData, type PolicyBatch } from './maml-objective.js';
 import { resolveMamlOptions, type MamlConfig, type MamlOptions } from './maml-options.js';
 import { PolicyLearner } from './policy-learner.js';
+import { taskPolicy } from './task-runner.js';
 import { meanTaskReturn, type TaskSamples } from './task-samples.js';
 import type { MetaMetrics } from './types.js';
 
@@ -97,29 +98,14 @@ export class Maml extends PolicyLearner<MamlConfig> {
 
   /** Steps 1 of the class comment: pre-update sampling and inner steps, for every task. */
   private innerLoop(vec: VecEnv, tasks: readonly Task[], rng: Rng): InnerResult {
-    const m = tasks.length;
-    const batches: PolicyBatch[][] = tasks.map(() => []);
-    let adapted: Params[] = [this.theta];
-    let preReturn = NaN;
-    let loss = NaN;
-    for (let j = 0; j < this.config.innerSteps; j++) {
-      const paths = this.runner.rollout(vec, tasks, adapted, this.config.episodesPerTask, rng);
-      adapted = this.runner.timed('inner', () => {
-        const samples = this.runner.process(paths, m, this.config.episodesPerTask);
-        const stepBatches = samples.map((s) => this.runner.batch(s));
-        stepBatches.forEach((b, i) => batches[i].push(b));
-        if (j === 0) [preReturn, loss] = [meanTaskReturn(samples), this.meanInnerLoss(stepBatches)];
-        const next = stepBatches.map((b, i) => tf.tidy(() => adaptParams(adapted[adapted.length === 1 ? 0 : i], [b], this.update)));
-        if (j > 0) adapted.forEach(disposeParams);
-        return next;
-      });
-    }
-    return { batches, adapted, preReturn, innerLoss: loss };
-  }
-
-  /** Mean over tasks of the inner VPG loss at θ. */
-  private meanInnerLoss(batches: readonly PolicyBatch[]): number {
-    return tf.tidy(() => tf.addN(batches.map((b) => innerLoss(this.theta, b, this.config.activation))).dataSync()[0] / batches.length);
+    const result: InnerResult = { batches: tasks.map(() => []), adapted: [], preReturn: NaN, innerLoss: NaN };
+    result.adapted = this.runner.innerLoop(vec, tasks, this.theta, rng, this.config, (samples, current, j) => {
+      const batches = samples.map((s) => this.runner.batch(s));
+      batches.forEach((b, i) => result.batches[i].push(b));
+      if (j === 0) [result.preReturn, result.innerLoss] = [meanTaskReturn(samples), this.meanInnerLoss(batches)];
+      return batches.map((b, i) => tf.tidy(() => adaptParams(taskPolicy(current, i), [b], this.update)));
+    });
+    return result;
   }
 
   /** The outer batches (constants of the sampling policies θ'_i) joined with the inner batches. */

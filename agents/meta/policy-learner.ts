@@ -4,12 +4,12 @@
  * iteration counter, the gradient adaptation curve with the learner's own inner step, and a
  * {@link MetaLearnerState} made of θ and the learner's optimizer slots.
  */
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../envs/rng.js';
 import type { Task } from '../../envs/types.js';
 import { disposeParams, paramShapes, toVariables, type Params } from '../nets.js';
 import { gaussianPolicyInit } from '../policies.js';
-import { adaptParams, type InnerUpdate } from './maml-objective.js';
+import { adaptParams, innerLoss, type InnerUpdate, type PolicyBatch } from './maml-objective.js';
 import type { PolicyLearnerConfig } from './policy-options.js';
 import { assignState, checkState, tensorsToState } from './state.js';
 import { TaskRunner, type TaskRunnerConfig } from './task-runner.js';
@@ -70,6 +70,11 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
   dispose(): void {
     disposeParams(this.theta);
     this.runner.close();
+  }
+
+  /** Mean over tasks of the inner VPG loss at θ on one batch per task. */
+  protected meanInnerLoss(batches: readonly PolicyBatch[]): number {
+    return tf.tidy(() => tf.addN(batches.map((b) => innerLoss(this.theta, b, this.config.activation))).dataSync()[0] / batches.length);
   }
 
   /** The optimizer slots of {@link getState} (default: none). */

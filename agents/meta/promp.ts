@@ -18,10 +18,11 @@ import type { Task, VecEnv } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
 import { disposeParams, paramShapes, type Params } from '../nets.js';
 import { Adam } from './adam.js';
-import { adaptParams, innerLoss, outerBatch, type InnerUpdate, type OuterBatch } from './maml-objective.js';
+import { adaptParams, outerBatch, type InnerUpdate, type OuterBatch } from './maml-objective.js';
 import { PolicyLearner } from './policy-learner.js';
 import { adaptKlCoef, disposeBatches, disposePrompData, lvcUpdate, prompGradient, prompLossFromTerms, prompTerms, type PrompTaskData } from './promp-objective.js';
 import { resolvePrompOptions, type PrompConfig, type PrompOptions } from './promp-options.js';
+import { taskPolicy } from './task-runner.js';
 import { meanTaskReturn, type TaskSamples } from './task-samples.js';
 import type { MetaMetrics, TensorState } from './types.js';
 
@@ -144,35 +145,23 @@ export class Promp extends PolicyLearner<PrompConfig> {
 
   /** Step 1 of the class comment: pre-update sampling and LVC steps for every task. */
   private innerLoop(vec: VecEnv, tasks: readonly Task[], rng: Rng): InnerResult {
-    const { runner, config } = this;
-    const result: InnerResult = { batches: tasks.map(() => []), adapted: [this.theta], preReturn: NaN, innerLoss: NaN };
+    const result: InnerResult = { batches: tasks.map(() => []), adapted: [], preReturn: NaN, innerLoss: NaN };
     try {
-      for (let j = 0; j < config.innerSteps; j++) {
-        const paths = runner.rollout(vec, tasks, result.adapted, config.episodesPerTask, rng);
-        const next = runner.timed('inner', () => this.innerStep(runner.process(paths, tasks.length, config.episodesPerTask), result, j === 0));
-        if (j > 0) result.adapted.forEach(disposeParams);
-        result.adapted = next;
-      }
+      result.adapted = this.runner.innerLoop(vec, tasks, this.theta, rng, this.config, (samples, current, j) => this.innerStep(samples, current, result, j === 0));
     } catch (err) {
-      if (result.adapted[0] !== this.theta) result.adapted.forEach(disposeParams);
       result.batches.forEach(disposeBatches);
       throw err;
     }
     return result;
   }
 
-  /** One inner step of every task from `result.adapted` (one policy per task, or [θ]); records the batches. */
-  private innerStep(samples: readonly TaskSamples[], result: InnerResult, first: boolean): Params[] {
-    const current = result.adapted;
-    const policy = (i: number): Params => current[current.length === 1 ? 0 : i];
-    const step = samples.map((s, i) => outerBatch(policy(i), this.runner.batch(s), this.config.activation));
+  /** One inner step of every task from `current` (one policy per task, or [θ]); records the batches. */
+  private innerStep(samples: readonly TaskSamples[], current: readonly Params[], result: InnerResult, first: boolean): Params[] {
+    const step = samples.map((s, i) => outerBatch(taskPolicy(current, i), this.runner.batch(s), this.config.activation));
     step.forEach((b, i) => result.batches[i].push(b));
-    if (first) {
-      result.preReturn = meanTaskReturn(samples);
-      result.innerLoss = tf.tidy(() => tf.addN(step.map((b) => innerLoss(this.theta, b, this.config.activation))).dataSync()[0] / step.length);
-    }
-    const update = lvcUpdate(this.config.innerLr, this.config.activation, true); // values only
-    return step.map((b, i) => tf.tidy(() => adaptParams(policy(i), [b], update)));
+    if (first) [result.preReturn, result.innerLoss] = [meanTaskReturn(samples), this.meanInnerLoss(step)];
+    const update = this.curveUpdate; // values only
+    return step.map((b, i) => tf.tidy(() => adaptParams(taskPolicy(current, i), [b], update)));
   }
 
   /** Step 3: the Adam epochs on θ, then the objective's terms at the new θ and the KL coefficients' update. */

@@ -28,11 +28,12 @@ import type { Task } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
 import { disposeParams, paramShapes, type Params } from '../nets.js';
 import { Adam } from './adam.js';
-import { adaptParams, innerLoss, type InnerUpdate } from './maml-objective.js';
+import { adaptParams, type InnerUpdate } from './maml-objective.js';
 import { PolicyLearner } from './policy-learner.js';
 import { resolveReptileOptions, type ReptileConfig, type ReptileOptions } from './reptile-options.js';
 import { annealedStepSize, paramsNorm, reptileDirection } from './reptile-update.js';
-import { meanTaskReturn, type TaskSamples } from './task-samples.js';
+import { taskPolicy } from './task-runner.js';
+import { meanTaskReturn } from './task-samples.js';
 import type { MetaMetrics, TensorState } from './types.js';
 
 export type { ReptileOptions } from './reptile-options.js';
@@ -103,26 +104,17 @@ export class Reptile extends PolicyLearner<ReptileConfig> {
    */
   async adaptTasks(taskBatch: readonly Task[], seed: number): Promise<ReptileInnerResult> {
     if (taskBatch.length === 0) throw new Error('Reptile: the task batch is empty; pass at least one task.');
-    const k = this.config.episodesPerTask;
-    const vec = await this.runner.vecEnv(taskBatch.length * k);
-    const rng = Rng.fromSeed(seed);
-    let adapted: Params[] = [this.theta];
+    const vec = await this.runner.vecEnv(taskBatch.length * this.config.episodesPerTask);
     const returns: number[] = [];
     let loss = NaN;
-    try {
-      for (let j = 0; j < this.config.innerSteps; j++) {
-        const paths = this.runner.rollout(vec, taskBatch, adapted, k, rng);
-        const samples = this.runner.timed('inner', () => this.runner.process(paths, taskBatch.length, k));
+    const adapted = this.runner.innerLoop(vec, taskBatch, this.theta, Rng.fromSeed(seed), this.config, (samples, current, j) =>
+      tf.tidy(() => {
+        const batches = samples.map((s) => this.runner.batch(s));
         returns.push(meanTaskReturn(samples));
-        if (j === 0) loss = this.runner.timed('inner', () => this.meanInnerLoss(samples));
-        const next = this.runner.timed('inner', () => this.innerSteps(adapted, samples));
-        if (j > 0) adapted.forEach(disposeParams);
-        adapted = next;
-      }
-    } catch (err) {
-      if (adapted[0] !== this.theta) adapted.forEach(disposeParams);
-      throw err;
-    }
+        if (j === 0) loss = this.meanInnerLoss(batches);
+        return batches.map((b, i) => adaptParams(taskPolicy(current, i), [b], this.curveUpdate));
+      }),
+    );
     return { adapted, returns, innerLoss: loss };
   }
 
@@ -156,20 +148,5 @@ export class Reptile extends PolicyLearner<ReptileConfig> {
     else if (slots.length !== 0) {
       throw new Error(`setState: the state has ${slots.length} optimizer slots, but outerOptimizer 'sgd' has none (was it saved with 'adam'?).`);
     }
-  }
-
-  /** One VPG step per task from `current[i]` (or all from `current[0]`) on that task's samples. */
-  private innerSteps(current: readonly Params[], samples: readonly TaskSamples[]): Params[] {
-    return samples.map((s, i) =>
-      tf.tidy(() => adaptParams(current[current.length === 1 ? 0 : i], [this.runner.batch(s)], this.curveUpdate)),
-    );
-  }
-
-  /** Mean over tasks of the inner VPG loss at θ. */
-  private meanInnerLoss(samples: readonly TaskSamples[]): number {
-    return tf.tidy(() => {
-      const losses = samples.map((s) => innerLoss(this.theta, this.runner.batch(s), this.config.activation));
-      return tf.addN(losses).dataSync()[0] / samples.length;
-    });
   }
 }

@@ -9,7 +9,7 @@ import { envSpec } from '../../envs/registry.js';
 import type { Rng } from '../../envs/rng.js';
 import { actionSpace, observationSpace, type EnvOptions } from '../../envs/task-def.js';
 import type { Task, VecEnv } from '../../envs/types.js';
-import type { Activation, Params } from '../nets.js';
+import { disposeParams, type Activation, type Params } from '../nets.js';
 import type { Path } from '../sampler.js';
 import { curveSteps, gradientAdaptationCurve, type CurveSetup } from './adaptation-curve.js';
 import type { PolicyBatch } from './maml-objective.js';
@@ -34,6 +34,17 @@ export interface TaskRunnerConfig {
 
 /** A phase of a meta-iteration, as {@link MetaTimings} splits it. */
 export type Phase = 'sampling' | 'inner' | 'outer';
+
+/**
+ * One inner step of every task: θ^{(j+1)} from the tasks' samples of θ^{(j)} = `current` (see
+ * {@link TaskRunner.innerLoop}); fresh tensors, one list per task.
+ */
+export type InnerStep = (samples: TaskSamples[], current: readonly Params[], j: number) => Params[];
+
+/** Task i's policy in a list that holds one policy for all tasks ([θ]) or one per task. */
+export function taskPolicy(policies: readonly Params[], i: number): Params {
+  return policies[policies.length === 1 ? 0 : i];
+}
 
 /** Sampling, advantages and bookkeeping for one learner; {@link close} it with the learner. */
 export class TaskRunner {
@@ -105,6 +116,28 @@ export class TaskRunner {
   process(paths: readonly Path[], numTasks: number, episodesPerTask: number): TaskSamples[] {
     const groups = groupPathsByTask(paths, numTasks, episodesPerTask);
     return groups.map((g) => processTaskPaths(g, this.obsDim, this.advantages));
+  }
+
+  /**
+   * The inner loop of the MAML family on one meta-batch: θ_i^{(0)} = θ; for j = 0..innerSteps−1, K episodes per
+   * task with θ_i^{(j)} and θ^{(j+1)} = `step`(their per-task samples, θ^{(j)}, j), processing and step timed as
+   * inner. θ^{(0)} is passed as [θ]. Intermediate θ^{(j)} are disposed, the latest too when a step throws.
+   * @returns θ_i^{(innerSteps)}, one fresh parameter list per task (the caller disposes them).
+   */
+  innerLoop(vec: VecEnv, tasks: readonly Task[], theta: Params, rng: Rng, sizes: { innerSteps: number; episodesPerTask: number }, step: InnerStep): Params[] {
+    let current: Params[] = [theta];
+    try {
+      for (let j = 0; j < sizes.innerSteps; j++) {
+        const paths = this.rollout(vec, tasks, current, sizes.episodesPerTask, rng);
+        const next = this.timed('inner', () => step(this.process(paths, tasks.length, sizes.episodesPerTask), current, j));
+        if (j > 0) current.forEach(disposeParams);
+        current = next;
+      }
+    } catch (err) {
+      if (current[0] !== theta) current.forEach(disposeParams);
+      throw err;
+    }
+    return current;
   }
 
   /** A task's samples as tensors: obs [N, obsDim], actions [N, actDim], advantages [N]. */
