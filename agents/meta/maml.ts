@@ -12,16 +12,16 @@
  * meta-gradient through the inner update is silently wrong without the fix.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '../../envs/rng.js';
+import type { Rng } from '../../envs/rng.js';
 import type { Task, VecEnv } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
 import { assignParams, disposeParams, type Params } from '../nets.js';
 import { trpoUpdate, type TrpoDiagnostics } from '../trpo.js';
-import { adaptParams, disposeTaskData, outerBatch, outerKl, outerLoss, type InnerUpdate, type MamlTaskData, type PolicyBatch } from './maml-objective.js';
+import { adaptParams, disposeTaskData, outerKl, outerLoss, type InnerUpdate, type MamlTaskData, type PolicyBatch } from './maml-objective.js';
 import { resolveMamlOptions, type MamlConfig, type MamlOptions } from './maml-options.js';
 import { PolicyLearner } from './policy-learner.js';
 import { taskPolicy } from './task-runner.js';
-import { meanTaskReturn, type TaskSamples } from './task-samples.js';
+import { meanTaskReturn } from './task-samples.js';
 import type { MetaMetrics } from './types.js';
 
 export type { MamlOptions } from './maml-options.js';
@@ -67,17 +67,13 @@ export class Maml extends PolicyLearner<MamlConfig> {
   }
 
   async metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics> {
-    if (taskBatch.length === 0) throw new Error('metaStep: the task batch is empty; pass at least one task.');
     const { runner, config } = this;
-    runner.begin();
-    const rng = Rng.fromSeed(seed);
-    const vec = await runner.vecEnv(taskBatch.length * config.episodesPerTask);
+    const { vec, rng } = await this.startIteration(taskBatch, seed);
     const inner = this.innerLoop(vec, taskBatch, rng);
     let data: MamlTaskData[] | undefined;
     try {
-      const paths = runner.rollout(vec, taskBatch, inner.adapted, config.episodesPerTask, rng);
-      const post = runner.timed('inner', () => runner.process(paths, taskBatch.length, config.episodesPerTask));
-      data = runner.timed('outer', () => this.outerData(inner, post));
+      const post = runner.sampleTasks(vec, taskBatch, inner.adapted, config.episodesPerTask, rng);
+      data = runner.timed('outer', () => this.outerData(inner.batches, inner.adapted, post));
       const d = runner.timed('outer', () => this.trpoStep(data as MamlTaskData[]));
       this.iteration += 1;
       return {
@@ -106,14 +102,6 @@ export class Maml extends PolicyLearner<MamlConfig> {
       return batches.map((b, i) => tf.tidy(() => adaptParams(taskPolicy(current, i), [b], this.update)));
     });
     return result;
-  }
-
-  /** The outer batches (constants of the sampling policies θ'_i) joined with the inner batches. */
-  private outerData(inner: InnerResult, post: readonly TaskSamples[]): MamlTaskData[] {
-    return post.map((s, i) => ({
-      inner: inner.batches[i],
-      outer: outerBatch(inner.adapted[i], this.runner.batch(s), this.config.activation),
-    }));
   }
 
   /** The TRPO meta-update of θ (in place). */

@@ -13,7 +13,6 @@
  * (maml-objective.ts `adaptParams`, α = `innerLr`), so its curve compares like with like with MAML's.
  * Needs tfjs-core's gradients registered: call `initBackend()` (agents/backend.ts) first.
  */
-import { Rng } from '../../envs/rng.js';
 import type { Task } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
 import { paramShapes } from '../nets.js';
@@ -57,13 +56,10 @@ export class MultiTask extends PolicyLearner<MultiTaskConfig> {
    * `preReturn` and `postReturn` are both the mean return of the iteration's episodes (before the update).
    */
   async metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics> {
-    if (taskBatch.length === 0) throw new Error('metaStep: the task batch is empty; pass at least one task.');
     const { runner, config } = this;
-    runner.begin();
-    const rng = Rng.fromSeed(seed);
-    const vec = await runner.vecEnv(taskBatch.length * config.episodesPerTask);
-    const paths = runner.rollout(vec, taskBatch, [this.theta], config.episodesPerTask, rng);
-    const samples = runner.timed('inner', () => concatSamples(runner.process(paths, taskBatch.length, config.episodesPerTask)));
+    const { vec, rng } = await this.startIteration(taskBatch, seed);
+    const perTask = runner.sampleTasks(vec, taskBatch, [this.theta], config.episodesPerTask, rng);
+    const samples = runner.timed('inner', () => concatSamples(perTask));
     const stats = runner.timed('outer', () => ppoEpochs(this.theta, this.optimizer, samples, rng, { ...config }));
     this.iteration += 1;
     return {

@@ -6,17 +6,18 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../envs/rng.js';
-import type { Task } from '../../envs/types.js';
+import type { Task, VecEnv } from '../../envs/types.js';
 import { disposeParams, paramShapes, toVariables, type Params } from '../nets.js';
 import { gaussianPolicyInit } from '../policies.js';
-import { adaptParams, innerLoss, type InnerUpdate, type PolicyBatch } from './maml-objective.js';
+import { adaptParams, innerLoss, outerBatch, type InnerUpdate, type OuterBatch, type PolicyBatch } from './maml-objective.js';
 import type { PolicyLearnerConfig } from './policy-options.js';
 import { assignState, checkState, tensorsToState } from './state.js';
 import { TaskRunner, type TaskRunnerConfig } from './task-runner.js';
+import type { TaskSamples } from './task-samples.js';
 import type { AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics, TensorState } from './types.js';
 
 /** What {@link PolicyLearner} needs from a learner's configuration. */
-export type PolicyLearnerBaseConfig = TaskRunnerConfig & Pick<PolicyLearnerConfig, 'seed' | 'hidden' | 'initLogStd'>;
+export type PolicyLearnerBaseConfig = TaskRunnerConfig & Pick<PolicyLearnerConfig, 'seed' | 'hidden' | 'initLogStd' | 'episodesPerTask'>;
 
 /** Base of the Gaussian-policy meta-learners; subclasses add the meta-update and their optimizer state. */
 export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implements MetaLearner {
@@ -70,6 +71,25 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
   dispose(): void {
     disposeParams(this.theta);
     this.runner.close();
+  }
+
+  /**
+   * Start a meta-iteration (zero the runner's timings and env-step count); throws `${label}: the task batch is
+   * empty` for no tasks. @returns the VecEnv of M·K envs and the iteration's Rng (seeded by `seed`).
+   */
+  protected async startIteration(taskBatch: readonly Task[], seed: number, label = 'metaStep'): Promise<{ vec: VecEnv; rng: Rng }> {
+    if (taskBatch.length === 0) throw new Error(`${label}: the task batch is empty; pass at least one task.`);
+    this.runner.begin();
+    const rng = Rng.fromSeed(seed);
+    return { vec: await this.runner.vecEnv(taskBatch.length * this.config.episodesPerTask), rng };
+  }
+
+  /**
+   * Task i's inner batches joined with its post-update batch: `post[i]` as tensors with the log-probabilities
+   * and distribution of its sampling policy `adapted[i]` (constants).
+   */
+  protected outerData<B extends PolicyBatch>(inner: readonly B[][], adapted: readonly Params[], post: readonly TaskSamples[]): { inner: B[]; outer: OuterBatch }[] {
+    return post.map((s, i) => ({ inner: inner[i], outer: outerBatch(adapted[i], this.runner.batch(s), this.config.activation) }));
   }
 
   /** Mean over tasks of the inner VPG loss at θ on one batch per task. */

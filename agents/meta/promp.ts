@@ -13,7 +13,7 @@
  * Needs tfjs-core's gradients and the higher-order fix: call `initBackend()` (agents/backend.ts) first.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '../../envs/rng.js';
+import type { Rng } from '../../envs/rng.js';
 import type { Task, VecEnv } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
 import { disposeParams, paramShapes, type Params } from '../nets.js';
@@ -85,17 +85,13 @@ export class Promp extends PolicyLearner<PrompConfig> {
    * `info.klCoef` the η used and `info.nextKlCoef` the η of the next iteration (means over inner steps).
    */
   async metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics> {
-    if (taskBatch.length === 0) throw new Error('metaStep: the task batch is empty; pass at least one task.');
     const { runner, config } = this;
-    runner.begin();
-    const rng = Rng.fromSeed(seed);
-    const vec = await runner.vecEnv(taskBatch.length * config.episodesPerTask);
+    const { vec, rng } = await this.startIteration(taskBatch, seed);
     const inner = this.innerLoop(vec, taskBatch, rng);
     let data: PrompTaskData[] | undefined;
     try {
-      const paths = runner.rollout(vec, taskBatch, inner.adapted, config.episodesPerTask, rng);
-      const post = runner.timed('inner', () => runner.process(paths, taskBatch.length, config.episodesPerTask));
-      data = runner.timed('outer', () => post.map((s, i) => ({ inner: inner.batches[i], outer: outerBatch(inner.adapted[i], runner.batch(s), config.activation) })));
+      const post = runner.sampleTasks(vec, taskBatch, inner.adapted, config.episodesPerTask, rng);
+      data = runner.timed('outer', () => this.outerData(inner.batches, inner.adapted, post));
       const klCoefs = this.klCoefficients;
       const stats = runner.timed('outer', () => this.outerUpdate(data as PrompTaskData[]));
       this.iteration += 1;

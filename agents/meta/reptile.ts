@@ -23,7 +23,6 @@
  * Needs tfjs-core's gradients registered: call `initBackend()` (agents/backend.ts) first.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '../../envs/rng.js';
 import type { Task } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
 import { disposeParams, paramShapes, type Params } from '../nets.js';
@@ -77,7 +76,6 @@ export class Reptile extends PolicyLearner<ReptileConfig> {
   }
 
   async metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics> {
-    this.runner.begin();
     const inner = await this.adaptTasks(taskBatch, seed);
     try {
       const stepSize = this.outerStepSize;
@@ -99,15 +97,15 @@ export class Reptile extends PolicyLearner<ReptileConfig> {
   }
 
   /**
-   * Step 1 of the class comment alone: the adapted θ_i of every task of the batch; θ is not changed. With the
-   * same learner state, tasks and seed, {@link metaStep} computes exactly these θ_i (sampling is deterministic).
+   * Step 1 of the class comment alone: the adapted θ_i of every task of the batch; θ is not changed (the runner's
+   * timings and env-step count restart). With the same learner state, tasks and seed, {@link metaStep} computes
+   * exactly these θ_i (sampling is deterministic).
    */
   async adaptTasks(taskBatch: readonly Task[], seed: number): Promise<ReptileInnerResult> {
-    if (taskBatch.length === 0) throw new Error('Reptile: the task batch is empty; pass at least one task.');
-    const vec = await this.runner.vecEnv(taskBatch.length * this.config.episodesPerTask);
+    const { vec, rng } = await this.startIteration(taskBatch, seed, 'Reptile');
     const returns: number[] = [];
     let loss = NaN;
-    const adapted = this.runner.innerLoop(vec, taskBatch, this.theta, Rng.fromSeed(seed), this.config, (samples, current, j) =>
+    const adapted = this.runner.innerLoop(vec, taskBatch, this.theta, rng, this.config, (samples, current, j) =>
       tf.tidy(() => {
         const batches = samples.map((s) => this.runner.batch(s));
         returns.push(meanTaskReturn(samples));

@@ -112,6 +112,15 @@ export class TaskRunner {
     });
   }
 
+  /**
+   * {@link rollout} then {@link process} (timed as inner): K episodes per task on `vec` with `policies`.
+   * @returns [tasks.length] per-task samples.
+   */
+  sampleTasks(vec: VecEnv, tasks: readonly Task[], policies: readonly Params[], episodesPerTask: number, rng: Rng): TaskSamples[] {
+    const paths = this.rollout(vec, tasks, policies, episodesPerTask, rng);
+    return this.timed('inner', () => this.process(paths, tasks.length, episodesPerTask));
+  }
+
   /** Per-task baseline, advantages and flattening of a meta-batch's paths. @returns [numTasks] samples. */
   process(paths: readonly Path[], numTasks: number, episodesPerTask: number): TaskSamples[] {
     const groups = groupPathsByTask(paths, numTasks, episodesPerTask);
@@ -120,16 +129,15 @@ export class TaskRunner {
 
   /**
    * The inner loop of the MAML family on one meta-batch: θ_i^{(0)} = θ; for j = 0..innerSteps−1, K episodes per
-   * task with θ_i^{(j)} and θ^{(j+1)} = `step`(their per-task samples, θ^{(j)}, j), processing and step timed as
-   * inner. θ^{(0)} is passed as [θ]. Intermediate θ^{(j)} are disposed, the latest too when a step throws.
+   * task with θ_i^{(j)} ({@link sampleTasks}) and θ^{(j+1)} = `step`(their samples, θ^{(j)}, j), timed as inner. θ^{(0)} is passed as [θ]. Intermediate θ^{(j)} are disposed, the latest too when a step throws.
    * @returns θ_i^{(innerSteps)}, one fresh parameter list per task (the caller disposes them).
    */
   innerLoop(vec: VecEnv, tasks: readonly Task[], theta: Params, rng: Rng, sizes: { innerSteps: number; episodesPerTask: number }, step: InnerStep): Params[] {
     let current: Params[] = [theta];
     try {
       for (let j = 0; j < sizes.innerSteps; j++) {
-        const paths = this.rollout(vec, tasks, current, sizes.episodesPerTask, rng);
-        const next = this.timed('inner', () => step(this.process(paths, tasks.length, sizes.episodesPerTask), current, j));
+        const samples = this.sampleTasks(vec, tasks, current, sizes.episodesPerTask, rng);
+        const next = this.timed('inner', () => step(samples, current, j));
         if (j > 0) current.forEach(disposeParams);
         current = next;
       }
