@@ -17,7 +17,6 @@
 import { envSpec } from '../../envs/registry.js';
 import { VecEnvCache } from './vec-env-cache.js';
 import { Rng } from '../../envs/rng.js';
-import { actionSpace, observationSpace } from '../../envs/task-def.js';
 import type { Task, VecEnv } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
 import { paramShapes, toVariables, type Params } from '../nets.js';
@@ -55,10 +54,9 @@ export class Rl2 implements MetaLearner {
   private constructor(config: Rl2Config) {
     this.config = config;
     this.vecs = new VecEnvCache(config.envId, config.envOptions);
-    const def = envSpec(config.envId).def;
-    this.obsDim = observationSpace(def, config.envOptions).dim;
-    this.actDim = actionSpace(def).dim;
-    this.trialSteps = config.episodesPerTrial * def.horizon;
+    this.obsDim = this.vecs.obsDim;
+    this.actDim = this.vecs.actDim;
+    this.trialSteps = config.episodesPerTrial * envSpec(config.envId).def.horizon;
     const rng = Rng.fromSeed(config.seed);
     const policy = recurrentPolicyInit(rng, this.obsDim, this.actDim, config.hiddenDim, { initLogStd: config.initLogStd });
     const value = valueHeadInit(rng, config.hiddenDim);

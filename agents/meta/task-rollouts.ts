@@ -8,6 +8,7 @@ import type { Rng } from '../../envs/rng.js';
 import type { Task, VecEnv } from '../../envs/types.js';
 import { snapshotParams, type Activation, type ArrayParam, type Params } from '../nets.js';
 import { gaussianActArrays } from '../policies.js';
+import { flattenEpisodes } from '../returns.js';
 import { sampleEpisodes, type BatchPolicy, type Path } from '../sampler.js';
 
 /**
@@ -31,13 +32,7 @@ export function groupedGaussianPolicy(
       const rows = obs.subarray(g * envsPerGroup * obsDim, (g + 1) * envsPerGroup * obsDim);
       return gaussianActArrays(snap, rows, envsPerGroup, noise, activation).actions;
     });
-    const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-    let offset = 0;
-    for (const p of parts) {
-      out.set(p, offset);
-      offset += p.length;
-    }
-    return out;
+    return flattenEpisodes(parts);
   };
 }
 

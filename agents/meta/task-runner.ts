@@ -5,9 +5,8 @@
  * wall-clock timings of one meta-iteration, and the adaptation curve (adaptation-curve.ts) with a
  * learner-supplied inner step.
  */
-import { envSpec } from '../../envs/registry.js';
 import type { Rng } from '../../envs/rng.js';
-import { actionSpace, observationSpace, type EnvOptions } from '../../envs/task-def.js';
+import type { EnvOptions } from '../../envs/task-def.js';
 import type { Task, VecEnv } from '../../envs/types.js';
 import { disposeParams, type Activation, type Params } from '../nets.js';
 import type { Path } from '../sampler.js';
@@ -57,9 +56,8 @@ export class TaskRunner {
 
   constructor(private readonly config: TaskRunnerConfig) {
     this.vecs = new VecEnvCache(config.envId, config.envOptions);
-    const def = envSpec(config.envId).def;
-    this.obsDim = observationSpace(def, config.envOptions).dim;
-    this.actDim = actionSpace(def).dim;
+    this.obsDim = this.vecs.obsDim;
+    this.actDim = this.vecs.actDim;
   }
 
   /** Advantage settings of every task's samples. */

@@ -1,19 +1,28 @@
 /**
  * VecEnvCache: the vector envs a meta-learner samples with, made once per size and reused (building robots and
- * worlds is far costlier than resetting them).
+ * worlds is far costlier than resetting them), and the sizes of their observations and actions.
  */
-import type { EnvOptions } from '../../envs/task-def.js';
-import { makeVecEnv } from '../../envs/registry.js';
+import { actionSpace, observationSpace, type EnvOptions } from '../../envs/task-def.js';
+import { envSpec, makeVecEnv } from '../../envs/registry.js';
 import type { VecEnv } from '../../envs/types.js';
 
 /** VecEnvs of one env id, keyed by their number of envs. */
 export class VecEnvCache {
+  /** Size of one env's observation (with these env options). */
+  readonly obsDim: number;
+  /** Size of one env's action. */
+  readonly actDim: number;
   private readonly vecs = new Map<number, VecEnv>();
 
+  /** Throws for an unknown env id. */
   constructor(
     private readonly envId: string,
     private readonly envOptions?: EnvOptions,
-  ) {}
+  ) {
+    const def = envSpec(envId).def;
+    this.obsDim = observationSpace(def, envOptions ?? {}).dim;
+    this.actDim = actionSpace(def).dim;
+  }
 
   /** The VecEnv with `numEnvs` envs, created on first use. */
   async get(numEnvs: number): Promise<VecEnv> {
