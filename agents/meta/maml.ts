@@ -11,30 +11,17 @@
  * Needs tfjs-core's gradients and the higher-order fix: call `initBackend()` (agents/backend.ts) first; the
  * meta-gradient through the inner update is silently wrong without the fix.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../../envs/rng.js';
-import type { Task, VecEnv } from '../../envs/types.js';
+import type { Task } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
-import { assignParams, disposeParams, type Params } from '../nets.js';
+import { assignParams, disposeParams } from '../nets.js';
 import { trpoUpdate, type TrpoDiagnostics } from '../trpo.js';
-import { adaptParams, disposeTaskData, outerKl, outerLoss, type InnerUpdate, type MamlTaskData, type PolicyBatch } from './maml-objective.js';
+import { disposeTaskData, outerKl, outerLoss, type InnerUpdate, type MamlTaskData } from './maml-objective.js';
 import { resolveMamlOptions, type MamlConfig, type MamlOptions } from './maml-options.js';
 import { PolicyLearner } from './policy-learner.js';
-import { taskPolicy } from './task-runner.js';
 import { meanTaskReturn } from './task-samples.js';
 import type { MetaMetrics } from './types.js';
 
 export type { MamlOptions } from './maml-options.js';
-
-/** Per-task batches and adapted parameters gathered by the inner loop of one meta-iteration. */
-interface InnerResult {
-  /** [M][innerSteps] pre-update batches. */
-  batches: PolicyBatch[][];
-  /** θ'_i values, one list per task (fresh tensors). */
-  adapted: Params[];
-  preReturn: number;
-  innerLoss: number;
-}
 
 /** The MAML-TRPO / FOMAML-TRPO meta-learner. */
 export class Maml extends PolicyLearner<MamlConfig> {
@@ -69,7 +56,7 @@ export class Maml extends PolicyLearner<MamlConfig> {
   async metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics> {
     const { runner, config } = this;
     const { vec, rng } = await this.startIteration(taskBatch, seed);
-    const inner = this.innerLoop(vec, taskBatch, rng);
+    const inner = this.recordedInnerLoop(vec, taskBatch, rng, config.innerSteps, this.update, (samples) => runner.batch(samples));
     let data: MamlTaskData[] | undefined;
     try {
       const post = runner.sampleTasks(vec, taskBatch, inner.adapted, config.episodesPerTask, rng);
@@ -90,18 +77,6 @@ export class Maml extends PolicyLearner<MamlConfig> {
       disposeTaskData(data ?? inner.batches.map((b) => ({ inner: b })));
       inner.adapted.forEach(disposeParams);
     }
-  }
-
-  /** Steps 1 of the class comment: pre-update sampling and inner steps, for every task. */
-  private innerLoop(vec: VecEnv, tasks: readonly Task[], rng: Rng): InnerResult {
-    const result: InnerResult = { batches: tasks.map(() => []), adapted: [], preReturn: NaN, innerLoss: NaN };
-    result.adapted = this.runner.innerLoop(vec, tasks, this.theta, rng, this.config, (samples, current, j) => {
-      const batches = samples.map((s) => this.runner.batch(s));
-      batches.forEach((b, i) => result.batches[i].push(b));
-      if (j === 0) [result.preReturn, result.innerLoss] = [meanTaskReturn(samples), this.meanInnerLoss(batches)];
-      return batches.map((b, i) => tf.tidy(() => adaptParams(taskPolicy(current, i), [b], this.update)));
-    });
-    return result;
   }
 
   /** The TRPO meta-update of θ (in place). */

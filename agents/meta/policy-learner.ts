@@ -12,12 +12,24 @@ import { gaussianPolicyInit } from '../policies.js';
 import { adaptParams, innerLoss, outerBatch, type InnerUpdate, type OuterBatch, type PolicyBatch } from './maml-objective.js';
 import type { PolicyLearnerConfig } from './policy-options.js';
 import { assignState, checkState, tensorsToState } from './state.js';
-import { TaskRunner, type TaskRunnerConfig } from './task-runner.js';
-import type { TaskSamples } from './task-samples.js';
+import { TaskRunner, taskPolicy, type TaskRunnerConfig } from './task-runner.js';
+import { meanTaskReturn, type TaskSamples } from './task-samples.js';
 import type { AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics, TensorState } from './types.js';
 
 /** What {@link PolicyLearner} needs from a learner's configuration. */
 export type PolicyLearnerBaseConfig = TaskRunnerConfig & Pick<PolicyLearnerConfig, 'seed' | 'hidden' | 'initLogStd' | 'episodesPerTask'>;
+
+/** What {@link PolicyLearner.recordedInnerLoop} gathered. */
+export interface RecordedInner<B extends PolicyBatch> {
+  /** [M][innerSteps] pre-update batches (the caller disposes them). */
+  batches: B[][];
+  /** θ'_i = θ_i^{(k)}, one parameter list per task (fresh tensors: the caller disposes them). */
+  adapted: Params[];
+  /** Mean return over tasks of the first sampling (with θ). */
+  preReturn: number;
+  /** Mean over tasks of the inner VPG loss at θ on the first batches. */
+  innerLoss: number;
+}
 
 /** Base of the Gaussian-policy meta-learners; subclasses add the meta-update and their optimizer state. */
 export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implements MetaLearner {
@@ -82,6 +94,35 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
     this.runner.begin();
     const rng = Rng.fromSeed(seed);
     return { vec: await this.runner.vecEnv(taskBatch.length * this.config.episodesPerTask), rng };
+  }
+
+  /**
+   * The inner loop ({@link TaskRunner.innerLoop}) that keeps every step's batches for an outer objective through
+   * the inner steps: task i's batch is `toBatch`(its samples, the policy that sampled them), and its next
+   * parameters one `update` step on it. Frees the batches when a step throws.
+   */
+  protected recordedInnerLoop<B extends PolicyBatch>(
+    vec: VecEnv,
+    tasks: readonly Task[],
+    rng: Rng,
+    innerSteps: number,
+    update: InnerUpdate,
+    toBatch: (samples: TaskSamples, policy: Params) => B,
+  ): RecordedInner<B> {
+    const result: RecordedInner<B> = { batches: tasks.map(() => []), adapted: [], preReturn: NaN, innerLoss: NaN };
+    const sizes = { innerSteps, episodesPerTask: this.config.episodesPerTask };
+    try {
+      result.adapted = this.runner.innerLoop(vec, tasks, this.theta, rng, sizes, (samples, current, j) => {
+        const batches = samples.map((s, i) => toBatch(s, taskPolicy(current, i)));
+        batches.forEach((b, i) => result.batches[i].push(b));
+        if (j === 0) [result.preReturn, result.innerLoss] = [meanTaskReturn(samples), this.meanInnerLoss(batches)];
+        return batches.map((b, i) => tf.tidy(() => adaptParams(taskPolicy(current, i), [b], update)));
+      });
+    } catch (err) {
+      for (const b of result.batches.flat()) tf.dispose(Object.values(b) as tf.Tensor[]);
+      throw err;
+    }
+    return result;
   }
 
   /**

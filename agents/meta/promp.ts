@@ -13,16 +13,14 @@
  * Needs tfjs-core's gradients and the higher-order fix: call `initBackend()` (agents/backend.ts) first.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../../envs/rng.js';
-import type { Task, VecEnv } from '../../envs/types.js';
+import type { Task } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
 import { disposeParams, paramShapes, type Params } from '../nets.js';
 import { Adam } from './adam.js';
-import { adaptParams, outerBatch, type InnerUpdate, type OuterBatch } from './maml-objective.js';
+import { outerBatch, type InnerUpdate } from './maml-objective.js';
 import { PolicyLearner } from './policy-learner.js';
 import { adaptKlCoef, disposeBatches, disposePrompData, lvcUpdate, prompGradient, prompLossFromTerms, prompTerms, type PrompTaskData } from './promp-objective.js';
 import { resolvePrompOptions, type PrompConfig, type PrompOptions } from './promp-options.js';
-import { taskPolicy } from './task-runner.js';
 import { meanTaskReturn, type TaskSamples } from './task-samples.js';
 import type { MetaMetrics, TensorState } from './types.js';
 
@@ -30,16 +28,6 @@ export type { PrompOptions } from './promp-options.js';
 
 /** Name of the optimizer slot that holds the KL coefficients, [innerSteps]. */
 const KL_SLOT = 'klCoef';
-
-/** What the inner loop of one meta-iteration produced. */
-interface InnerResult {
-  /** [M][innerSteps] pre-update batches with their sampling policies. */
-  batches: OuterBatch[][];
-  /** θ'_i values, one list per task (fresh tensors). */
-  adapted: Params[];
-  preReturn: number;
-  innerLoss: number;
-}
 
 /** Values after the outer update. */
 interface OuterStats {
@@ -87,7 +75,8 @@ export class Promp extends PolicyLearner<PrompConfig> {
   async metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics> {
     const { runner, config } = this;
     const { vec, rng } = await this.startIteration(taskBatch, seed);
-    const inner = this.innerLoop(vec, taskBatch, rng);
+    const toBatch = (samples: TaskSamples, policy: Params) => outerBatch(policy, runner.batch(samples), config.activation);
+    const inner = this.recordedInnerLoop(vec, taskBatch, rng, config.innerSteps, this.curveUpdate, toBatch); // LVC steps, values only
     let data: PrompTaskData[] | undefined;
     try {
       const post = runner.sampleTasks(vec, taskBatch, inner.adapted, config.episodesPerTask, rng);
@@ -137,27 +126,6 @@ export class Promp extends PolicyLearner<PrompConfig> {
     }
     this.optimizer.setState(slots.slice(0, -1));
     this.klCoefs = Array.from(coefs.data);
-  }
-
-  /** Step 1 of the class comment: pre-update sampling and LVC steps for every task. */
-  private innerLoop(vec: VecEnv, tasks: readonly Task[], rng: Rng): InnerResult {
-    const result: InnerResult = { batches: tasks.map(() => []), adapted: [], preReturn: NaN, innerLoss: NaN };
-    try {
-      result.adapted = this.runner.innerLoop(vec, tasks, this.theta, rng, this.config, (samples, current, j) => this.innerStep(samples, current, result, j === 0));
-    } catch (err) {
-      result.batches.forEach(disposeBatches);
-      throw err;
-    }
-    return result;
-  }
-
-  /** One inner step of every task from `current` (one policy per task, or [θ]); records the batches. */
-  private innerStep(samples: readonly TaskSamples[], current: readonly Params[], result: InnerResult, first: boolean): Params[] {
-    const step = samples.map((s, i) => outerBatch(taskPolicy(current, i), this.runner.batch(s), this.config.activation));
-    step.forEach((b, i) => result.batches[i].push(b));
-    if (first) [result.preReturn, result.innerLoss] = [meanTaskReturn(samples), this.meanInnerLoss(step)];
-    const update = this.curveUpdate; // values only
-    return step.map((b, i) => tf.tidy(() => adaptParams(taskPolicy(current, i), [b], update)));
   }
 
   /** Step 3: the Adam epochs on θ, then the objective's terms at the new θ and the KL coefficients' update. */
