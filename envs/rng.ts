@@ -1,5 +1,5 @@
 /**
- * Seeded random numbers for envs and agents (never Math.random): xoroshiro128+ from pure-rand, with the
+ * Seeded random numbers for envs and agents (never an unseeded global generator): xoroshiro128+ from pure-rand, with the
  * few distributions RL needs and a serialisable state for checkpoints.
  */
 import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';

@@ -29,6 +29,7 @@ import {
   type Params64,
   type Task64,
 } from './maml-reference.js';
+import { heldOutAdaptation } from './meta-helpers.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // (a) Meta-gradient on fixed synthetic paths: obs 2, one hidden layer of 8 (tanh), actions 2, learned logStd.
@@ -212,18 +213,10 @@ describe('MAML learns to adapt on PointNav-v0', () => {
     const maml = await Maml.create({ envId: 'PointNav-v0', hidden: [32], episodesPerTask: 8, seed: 1 });
     const rng = Rng.fromSeed(1001);
     for (let i = 0; i < 6; i++) await maml.metaStep(pointNavTasks.sample(rng, 8), 100 + i);
-    const testTasks = pointNavTasks.testTasks(6);
-    const curves = [];
-    for (const [i, task] of testTasks.entries()) curves.push(await maml.adaptationCurve(task, { seed: 7000 + i, episodes: 8, steps: 1 }));
+    const { curves, gain, improved, summary } = await heldOutAdaptation(maml, pointNavTasks.testTasks(6), { steps: 1, episodes: 8, seedBase: 7000 });
     maml.dispose();
-    const gain = curves.reduce((s, c) => s + c[1] - c[0], 0) / curves.length;
-    const improved = curves.filter((c) => c[1] > c[0]).length;
-    console.log(`# PointNav held-out: mean return ${mean(curves.map((c) => c[0])).toFixed(1)} -> ${mean(curves.map((c) => c[1])).toFixed(1)}, ${improved}/6 improved`);
+    console.log(`# PointNav held-out: ${summary}`);
     assert.ok(gain > 4, `mean gain after one inner step ${gain}; curves ${JSON.stringify(curves)}`);
     assert.ok(improved >= 4, `${improved}/6 test tasks improved; curves ${JSON.stringify(curves)}`);
   });
 });
-
-function mean(xs: number[]): number {
-  return xs.reduce((s, x) => s + x, 0) / xs.length;
-}

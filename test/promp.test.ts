@@ -16,6 +16,7 @@ import { hessianVectorProduct } from '../agents/trpo.js';
 import { envSpec, Rng } from '../envs/index.js';
 import { gradFd64, hvpFd64, initParams64, logProb64, makeBatch64, scaledError, shapes64, vpgGrad64, type Batch64, type Params64 } from './maml-reference.js';
 import { clippedCount64, lvcLoss64, prompLoss64, prompTasks64, vpgLoss64, type Promp64Options, type PrompTask64, type SampledBatch64 } from './promp-reference.js';
+import { heldOutAdaptation } from './meta-helpers.js';
 
 // Small tanh policy on fixed synthetic paths: obs 2, one hidden layer of 8, actions 2, learned logStd.
 const SIZES = [2, 8, 2];
@@ -224,17 +225,10 @@ describe('ProMP learns to adapt on PointNav-v0', () => {
     const promp = await Promp.create({ envId: 'PointNav-v0', hidden: [32], episodesPerTask: 8, seed: 1, learningRate: 1e-2 });
     const rng = Rng.fromSeed(1001);
     for (let i = 0; i < 30; i++) await promp.metaStep(pointNavTasks.sample(rng, 8), 100 + i);
-    const curves = [];
-    for (const [i, task] of pointNavTasks.testTasks(6).entries()) curves.push(await promp.adaptationCurve(task, { seed: 7000 + i, episodes: 8, steps: 1 }));
+    const { curves, gain, improved, summary } = await heldOutAdaptation(promp, pointNavTasks.testTasks(6), { steps: 1, episodes: 8, seedBase: 7000 });
     promp.dispose();
-    const gain = curves.reduce((s, c) => s + c[1] - c[0], 0) / curves.length;
-    const improved = curves.filter((c) => c[1] > c[0]).length;
-    console.log(`# PointNav held-out: mean return ${mean(curves.map((c) => c[0])).toFixed(1)} -> ${mean(curves.map((c) => c[1])).toFixed(1)}, ${improved}/6 improved`);
+    console.log(`# PointNav held-out: ${summary}`);
     assert.ok(gain > 4, `mean gain after one inner step ${gain}; curves ${JSON.stringify(curves)}`);
     assert.ok(improved >= 4, `${improved}/6 test tasks improved; curves ${JSON.stringify(curves)}`);
   });
 });
-
-function mean(xs: number[]): number {
-  return xs.reduce((s, x) => s + x, 0) / xs.length;
-}

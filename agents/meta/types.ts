@@ -3,7 +3,7 @@
  * training loop and one evaluator can drive any of them.
  *
  * A learner owns its policy parameters, its optimizer state and the vector envs it samples from; callers hand it
- * tasks and seeds. Everything random inside a call is derived from the `seed` argument (never Math.random), so
+ * tasks and seeds. Everything random inside a call is derived from the `seed` argument (no unseeded global randomness), so
  * a call is reproducible from (state, tasks, seed).
  */
 import type { Task } from '../../envs/types.js';
