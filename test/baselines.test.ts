@@ -14,17 +14,7 @@ import {
   valueInit,
   type BaselinePath,
 } from '../agents/baselines.js';
-
-function normals(rng: Rng, n: number, scale = 1): Float32Array {
-  return Float32Array.from({ length: n }, () => scale * rng.normal());
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
+import { normals, maxAbsDiff } from './helpers.js';
 
 /** Paths whose returns are exactly F·c for the given coefficients (computed in float64, stored as float32). */
 function linearPaths(rng: Rng, obsDim: number, lengths: number[], coeffs: number[]): BaselinePath[] {

@@ -1,4 +1,5 @@
-/** Shared test utilities: seeded random action sequences and short rollouts. */
+/** Shared test utilities: seeded random data, action sequences, short rollouts, array comparisons. */
+import assert from 'node:assert/strict';
 import { Rng, type Env } from '../envs/index.js';
 
 /** `steps` seeded uniform actions in [-1, 1] of dimension `dim`. */
@@ -18,4 +19,17 @@ export function rollout(env: Env, seed: number, actions: Float32Array[]): { rewa
     if (r.terminated || r.truncated) obs.push(env.reset().obs);
   }
   return { rewards, obs };
+}
+
+/** `n` normal samples times `scale` drawn from `rng`. */
+export function normals(rng: Rng, n: number, scale = 1): Float32Array {
+  return Float32Array.from({ length: n }, () => scale * rng.normal());
+}
+
+/** Largest absolute elementwise difference of two equally long arrays. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
 }

@@ -13,6 +13,7 @@ import {
   higherOrderGradientsEnabled,
 } from '../agents/higher-order-grad.js';
 import { Rng } from '../envs/rng.js';
+import { mlpForward64, scaledError, type Params64 } from './maml-reference.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Elementwise second derivatives vs analytic values.
@@ -113,7 +114,6 @@ const ALPHA = 0.3;
 const BATCH = 16;
 
 /** Per layer: W [in*out] row-major [in][out], then b [out]; 6 arrays for SIZES. */
-type Params64 = Float64Array[];
 
 interface Batch {
   states: Float64Array; // [BATCH * 3]
@@ -139,22 +139,6 @@ function makeBatch(seed: number): Batch {
 }
 
 /** Layer activations [h0 = states, h1, ..., mean]; hidden layers tanh, output linear. Each [BATCH * size]. */
-function forward64(p: Params64, states: Float64Array): Float64Array[] {
-  const hs = [states];
-  for (let l = 0; l + 1 < SIZES.length; l++) {
-    const [n, m, w, b, h] = [SIZES[l], SIZES[l + 1], p[2 * l], p[2 * l + 1], hs[l]];
-    const out = new Float64Array(BATCH * m);
-    for (let i = 0; i < BATCH; i++) {
-      for (let j = 0; j < m; j++) {
-        let z = b[j];
-        for (let k = 0; k < n; k++) z += h[i * n + k] * w[k * m + j];
-        out[i * m + j] = l + 2 < SIZES.length ? Math.tanh(z) : z;
-      }
-    }
-    hs.push(out);
-  }
-  return hs;
-}
 
 /** L = mean_i w_i Σ_j −log N(a_ij | μ_ij, σ_j), and dL/dμ [BATCH * 2]. */
 function gaussianLoss64(mean: Float64Array, batch: Batch): { loss: number; dMean: Float64Array } {
@@ -174,7 +158,7 @@ function gaussianLoss64(mean: Float64Array, batch: Batch): { loss: number; dMean
 
 /** Loss and its gradient w.r.t. every parameter, by hand-written backprop in float64. */
 function lossAndGrad64(p: Params64, batch: Batch): { loss: number; grad: Params64 } {
-  const hs = forward64(p, batch.states);
+  const hs = mlpForward64(p, SIZES, batch.states);
   const { loss, dMean } = gaussianLoss64(hs[hs.length - 1], batch);
   const grad: Params64 = p.map((a) => new Float64Array(a.length));
   let delta = dMean; // dL/dz of the current layer, [BATCH * m]
@@ -286,10 +270,6 @@ function flat(ts: tf.Tensor[]): number[] {
 }
 
 /** max |got − want| / max |want|: error relative to the gradient's scale. */
-function scaledError(got: number[], want: number[]): number {
-  const scale = Math.max(...want.map(Math.abs));
-  return Math.max(...want.map((w, i) => Math.abs(got[i] - w))) / scale;
-}
 
 /** Run `f` on stock tfjs (fix removed), restoring the fix afterwards. */
 async function withoutFix<T>(f: () => T): Promise<T> {

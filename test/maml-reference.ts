@@ -62,7 +62,7 @@ export function makeBatch64(seed: number, n: number, obsDim: number, actDim: num
 }
 
 /** Layer activations [x, h1, ..., mean] (hidden tanh, output linear), each [N * size]. */
-function forward(p: Params64, sizes: number[], obs: Float64Array): Float64Array[] {
+export function mlpForward64(p: Params64, sizes: number[], obs: Float64Array): Float64Array[] {
   const n = obs.length / sizes[0];
   const hs = [obs];
   for (let l = 0; l + 1 < sizes.length; l++) {
@@ -82,7 +82,7 @@ function forward(p: Params64, sizes: number[], obs: Float64Array): Float64Array[
 
 /** log π(a|s) per sample, [N]. */
 export function logProb64(p: Params64, sizes: number[], batch: Batch64): Float64Array {
-  const hs = forward(p, sizes, batch.obs);
+  const hs = mlpForward64(p, sizes, batch.obs);
   const mean = hs[hs.length - 1];
   const logStd = p[p.length - 1];
   const d = logStd.length;
@@ -96,7 +96,7 @@ export function logProb64(p: Params64, sizes: number[], batch: Batch64): Float64
 /** ∇ of the VPG loss −mean(log π(a|s)·A) w.r.t. every parameter, by backprop. */
 export function vpgGrad64(p: Params64, sizes: number[], batch: Batch64): Params64 {
   const n = batch.adv.length;
-  const hs = forward(p, sizes, batch.obs);
+  const hs = mlpForward64(p, sizes, batch.obs);
   const mean = hs[hs.length - 1];
   const logStd = p[p.length - 1];
   const d = logStd.length;
@@ -157,7 +157,7 @@ export interface OldPolicy64 {
 
 /** The policy `p` on observations `obs` as a fixed π_old: its means [N*A] and logStd [A], rounded to float32. */
 export function policyDist64(p: Params64, sizes: number[], obs: Float64Array): OldPolicy64 {
-  const hs = forward(p, sizes, obs);
+  const hs = mlpForward64(p, sizes, obs);
   return { mean: hs[hs.length - 1].map(Math.fround), logStd: p[p.length - 1].map(Math.fround) };
 }
 
@@ -168,7 +168,7 @@ export function oldPolicies64(p0: Params64, sizes: number[], tasks: Task64[], lr
 
 /** mean over the observations of KL(π_old ‖ π_p), summed over action dims. */
 export function meanKl64(p: Params64, sizes: number[], obs: Float64Array, old: OldPolicy64): number {
-  const hs = forward(p, sizes, obs);
+  const hs = mlpForward64(p, sizes, obs);
   const [mean, logStd] = [hs[hs.length - 1], p[p.length - 1]];
   const d = logStd.length;
   let kl = 0;

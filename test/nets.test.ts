@@ -21,25 +21,15 @@ import {
   unflattenParams,
   type Params,
 } from '../agents/nets.js';
+import { normals, maxAbsDiff } from './helpers.js';
 
 /** Seeded Float32Array of `n` standard normals. */
-function normals(seed: number, n: number, scale = 1): Float32Array {
-  const rng = Rng.fromSeed(seed);
-  return Float32Array.from({ length: n }, () => scale * rng.normal());
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 // GRU gradient-check problem: T = 24 steps, B = 2, in = 3, H = 4, a trial reset for row 1 at t = 12.
 const T = 24, B = 2, IN = 3, H = 4;
-const xsData = normals(11, T * B * IN);
-const h0Data = normals(12, B * H, 0.5);
-const weightData = normals(13, T * B * H);
+const xsData = normals(Rng.fromSeed(11), T * B * IN);
+const h0Data = normals(Rng.fromSeed(12), B * H, 0.5);
+const weightData = normals(Rng.fromSeed(13), T * B * H);
 const resetData = Float32Array.from({ length: T * B }, (_, i) => (i === 12 * B + 1 ? 1 : 0));
 
 /** Scalar loss Σ c ⊙ GRU(xs) over all T steps: every step's output feeds it, so gradients flow through BPTT. */
@@ -74,7 +64,7 @@ describe('nets', () => {
 
   it('the plain-JS forward on a snapshot equals mlpForward (tanh and relu)', () => {
     const params = mlpInit(Rng.fromSeed(3), [5, 16, 8, 3], { scheme: 'orthogonal' });
-    const x = normals(4, 7 * 5);
+    const x = normals(Rng.fromSeed(4), 7 * 5);
     for (const act of ['tanh', 'relu'] as const) {
       const viaTf = tf.tidy(() => mlpForward(params, tf.tensor2d(x, [7, 5]), act).dataSync());
       assert.ok(maxAbsDiff(mlpForwardArrays(snapshotParams(params), x, 7, act), viaTf) < 1e-5);
@@ -167,7 +157,7 @@ describe('nets', () => {
   it('tensor count stays flat over repeated forward/backward in tidy', () => {
     const mlp = mlpInit(Rng.fromSeed(4), [3, 16, 2]);
     const gru = gruInit(Rng.fromSeed(5), IN, H);
-    const x = tf.tensor2d(normals(6, 8 * 3), [8, 3]);
+    const x = tf.tensor2d(normals(Rng.fromSeed(6), 8 * 3), [8, 3]);
     const iterate = () =>
       tf.tidy(() => {
         tf.grads((...ps: tf.Tensor[]) => tf.sum(tf.square(mlpForward(ps, x))))(mlp);
@@ -184,7 +174,7 @@ describe('nets', () => {
     const run = () => {
       const mlp = mlpInit(Rng.fromSeed(7), [3, 16, 2]);
       const gru = gruInit(Rng.fromSeed(8), IN, H);
-      const x = normals(9, 8 * 3);
+      const x = normals(Rng.fromSeed(9), 8 * 3);
       const mlpGrads = tf.tidy(() =>
         tf.grads((...ps: tf.Tensor[]) => tf.sum(tf.square(mlpForward(ps, tf.tensor2d(x, [8, 3])))))(mlp).map((g) => Array.from(g.dataSync())),
       );

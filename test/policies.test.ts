@@ -21,13 +21,9 @@ import {
   rl2InputDim,
   sampleGaussian,
 } from '../agents/policies.js';
+import { normals } from './helpers.js';
 
 const B = 5, A = 3, OBS = 4;
-
-function normals(seed: number, n: number, scale = 1): Float32Array {
-  const rng = Rng.fromSeed(seed);
-  return Float32Array.from({ length: n }, () => scale * rng.normal());
-}
 
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): void {
   assert.equal(actual.length, expected.length);
@@ -62,11 +58,11 @@ function refKL(m0: Float32Array, ls0: Float32Array, m1: Float32Array, ls1: Float
   });
 }
 
-const mean0 = normals(1, B * A);
+const mean0 = normals(Rng.fromSeed(1), B * A);
 const logStd0 = Float32Array.from([-0.5, 0.2, 0.7]);
-const mean1 = normals(2, B * A);
+const mean1 = normals(Rng.fromSeed(2), B * A);
 const logStd1 = Float32Array.from([0.1, -0.3, 0.4]);
-const actions = normals(3, B * A, 1.5);
+const actions = normals(Rng.fromSeed(3), B * A, 1.5);
 
 const t2 = (x: Float32Array) => tf.tensor2d(x, [B, A]);
 
@@ -129,7 +125,7 @@ describe('policies', () => {
     const q = gaussianPolicyInit(Rng.fromSeed(7), OBS, A, { hidden: [16, 16], initLogStd: -0.5 });
     assert.deepEqual(flattenParams(p), flattenParams(q));
     assertClose(p[p.length - 1].dataSync(), [-0.5, -0.5, -0.5], 0);
-    const obs = normals(8, B * OBS);
+    const obs = normals(Rng.fromSeed(8), B * OBS);
     const viaTf = gaussianAct(p, obs, B, Rng.fromSeed(9));
     const viaJs = gaussianActArrays(snapshotParams(p), obs, B, Rng.fromSeed(9));
     assertClose(viaJs.actions, viaTf.actions, 1e-5);
@@ -148,9 +144,9 @@ describe('policies', () => {
     const T = 8, H = 6, Bn = 2;
     const params = recurrentPolicyInit(Rng.fromSeed(10), OBS, A, H, { outputGain: 1 });
     const width = rl2InputDim(OBS, A);
-    const xs = normals(11, T * Bn * width);
+    const xs = normals(Rng.fromSeed(11), T * Bn * width);
     const reset = Float32Array.from({ length: T * Bn }, (_, i) => (i === 5 * Bn ? 1 : 0)); // row 0 starts a trial at t = 5
-    let h = normals(12, Bn * H, 0.3);
+    let h = normals(Rng.fromSeed(12), Bn * H, 0.3);
     const h0 = Float32Array.from(h);
     const means: number[] = [];
     for (let t = 0; t < T; t++) {
@@ -168,8 +164,8 @@ describe('policies', () => {
   it('tensor count stays flat over repeated forward/backward in tidy', () => {
     const p = gaussianPolicyInit(Rng.fromSeed(13), OBS, A, { hidden: [8] });
     const r = recurrentPolicyInit(Rng.fromSeed(14), OBS, A, 5);
-    const obs = tf.tensor2d(normals(15, B * OBS), [B, OBS]);
-    const xs = tf.tensor3d(normals(16, 4 * B * rl2InputDim(OBS, A)), [4, B, rl2InputDim(OBS, A)]);
+    const obs = tf.tensor2d(normals(Rng.fromSeed(15), B * OBS), [B, OBS]);
+    const xs = tf.tensor3d(normals(Rng.fromSeed(16), 4 * B * rl2InputDim(OBS, A)), [4, B, rl2InputDim(OBS, A)]);
     const iterate = () =>
       tf.tidy(() => {
         tf.grads((...ps: tf.Tensor[]) => gaussianObjective(ps, obs))(p);
@@ -188,7 +184,7 @@ describe('policies', () => {
   it('on wasm, Gaussian-policy gradients compute and agree with cpu', async () => {
     const run = () => {
       const p = gaussianPolicyInit(Rng.fromSeed(17), OBS, A, { hidden: [8] });
-      const obs = normals(18, B * OBS);
+      const obs = normals(Rng.fromSeed(18), B * OBS);
       const g = tf.tidy(() => tf.grads((...ps: tf.Tensor[]) => gaussianObjective(ps, tf.tensor2d(obs, [B, OBS])))(p).map((t) => Array.from(t.dataSync())));
       tf.dispose(p);
       return g.flat();

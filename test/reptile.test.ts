@@ -12,6 +12,7 @@ import { annealedStepSize, reptileDirection, reptileUpdate } from '../agents/met
 import { Reptile, type ReptileOptions } from '../agents/meta/reptile.js';
 import { disposeParams, flattenParams, type Params } from '../agents/nets.js';
 import { envSpec, Rng } from '../envs/index.js';
+import { maxAbsDiff } from './helpers.js';
 
 const pointNavTasks = envSpec('PointNav-v0').def.tasks;
 const SMALL: ReptileOptions = { envId: 'PointNav-v0', hidden: [8], episodesPerTask: 2, innerSteps: 2, seed: 5 };
@@ -24,12 +25,6 @@ before(async () => {
 /** θ + ε·mean_i(θ_i − θ) in float64 on flat vectors. */
 function expectedUpdate(theta: Float32Array, adapted: Float32Array[], eps: number): number[] {
   return Array.from(theta, (t, k) => t + (eps * adapted.reduce((s, a) => s + (a[k] - t), 0)) / adapted.length);
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
 }
 
 describe('Reptile outer update (pure functions)', () => {

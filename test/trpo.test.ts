@@ -7,6 +7,7 @@ import { disableHigherOrderGradients, enableHigherOrderGradients } from '../agen
 import { ratioSurrogateLoss } from '../agents/pg.js';
 import { flattenParams, paramShapes, unflattenParams } from '../agents/nets.js';
 import { conjugateGradient, hessianVectorProduct, trpoUpdate, type ParamFn } from '../agents/trpo.js';
+import { maxAbsDiff } from './helpers.js';
 
 // ---------- small dense linear algebra in float64 (test references) ----------
 
@@ -42,12 +43,6 @@ function spdMatrix(seed: number, n = 5): Matrix {
   const rng = Rng.fromSeed(seed);
   const b = Array.from({ length: n }, () => Array.from({ length: n }, () => rng.uniform(-1, 1)));
   return b.map((ri, i) => b.map((rj, j) => ri.reduce((s, x, k) => s + x * rj[k], 0) + (i === j ? 1 : 0)));
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
 }
 
 // ---------- a diagonal-Gaussian policy with a linear mean: params [W [D, A], b [A], sigma [A]] ----------
