@@ -25,6 +25,7 @@ import { rolloutTasks } from '../agents/meta/task-rollouts.js';
 import { disposeParams, paramCount } from '../agents/nets.js';
 import { hessianVectorProduct } from '../agents/trpo.js';
 import { envSpec, makeVecEnv, Rng } from '../envs/index.js';
+import { formatRow, median, timeMetaIterations, type TimingRow } from './meta-timing.js';
 
 const { values } = parseArgs({
   options: {
@@ -55,29 +56,18 @@ async function createMaml(episodesPerTask: number): Promise<Maml> {
   return maml;
 }
 
-type Row = { sampling: number; inner: number; outer: number; total: number; envSteps: number };
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-async function timeIterations(): Promise<{ rows: Row[]; median: Row; params: number }> {
-  const warm = await createMaml(2);
-  await warm.metaStep(taskDist.sample(Rng.fromSeed(9), 2), 9);
-  warm.dispose();
-  const maml = await createMaml(episodes);
-  const rng = Rng.fromSeed(2);
-  const rows: Row[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const m = await maml.metaStep(taskDist.sample(rng, numTasks), 100 + i);
-    rows.push({ ...m.timings, envSteps: m.envSteps });
-    console.log(`  iteration ${i + 1}: ${fmt(rows[i])}`);
-  }
-  const params = paramCount(maml.policyParams);
-  maml.dispose();
-  const keys = ['sampling', 'inner', 'outer', 'total', 'envSteps'] as const;
-  return { rows, median: Object.fromEntries(keys.map((k) => [k, median(rows.map((r) => r[k]))])) as Row, params };
+async function timeIterations(): Promise<{ rows: TimingRow[]; median: TimingRow; params: number }> {
+  let params = 0;
+  const timing = await timeMetaIterations({
+    create: createMaml,
+    tasks: taskDist,
+    numTasks,
+    episodes,
+    iterations,
+    onRow: (row, i) => console.log(`  iteration ${i + 1}: ${formatRow(row)}`),
+    inspect: (learner) => (params = paramCount((learner as Maml).policyParams)),
+  });
+  return { ...timing, params };
 }
 
 /** One meta-batch's task data, built with the same public pieces Maml.metaStep uses (one inner step). */
@@ -126,10 +116,6 @@ async function timeBreakdown(): Promise<Record<string, number>> {
   return out;
 }
 
-function fmt(r: Row): string {
-  return `sampling ${r.sampling.toFixed(0)} ms, inner ${r.inner.toFixed(0)} ms, outer ${r.outer.toFixed(0)} ms, total ${r.total.toFixed(0)} ms (${r.envSteps} env steps)`;
-}
-
 await initBackend('auto', () => {});
 const results: Record<string, unknown> = {};
 const matMulGrad = values['stock-matmul-grad'] ? 'tfjs-core matMul gradient' : 'wasm-friendly matMul gradient';
@@ -138,7 +124,7 @@ for (const backend of values.backends.split(',') as BackendName[]) {
   await useBackend(backend);
   console.log(`backend ${backend}:`);
   const timing = await timeIterations();
-  console.log(`  median: ${fmt(timing.median)}; ${timing.params} policy parameters`);
+  console.log(`  median: ${formatRow(timing.median)}; ${timing.params} policy parameters`);
   const breakdown = values.breakdown ? await timeBreakdown() : undefined;
   if (breakdown) console.log(`  outer pieces (ms): ${JSON.stringify(breakdown, (_, x) => (typeof x === 'number' ? Math.round(x) : x))}`);
   results[backend] = { ...timing, breakdown, numTensors: tf.memory().numTensors };

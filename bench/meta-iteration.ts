@@ -13,8 +13,9 @@ import { parseArgs } from 'node:util';
 import { initBackend, useBackend, type BackendName } from '../agents/backend.js';
 import { MultiTask } from '../agents/meta/multitask.js';
 import { Promp } from '../agents/meta/promp.js';
-import type { MetaLearner, MetaTimings } from '../agents/meta/types.js';
-import { envSpec, Rng } from '../envs/index.js';
+import type { MetaLearner } from '../agents/meta/types.js';
+import { envSpec } from '../envs/index.js';
+import { formatRow, timeMetaIterations } from './meta-timing.js';
 
 const { values } = parseArgs({
   options: {
@@ -39,29 +40,15 @@ async function create(episodesPerTask: number): Promise<MetaLearner> {
   return values.learner === 'promp' ? Promp.create(common) : MultiTask.create(common);
 }
 
-type Row = MetaTimings & { envSteps: number };
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 await initBackend('auto', () => {});
 await useBackend(values.backend as BackendName);
-const warm = await create(2);
-await warm.metaStep(taskDist.sample(Rng.fromSeed(0), 2), 0);
-warm.dispose();
-const learner = await create(episodes);
-const rng = Rng.fromSeed(1);
-const rows: Row[] = [];
-for (let i = 0; i < iterations; i++) {
-  const m = await learner.metaStep(taskDist.sample(rng, numTasks), 10 + i);
-  rows.push({ ...m.timings, envSteps: m.envSteps });
-  console.log(`${values.learner} ${values.backend} iteration ${i}: ${fmt(rows[i])}`);
-}
-learner.dispose();
-const med: Row = { sampling: 0, inner: 0, outer: 0, total: 0, envSteps: 0 };
-for (const k of Object.keys(med) as (keyof Row)[]) med[k] = median(rows.map((r) => r[k]));
-console.log(`median of ${iterations} (${numTasks} tasks x ${episodes} episodes, hidden [${hidden}], ${cpus()[0]?.model ?? 'cpu'}): ${fmt(med)}`);
-if (values.json) writeFileSync(values.json, JSON.stringify({ ...values, rows, median: med }, null, 2));
-
-function fmt(r: Row): string {
-  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  return `total ${s(r.total)} = sampling ${s(r.sampling)} + inner ${s(r.inner)} + outer ${s(r.outer)} (${r.envSteps} env steps)`;
-}
+const { rows, median } = await timeMetaIterations({
+  create,
+  tasks: taskDist,
+  numTasks,
+  episodes,
+  iterations,
+  onRow: (row, i) => console.log(`${values.learner} ${values.backend} iteration ${i}: ${formatRow(row)}`),
+});
+console.log(`median of ${iterations} (${numTasks} tasks x ${episodes} episodes, hidden [${hidden}], ${cpus()[0]?.model ?? 'cpu'}): ${formatRow(median)}`);
+if (values.json) writeFileSync(values.json, JSON.stringify({ ...values, rows, median }, null, 2));
