@@ -3,7 +3,7 @@
  * batched policy, and the episodes come back as per-episode paths. With one task repeated over K envs this is
  * "K episodes per task" (MAML family); with episodesPerEnv = E it is an RL2 trial of E episodes.
  */
-import type { Task, VecEnv } from '../envs/types.js';
+import type { Task, VecEnv, VecStepResult } from '../envs/types.js';
 
 /** One finished episode of one env. */
 export interface Path {
@@ -24,6 +24,10 @@ export interface Path {
   terminated: boolean;
   /** Observation after the last step, [obsDim] (for bootstrapping truncated episodes). */
   finalObs: Float32Array;
+  /** `info.success` of the last step, where the env defines success. */
+  success?: boolean;
+  /** Set when a physics error truncated the episode (`info.physicsError`). */
+  physicsError?: string;
 }
 
 /** What a batched policy sees besides the observations, one entry per env. */
@@ -78,7 +82,7 @@ export function sampleEpisodes(vec: VecEnv, policy: BatchPolicy, options: Sample
       const done = result.terminated[i] === 1 || result.truncated[i] === 1;
       if (rec.episodes < episodesPerEnv) {
         record(rec, obs.subarray(i * obsDim, (i + 1) * obsDim), actions.subarray(i * actDim, (i + 1) * actDim), result.rewards[i]);
-        if (done) paths.push(finishPath(rec, i, tasks[i], result.terminated[i] === 1, result.infos[i].finalObs as Float32Array));
+        if (done) paths.push(finishPath(rec, i, tasks[i], result.terminated[i] === 1, result.infos[i]));
       }
       context.episodeStart[i] = done ? 1 : 0;
       context.prevReward[i] = done ? 0 : result.rewards[i];
@@ -95,7 +99,7 @@ function record(rec: Recorder, obs: Float32Array, action: Float32Array, reward: 
   rec.rewards.push(reward);
 }
 
-function finishPath(rec: Recorder, envIndex: number, task: Task, terminated: boolean, finalObs: Float32Array): Path {
+function finishPath(rec: Recorder, envIndex: number, task: Task, terminated: boolean, info: VecStepResult['infos'][number]): Path {
   const path: Path = {
     envIndex,
     episode: rec.episodes,
@@ -105,13 +109,21 @@ function finishPath(rec: Recorder, envIndex: number, task: Task, terminated: boo
     actions: Float32Array.from(rec.actions),
     rewards: Float32Array.from(rec.rewards),
     terminated,
-    finalObs: finalObs.slice(),
+    finalObs: (info.finalObs as Float32Array).slice(),
+    ...(info.success === undefined ? {} : { success: info.success }),
+    ...(info.physicsError === undefined ? {} : { physicsError: info.physicsError }),
   };
   rec.obs = [];
   rec.actions = [];
   rec.rewards = [];
   rec.episodes += 1;
   return path;
+}
+
+/** Fraction of `paths` that ended in success, or undefined when the env defines no success. */
+export function successRate(paths: readonly Path[]): number | undefined {
+  if (paths.length === 0 || paths.some((p) => p.success === undefined)) return undefined;
+  return paths.filter((p) => p.success).length / paths.length;
 }
 
 /** Undiscounted return of a path. */

@@ -8,7 +8,7 @@ import type { PhysicsWorld } from '../sim/world.js';
 import type { Box } from './box.js';
 import { envCard } from './env-card.js';
 import { RobotEpisode } from './robot-episode.js';
-import { actionSpace, createWorld, observationSpace, type EnvOptions, type RobotTaskDef } from './task-def.js';
+import { actionSpace, applyEnvOptions, createWorld, observationSpace, type EnvOptions, type RobotTaskDef } from './task-def.js';
 import type { Env, EnvCard, StepResult, Task, VecEnv } from './types.js';
 import { RobotVecEnv } from './vec-env.js';
 
@@ -31,15 +31,15 @@ export function robotEnv<T extends Task>(def: RobotTaskDef<T>): EnvSpec<T> {
     def,
     async make(options = {}) {
       await initPhysics();
-      return new RobotEnv(def, options);
+      return new RobotEnv(applyEnvOptions(def, options), options);
     },
     async makeVec(numEnvs, options = {}) {
       await initPhysics();
-      return new RobotVecEnv(def, numEnvs, options);
+      return new RobotVecEnv(applyEnvOptions(def, options), numEnvs, options);
     },
     async card(options = {}) {
       await initPhysics();
-      return envCard(def, options);
+      return envCard(applyEnvOptions(def, options), options);
     },
   };
 }

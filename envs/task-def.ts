@@ -79,6 +79,17 @@ export interface RobotTaskDef<T extends Task> {
 export interface EnvOptions {
   /** Append the task's features to the observation (the "oracle" baseline). Default false. */
   oracle?: boolean;
+  /** Control steps per episode before truncation, overriding the family's horizon (positive integer). */
+  horizon?: number;
+}
+
+/** `def` with the options that change the definition applied (the horizon override); throws on a bad value. */
+export function applyEnvOptions<T extends Task>(def: RobotTaskDef<T>, options: EnvOptions): RobotTaskDef<T> {
+  if (options.horizon === undefined) return def;
+  if (!Number.isSafeInteger(options.horizon) || options.horizon < 1) {
+    throw new Error(`${def.id}: horizon must be a positive integer (control steps per episode), got ${options.horizon}.`);
+  }
+  return { ...def, horizon: options.horizon };
 }
 
 /** A new physics world configured for `def`. */

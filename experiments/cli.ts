@@ -7,7 +7,11 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { envsCommand } from './envs-command.js';
+import { BASELINES, type BaselineName } from './config.js';
+import { listPresets } from './config-file.js';
+import { evalCommand, plotCommand, type EvalCommandOptions } from './eval-command.js';
 import { rolloutCommand } from './rollout-command.js';
+import { INTERRUPTED_EXIT_CODE, trainCommand, type TrainCommandOptions } from './train-command.js';
 
 /** Where the CLI writes: stdout and stderr by default, captured strings in tests. */
 export interface CliIo {
@@ -29,6 +33,15 @@ export function positiveInt(flag: string): (value: string) => number {
   };
 }
 
+/** A commander argument parser accepting an integer >= 0; the error names `flag` and the valid form. */
+export function nonNegativeInt(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`${flag} must be an integer >= 0, e.g. ${flag} 3.`);
+    return n;
+  };
+}
+
 /** A commander argument parser accepting any (safe) integer; the error names `flag` and the valid form. */
 export function integer(flag: string): (value: string) => number {
   return (value) => {
@@ -38,8 +51,13 @@ export function integer(flag: string): (value: string) => number {
   };
 }
 
+/** What a command reports back besides its output: the exit code of a run that ended early (e.g. Ctrl-C). */
+export interface CommandOutcome {
+  exitCode: number;
+}
+
 /** The `metarl` program, writing to `io`; parse errors throw CommanderError instead of exiting. */
-export function createProgram(io: CliIo = processIo): Command {
+export function createProgram(io: CliIo = processIo, outcome: CommandOutcome = { exitCode: 0 }): Command {
   const program = new Command('metarl')
     .description('Meta-RL robotics simulator: task-distribution envs, meta-learners, experiments.')
     .option('--verbose', 'print stack traces on errors')
@@ -47,6 +65,10 @@ export function createProgram(io: CliIo = processIo): Command {
     .exitOverride();
   addEnvsCommand(program, io);
   addRolloutCommand(program, io);
+  addPresetsCommand(program, io);
+  addTrainCommand(program, io, outcome);
+  addEvalCommand(program, io);
+  addPlotCommand(program, io);
   return program;
 }
 
@@ -73,11 +95,74 @@ function addRolloutCommand(program: Command, io: CliIo): void {
     );
 }
 
+/** Collects a repeatable option's values. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function addPresetsCommand(program: Command, io: CliIo): void {
+  program
+    .command('presets')
+    .description('list the experiment presets shipped in experiments/presets/')
+    .action(() => io.out(`${listPresets().join('\n')}\n`));
+}
+
+function addTrainCommand(program: Command, io: CliIo, outcome: CommandOutcome): void {
+  program
+    .command('train')
+    .description('meta-train from a config file or preset; writes config.json, env-card.json, metrics.jsonl/.csv and checkpoints/')
+    .argument('[config]', 'experiment config JSON file or preset name (see `metarl presets`)')
+    .option('--set <key=value>', 'override a config field, e.g. --set iterations=5 --set algorithm.innerLr=0.05 (repeatable)', collect, [])
+    .option('--out <dir>', 'output directory (default: the config outDir, else runs/<name>)')
+    .option('--force', 'overwrite a non-empty output directory')
+    .option('--resume <dir>', 'continue the run in <dir> from its newest checkpoint')
+    .action(async (source: string | undefined, opts: TrainCommandOptions) => {
+      const result = await trainCommand(source, opts, (line) => io.err(`${line}\n`));
+      io.out(`${result.runDir}\n`);
+      if (result.interrupted) outcome.exitCode = INTERRUPTED_EXIT_CODE;
+    });
+}
+
+/** A commander parser for `--baselines random,oracle`. */
+function baselineList(value: string): BaselineName[] {
+  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const bad = names.find((n) => !(BASELINES as readonly string[]).includes(n));
+  if (bad !== undefined) throw new InvalidArgumentError(`unknown baseline '${bad}'; choose from ${BASELINES.join(', ')} (comma-separated), or 'none'.`);
+  return names as BaselineName[];
+}
+
+function addEvalCommand(program: Command, io: CliIo): void {
+  program
+    .command('eval')
+    .description('evaluate a trained agent on held-out tasks against baselines; writes eval.json and plots into the run directory')
+    .argument('<run>', 'run directory (its newest checkpoint) or a checkpoint file')
+    .option('--tasks <split>', "task split: 'test' (held-out, default) or 'train'", (v: string) => {
+      if (v !== 'test' && v !== 'train') throw new InvalidArgumentError(`--tasks must be 'test' or 'train', got '${v}'.`);
+      return v;
+    })
+    .option('--num-tasks <n>', 'tasks to evaluate on (default: config eval.tasks)', positiveInt('--num-tasks'))
+    .option('--seeds <n>', 'evaluation seeds; the 95% CI is over these (default: config eval.seeds)', positiveInt('--seeds'))
+    .option('--steps <k>', 'MAML family: inner steps of the adaptation curve (default: config eval.steps)', nonNegativeInt('--steps'))
+    .option('--episodes <n>', 'episodes per point (MAML family) or trials per task (RL2)', positiveInt('--episodes'))
+    .option('--baselines <list>', `comma-separated baselines (${BASELINES.join(', ')}); 'none' for none`, (v: string) => (v === 'none' ? [] : baselineList(v)))
+    .option('--json', 'print eval.json instead of a table')
+    .action(async (run: string, opts: EvalCommandOptions) => io.out(`${await evalCommand(run, opts, (line) => io.err(`${line}\n`))}\n`));
+}
+
+function addPlotCommand(program: Command, io: CliIo): void {
+  program
+    .command('plot')
+    .description('write SVG plots of a run: learning curve (metrics.jsonl) and adaptation curve with baselines (eval.json)')
+    .argument('<runDir>', 'run directory written by metarl train / metarl eval')
+    .action(async (runDir: string) => io.out(`${await plotCommand(runDir)}\n`));
+}
+
 /** Run the CLI on `argv` (arguments after the program name) and resolve to the exit code. */
 export async function main(argv: readonly string[] = process.argv.slice(2), io: CliIo = processIo): Promise<number> {
   try {
-    await createProgram(io).parseAsync([...argv], { from: 'user' });
-    return 0;
+    const outcome = { exitCode: 0 };
+    await createProgram(io, outcome).parseAsync([...argv], { from: 'user' });
+    return outcome.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode; // commander has printed its message (or the help)
     reportError(error, argv.includes('--verbose'), io);

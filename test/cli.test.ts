@@ -2,29 +2,10 @@
  * The `metarl` CLI as a user runs it: a child process per call, stdout/stderr and exit codes checked.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = fileURLToPath(new URL('../experiments/cli.ts', import.meta.url));
+import { assertUserError, metarl } from './cli-helpers.js';
 
 const ENV_IDS = ['AntDir-v0', 'AntGoal-v0', 'CheetahDir-v0', 'CheetahVel-v0', 'HopperParams-v0', 'PointNav-v0', 'ReacherGoal-v0', 'WalkerParams-v0'];
-
-/** Run `metarl ...args` and return its exit code and output. */
-function metarl(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Assert a user error: non-zero exit, one stderr line containing every `parts`, no stack trace. */
-function assertUserError(r: ReturnType<typeof metarl>, ...parts: string[]): void {
-  assert.notEqual(r.status, 0);
-  const lines = r.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, `expected one stderr line, got:\n${r.stderr}`);
-  for (const p of parts) assert.ok(lines[0].includes(p), `"${lines[0]}" should mention ${p}`);
-  assert.doesNotMatch(r.stderr, /\n\s+at /);
-}
 
 test('envs --json lists all 8 env cards with their dims', () => {
   const r = metarl('envs', '--json');
@@ -85,7 +66,7 @@ test('bad numbers are rejected naming the flag', () => {
 });
 
 test('every command has --help', () => {
-  for (const args of [[], ['envs'], ['rollout']]) {
+  for (const args of [[], ['envs'], ['rollout'], ['presets'], ['train'], ['eval'], ['plot']]) {
     const r = metarl(...args, '--help');
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^Usage: metarl/);

@@ -186,14 +186,15 @@ describe('MAML learner on PointNav-v0', () => {
   it('restores its state exactly and rejects a foreign one; adaptationCurve leaves θ unchanged', async () => {
     const maml = await Maml.create({ envId: 'PointNav-v0', hidden: [8], episodesPerTask: 2, seed: 5 });
     const saved = maml.getState();
-    const curve = await maml.adaptationCurve(pointNavTasks.testTasks(1)[0], { seed: 1, episodes: 3, steps: 2 });
+    const { returns: curve, successRates } = await maml.adaptationCurve(pointNavTasks.testTasks(1)[0], { seed: 1, episodes: 3, steps: 2 });
+    assert.equal(successRates?.length, 3, 'PointNav defines success: one rate per point');
     assert.equal(curve.length, 3);
     assert.deepEqual(maml.getState(), saved);
     await maml.metaStep(pointNavTasks.sample(Rng.fromSeed(6), 2), 7);
     assert.notDeepEqual(maml.getState().params, saved.params);
     maml.setState(saved);
     assert.deepEqual(maml.getState(), saved);
-    assert.deepEqual(await maml.adaptationCurve(pointNavTasks.testTasks(1)[0], { seed: 1, episodes: 3, steps: 2 }), curve);
+    assert.deepEqual((await maml.adaptationCurve(pointNavTasks.testTasks(1)[0], { seed: 1, episodes: 3, steps: 2 })).returns, curve);
     assert.throws(() => maml.setState({ ...saved, name: 'rl2-ppo' }), /learner 'rl2-ppo'/);
     const bad = { ...saved, params: { policy: saved.params.policy.slice(1) } };
     assert.throws(() => maml.setState(bad), /expected 5/);

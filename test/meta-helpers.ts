@@ -9,7 +9,7 @@ export async function heldOutAdaptation(
   options: { steps: number; episodes: number; seedBase: number },
 ): Promise<{ curves: number[][]; gain: number; improved: number; summary: string }> {
   const curves: number[][] = [];
-  for (const [i, task] of tasks.entries()) curves.push(await learner.adaptationCurve(task, { seed: options.seedBase + i, episodes: options.episodes, steps: options.steps }));
+  for (const [i, task] of tasks.entries()) curves.push((await learner.adaptationCurve(task, { seed: options.seedBase + i, episodes: options.episodes, steps: options.steps })).returns);
   const last = options.steps;
   const gain = mean(curves.map((c) => c[last] - c[0]));
   const improved = curves.filter((c) => c[last] > c[0]).length;

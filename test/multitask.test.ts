@@ -43,7 +43,7 @@ describe('MultiTask learner on PointNav-v0', () => {
     const mt = await make();
     const task = pointNavTasks.testTasks(1)[0];
     const saved = mt.getState();
-    const curve = await mt.adaptationCurve(task, { seed: 1, episodes: 3, steps: 2 });
+    const curve = (await mt.adaptationCurve(task, { seed: 1, episodes: 3, steps: 2 })).returns;
     assert.equal(curve.length, 3);
     assert.deepEqual(mt.getState(), saved, 'adaptationCurve leaves θ unchanged');
     await mt.metaStep(pointNavTasks.sample(Rng.fromSeed(6), 2), 7);
@@ -56,7 +56,7 @@ describe('MultiTask learner on PointNav-v0', () => {
     assert.deepEqual([again.losses, again.kl], [next.losses, next.kl]);
     assert.deepEqual(resumed.getState(), mt.getState());
     mt.setState(saved);
-    assert.deepEqual(await mt.adaptationCurve(task, { seed: 1, episodes: 3, steps: 2 }), curve);
+    assert.deepEqual((await mt.adaptationCurve(task, { seed: 1, episodes: 3, steps: 2 })).returns, curve);
     assert.throws(() => mt.setState({ ...saved, name: 'promp' }), /learner 'promp'/);
     assert.throws(() => mt.setState({ ...saved, optimizer: saved.optimizer.slice(1) }), /slots/);
     await assert.rejects(MultiTask.create({ envId: 'PointNav-v0', minibatches: 0 }), /MultiTask: minibatches must be an integer >= 1/);
@@ -86,7 +86,7 @@ describe('MultiTask PPO learns on PointNav-v0', () => {
     const mt = await MultiTask.create({ envId: 'PointNav-v0', hidden: [32], episodesPerTask: 8, seed: 1 });
     const evaluate = async (): Promise<number> => {
       const returns = [];
-      for (const [i, task] of pointNavTasks.testTasks(4).entries()) returns.push((await mt.adaptationCurve(task, { seed: 500 + i, episodes: 8, steps: 0 }))[0]);
+      for (const [i, task] of pointNavTasks.testTasks(4).entries()) returns.push((await mt.adaptationCurve(task, { seed: 500 + i, episodes: 8, steps: 0 })).returns[0]);
       return returns.reduce((s, r) => s + r, 0) / returns.length;
     };
     const before = await evaluate();

@@ -189,7 +189,7 @@ describe('ProMP learner on PointNav-v0', () => {
     const promp = await make();
     const task = pointNavTasks.testTasks(1)[0];
     const saved = promp.getState();
-    const curve = await promp.adaptationCurve(task, { seed: 1, episodes: 3, steps: 2 });
+    const curve = (await promp.adaptationCurve(task, { seed: 1, episodes: 3, steps: 2 })).returns;
     assert.equal(curve.length, 3);
     assert.deepEqual(promp.getState(), saved);
     await promp.metaStep(pointNavTasks.sample(Rng.fromSeed(6), 2), 7);
@@ -203,7 +203,7 @@ describe('ProMP learner on PointNav-v0', () => {
     assert.deepEqual(resumed.getState(), promp.getState());
     promp.setState(saved);
     assert.deepEqual(promp.getState(), saved);
-    assert.deepEqual(await promp.adaptationCurve(task, { seed: 1, episodes: 3, steps: 2 }), curve);
+    assert.deepEqual((await promp.adaptationCurve(task, { seed: 1, episodes: 3, steps: 2 })).returns, curve);
     assert.throws(() => promp.setState({ ...saved, name: 'maml-trpo' }), /learner 'maml-trpo'/);
     assert.throws(() => promp.setState({ ...saved, optimizer: saved.optimizer.slice(0, -1) }), /klCoef/);
     await assert.rejects(Promp.create({ envId: 'PointNav-v0', clipEpsilon: 1.5 }), /ProMP: clipEpsilon must lie in \(0, 1\)/);

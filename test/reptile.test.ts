@@ -117,7 +117,7 @@ describe('Reptile learner on PointNav-v0: memory and state', () => {
       await r.metaStep(tasks, 1);
       const saved = r.getState();
       assert.equal(saved.optimizer.length, outerOptimizer === 'sgd' ? 0 : 2 * r.policyParams.length + 1);
-      const curve = await r.adaptationCurve(pointNavTasks.testTasks(1)[0], { seed: 1, episodes: 3, steps: 2 });
+      const curve = (await r.adaptationCurve(pointNavTasks.testTasks(1)[0], { seed: 1, episodes: 3, steps: 2 })).returns;
       assert.equal(curve.length, 3);
       assert.deepEqual(r.getState(), saved, 'adaptationCurve must not change the learner');
       await r.metaStep(tasks, 2);
@@ -125,7 +125,7 @@ describe('Reptile learner on PointNav-v0: memory and state', () => {
       assert.notDeepEqual(next.params, saved.params);
       r.setState(saved);
       assert.deepEqual(r.getState(), saved);
-      assert.deepEqual(await r.adaptationCurve(pointNavTasks.testTasks(1)[0], { seed: 1, episodes: 3, steps: 2 }), curve);
+      assert.deepEqual((await r.adaptationCurve(pointNavTasks.testTasks(1)[0], { seed: 1, episodes: 3, steps: 2 })).returns, curve);
       await r.metaStep(tasks, 2);
       assert.deepEqual(r.getState(), next, 'the step after a restore must repeat the step after the save');
       assert.throws(() => r.setState({ ...saved, name: 'maml-trpo' }), /learner 'maml-trpo'/);
@@ -153,7 +153,7 @@ describe('Reptile learns to adapt on PointNav-v0', () => {
     const testTasks = pointNavTasks.testTasks(6);
     const curves = async (): Promise<number[][]> => {
       const out: number[][] = [];
-      for (const [i, task] of testTasks.entries()) out.push(await r.adaptationCurve(task, { seed: 7000 + i, episodes: 8, steps }));
+      for (const [i, task] of testTasks.entries()) out.push((await r.adaptationCurve(task, { seed: 7000 + i, episodes: 8, steps })).returns);
       return out;
     };
     const untrained = await curves();

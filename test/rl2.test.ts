@@ -195,7 +195,7 @@ describe('RL2 learner', () => {
     const counts: number[] = [];
     for (let i = 0; i < 8; i++) {
       const m = await rl2.metaStep(goals.sample(rng, 3), i);
-      if (i % 3 === 0) assert.equal((await rl2.adaptationCurve(goals.testTasks(1)[0], { seed: i, episodes: 3, trials: 2 })).length, 3);
+      if (i % 3 === 0) assert.equal((await rl2.adaptationCurve(goals.testTasks(1)[0], { seed: i, episodes: 3, trials: 2 })).returns.length, 3);
       assert.equal(m.iteration, i + 1);
       assert.equal(m.envSteps, 3 * 2 * 3);
       for (const v of [m.preReturn, m.postReturn, m.kl, m.losses.policy, m.losses.value, m.losses.entropy]) assert.ok(Number.isFinite(v));
@@ -212,16 +212,16 @@ describe('RL2 learner', () => {
     await rl2.metaStep(goals.sample(Rng.fromSeed(6), 2), 1);
     const saved = rl2.getState();
     const task = goals.testTasks(1)[0];
-    const curve = await rl2.adaptationCurve(task, { seed: 1, episodes: 2, trials: 3 });
+    const curve = (await rl2.adaptationCurve(task, { seed: 1, episodes: 2, trials: 3 })).returns;
     assert.deepEqual(rl2.getState(), saved);
     await rl2.metaStep(goals.sample(Rng.fromSeed(6), 2), 2);
     assert.notDeepEqual(rl2.getState().params, saved.params);
     rl2.setState(saved);
     assert.deepEqual(rl2.getState(), saved);
-    assert.deepEqual(await rl2.adaptationCurve(task, { seed: 1, episodes: 2, trials: 3 }), curve);
+    assert.deepEqual((await rl2.adaptationCurve(task, { seed: 1, episodes: 2, trials: 3 })).returns, curve);
     const other = await Rl2.create({ envId: 'PointNavTiny-v0', hiddenDim: 8, seed: 9 });
     other.setState(saved);
-    assert.deepEqual(await other.adaptationCurve(task, { seed: 1, episodes: 2, trials: 3 }), curve);
+    assert.deepEqual((await other.adaptationCurve(task, { seed: 1, episodes: 2, trials: 3 })).returns, curve);
     assert.throws(() => rl2.setState({ ...saved, name: 'maml-trpo' }), /learner 'maml-trpo'/);
     assert.throws(() => rl2.setState({ ...saved, params: { ...saved.params, value: saved.params.policy } }), /'value'/);
     rl2.dispose();
@@ -242,7 +242,7 @@ describe('RL2 learns to adapt on PointNav (20-step episodes, E = 2)', () => {
     await initBackend('wasm', () => {});
     const rl2 = await Rl2.create({ envId: 'PointNavShort-v0', seed: 1, episodesPerTrial: 2 });
     const testTasks = goals.testTasks(10);
-    const curves = async () => Promise.all(testTasks.map((task, i) => rl2.adaptationCurve(task, { seed: 1000 + i, episodes: 2, trials: 5 })));
+    const curves = async () => Promise.all(testTasks.map((task, i) => rl2.adaptationCurve(task, { seed: 1000 + i, episodes: 2, trials: 5 }).then((c) => c.returns)));
     const before = await curves();
     const rng = Rng.fromSeed(101);
     const t0 = performance.now();

@@ -10,7 +10,8 @@ import { disposeParams, type Activation, type Params } from '../nets.js';
 import type { PolicyBatch } from './maml-objective.js';
 import { processTaskPaths, toPolicyBatch, type AdvantageOptions, type TaskSamples } from './task-samples.js';
 import { rolloutTasks } from './task-rollouts.js';
-import type { AdaptationOptions } from './types.js';
+import { pathReturn, successRate, type Path } from '../sampler.js';
+import type { AdaptationCurve, AdaptationOptions } from './types.js';
 
 /** What a curve needs from its learner. */
 export interface CurveSetup {
@@ -38,20 +39,21 @@ export function curveSteps(options: AdaptationOptions): number {
 }
 
 /**
- * Mean return of `options.episodes` episodes with θ_0..θ_k, θ_{s+1} = step(θ_s, samples of θ_s).
- * @param theta θ_0 (not modified, not disposed). @returns [k + 1] mean returns.
+ * Mean return (and success rate) of `options.episodes` episodes with θ_0..θ_k, θ_{s+1} = step(θ_s, samples of θ_s).
+ * @param theta θ_0 (not modified, not disposed). @returns [k + 1] points.
  */
-export function gradientAdaptationCurve(theta: Params, task: Task, options: AdaptationOptions, setup: CurveSetup): number[] {
+export function gradientAdaptationCurve(theta: Params, task: Task, options: AdaptationOptions, setup: CurveSetup): AdaptationCurve {
   const steps = curveSteps(options);
   const rng = Rng.fromSeed(options.seed);
-  const curve: number[] = [];
+  const points: Path[][] = [];
   let current = theta;
   try {
     for (let s = 0; s <= steps; s++) {
       const request = { tasks: [task], policies: [current], episodesPerTask: options.episodes, seed: rng.seed(), noise: rng, activation: setup.activation };
-      const samples = processTaskPaths(rolloutTasks(setup.vec, request), setup.obsDim, setup.advantages);
-      curve.push(samples.meanReturn);
+      const paths = rolloutTasks(setup.vec, request);
+      points.push(paths);
       if (s === steps) break;
+      const samples = processTaskPaths(paths, setup.obsDim, setup.advantages);
       const next = tfTidyStep(setup, current, samples);
       if (current !== theta) disposeParams(current);
       current = next;
@@ -59,7 +61,14 @@ export function gradientAdaptationCurve(theta: Params, task: Task, options: Adap
   } finally {
     if (current !== theta) disposeParams(current);
   }
-  return curve;
+  return summarizeCurve(points);
+}
+
+/** Mean return and success rate of each point's paths ([points][paths]). */
+export function summarizeCurve(points: readonly (readonly Path[])[]): AdaptationCurve {
+  const returns = points.map((paths) => paths.reduce((s, p) => s + pathReturn(p), 0) / paths.length);
+  const rates = points.map(successRate);
+  return rates.every((r) => r !== undefined) ? { returns, successRates: rates as number[] } : { returns };
 }
 
 /** One inner step on the samples' tensors, inside tf.tidy (the batch tensors are freed). */

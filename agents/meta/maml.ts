@@ -70,6 +70,7 @@ export class Maml extends PolicyLearner<MamlConfig> {
         losses: { inner: inner.innerLoss, outerBefore: d.lossBefore, outerAfter: d.lossAfter },
         kl: d.kl,
         envSteps: runner.envSteps,
+        physicsErrors: runner.physicsErrors,
         timings: runner.timings(),
         info: { accepted: d.accepted, backtracks: d.backtracks, cgIterations: d.cgIterations, stepSize: d.stepSize },
       };

@@ -69,6 +69,7 @@ export class MultiTask extends PolicyLearner<MultiTaskConfig> {
       losses: { policy: stats.policyLoss },
       kl: stats.kl,
       envSteps: runner.envSteps,
+      physicsErrors: runner.physicsErrors,
       timings: runner.timings(),
       info: { clipFraction: stats.clipFraction, adamSteps: stats.steps },
     };

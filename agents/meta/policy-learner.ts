@@ -14,7 +14,7 @@ import type { PolicyLearnerConfig } from './policy-options.js';
 import { assignState, checkState, tensorsToState } from './state.js';
 import { TaskRunner, taskPolicy, type TaskRunnerConfig } from './task-runner.js';
 import { meanTaskReturn, type TaskSamples } from './task-samples.js';
-import type { AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics, TensorState } from './types.js';
+import type { AdaptationCurve, AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics, TensorState } from './types.js';
 
 /** What {@link PolicyLearner} needs from a learner's configuration. */
 export type PolicyLearnerBaseConfig = TaskRunnerConfig & Pick<PolicyLearnerConfig, 'seed' | 'hidden' | 'initLogStd' | 'episodesPerTask'>;
@@ -64,7 +64,7 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
   abstract metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics>;
 
   /** Entry s: mean return with θ_s, where θ_{s+1} is one {@link curveUpdate} step on θ_s's own episodes. */
-  async adaptationCurve(task: Task, options: AdaptationOptions): Promise<number[]> {
+  async adaptationCurve(task: Task, options: AdaptationOptions): Promise<AdaptationCurve> {
     const update = this.curveUpdate;
     return this.runner.adaptationCurve(this.theta, task, options, (theta, batch) => adaptParams(theta, [batch], update));
   }

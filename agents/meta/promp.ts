@@ -91,6 +91,7 @@ export class Promp extends PolicyLearner<PrompConfig> {
         losses: { inner: inner.innerLoss, outerBefore: stats.lossBefore, outerAfter: stats.lossAfter, surrogateAfter: stats.surrogateAfter },
         kl: stats.outerKl,
         envSteps: runner.envSteps,
+        physicsErrors: runner.physicsErrors,
         timings: runner.timings(),
         info: { innerKl: mean(stats.innerKl), klCoef: mean(klCoefs), nextKlCoef: mean(this.klCoefs), epochs: config.epochs },
       };
@@ -115,7 +116,7 @@ export class Promp extends PolicyLearner<PrompConfig> {
   }
 
   protected override optimizerState(): TensorState[] {
-    const coefs: TensorState = { name: KL_SLOT, shape: [this.klCoefs.length], data: Float32Array.from(this.klCoefs) };
+    const coefs: TensorState = { name: KL_SLOT, shape: [this.klCoefs.length], data: Float64Array.from(this.klCoefs) };
     return [...this.optimizer.getState(), coefs];
   }
 

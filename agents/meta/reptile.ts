@@ -88,6 +88,7 @@ export class Reptile extends PolicyLearner<ReptileConfig> {
         losses: { inner: inner.innerLoss },
         kl: NaN,
         envSteps: this.runner.envSteps,
+        physicsErrors: this.runner.physicsErrors,
         timings: this.runner.timings(),
         info: { stepSize, displacement },
       };

@@ -23,6 +23,7 @@ import { paramShapes, toVariables, type Params } from '../nets.js';
 import { recurrentPolicyInit, type ActionNoise } from '../policies.js';
 import { sampleEpisodes } from '../sampler.js';
 import { Adam } from './adam.js';
+import { summarizeCurve } from './adaptation-curve.js';
 import { groupTrials, packTrials, returnPerEpisode, type Trial, type TrialBatch } from './rl2-batch.js';
 import { valueHeadInit } from './rl2-loss.js';
 import { Rl2InputNormalizer } from './rl2-normalizer.js';
@@ -32,7 +33,7 @@ import { scaleTrialRewards } from './rl2-rewards.js';
 import { preparePpo, runPpoEpochs, type Rl2PpoOptions, type Rl2UpdateStats, type Rl2Vars } from './rl2-update.js';
 import { RunningStats } from './running-stats.js';
 import { assignState, checkState, tensorsToState } from './state.js';
-import type { AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics, MetaTimings, TensorState } from './types.js';
+import type { AdaptationCurve, AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics, MetaTimings, TensorState } from './types.js';
 
 export type { Rl2Options } from './rl2-options.js';
 
@@ -56,7 +57,7 @@ export class Rl2 implements MetaLearner {
     this.vecs = new VecEnvCache(config.envId, config.envOptions);
     this.obsDim = this.vecs.obsDim;
     this.actDim = this.vecs.actDim;
-    this.trialSteps = config.episodesPerTrial * envSpec(config.envId).def.horizon;
+    this.trialSteps = config.episodesPerTrial * (config.envOptions.horizon ?? envSpec(config.envId).def.horizon);
     const rng = Rng.fromSeed(config.seed);
     const policy = recurrentPolicyInit(rng, this.obsDim, this.actDim, config.hiddenDim, { initLogStd: config.initLogStd });
     const value = valueHeadInit(rng, config.hiddenDim);
@@ -119,6 +120,7 @@ export class Rl2 implements MetaLearner {
       losses: { policy: stats.policyLoss, value: stats.valueLoss, entropy: stats.entropy },
       kl: stats.kl,
       envSteps,
+      physicsErrors: trials.reduce((n, trial) => n + trial.paths.filter((p) => p.physicsError !== undefined).length, 0),
       timings,
       info: {
         clipFraction: stats.clipFraction,
@@ -129,14 +131,15 @@ export class Rl2 implements MetaLearner {
     };
   }
 
-  async adaptationCurve(task: Task, options: AdaptationOptions): Promise<number[]> {
+  async adaptationCurve(task: Task, options: AdaptationOptions): Promise<AdaptationCurve> {
     const episodes = options.episodes;
     const trials = options.trials ?? this.config.evalTrials;
     if (!Number.isInteger(episodes) || episodes < 1) throw new Error(`adaptationCurve: episodes must be an integer >= 1, got ${episodes}.`);
     if (!Number.isInteger(trials) || trials < 1) throw new Error(`adaptationCurve: trials must be an integer >= 1, got ${trials}.`);
     const vec = await this.vecs.get(trials);
     const rng = Rng.fromSeed(options.seed);
-    return returnPerEpisode(this.sampleTrials(vec, Array.from({ length: trials }, () => task), episodes, rng));
+    const sampled = this.sampleTrials(vec, Array.from({ length: trials }, () => task), episodes, rng);
+    return summarizeCurve(Array.from({ length: episodes }, (_, e) => sampled.map((trial) => trial.paths[e])));
   }
 
   getState(): MetaLearnerState {

@@ -58,9 +58,9 @@ export class RunningStats {
     return Math.max(Math.sqrt(this.variance[j]), eps);
   }
 
-  /** As three arrays: [count], mean [dim], variance [dim]. */
-  toArrays(): Float32Array[] {
-    return [Float32Array.of(this.count), Float32Array.from(this.mean), Float32Array.from(this.variance)];
+  /** As three float64 arrays (exact copies): [count], mean [dim], variance [dim]. */
+  toArrays(): Float64Array[] {
+    return [Float64Array.of(this.count), Float64Array.from(this.mean), Float64Array.from(this.variance)];
   }
 
   /** Restore from {@link toArrays}' output; throws on a dimension mismatch. */

@@ -27,7 +27,7 @@ export function assignState(vars: readonly tf.Variable[], states: readonly Tenso
 
 /** A deep copy of a state (the learner must never share arrays with its callers). */
 export function cloneState(state: MetaLearnerState): MetaLearnerState {
-  const copy = (ts: readonly TensorState[]): TensorState[] => ts.map((t) => ({ ...t, shape: [...t.shape], data: Float32Array.from(t.data) }));
+  const copy = (ts: readonly TensorState[]): TensorState[] => ts.map((t) => ({ ...t, shape: [...t.shape], data: t.data.slice() }));
   const params = Object.fromEntries(Object.entries(state.params).map(([k, v]) => [k, copy(v)]));
   return { name: state.name, iteration: state.iteration, params, optimizer: copy(state.optimizer) };
 }

@@ -14,7 +14,7 @@ import { curveSteps, gradientAdaptationCurve, type CurveSetup } from './adaptati
 import type { PolicyBatch } from './maml-objective.js';
 import { groupPathsByTask, processTaskPaths, toPolicyBatch, type AdvantageOptions, type TaskSamples } from './task-samples.js';
 import { rolloutTasks } from './task-rollouts.js';
-import type { AdaptationOptions, MetaTimings } from './types.js';
+import type { AdaptationCurve, AdaptationOptions, MetaTimings } from './types.js';
 import { VecEnvCache } from './vec-env-cache.js';
 
 /** What a {@link TaskRunner} needs from its learner's configuration (MamlConfig and friends satisfy it). */
@@ -53,6 +53,7 @@ export class TaskRunner {
   private phases: Record<Phase, number> = { sampling: 0, inner: 0, outer: 0 };
   private started = 0;
   private steps = 0;
+  private errors = 0;
 
   constructor(private readonly config: TaskRunnerConfig) {
     this.vecs = new VecEnvCache(config.envId, config.envOptions);
@@ -70,10 +71,16 @@ export class TaskRunner {
     return this.steps;
   }
 
-  /** Start a meta-iteration: zero the timings and the env-step count. */
+  /** Episodes truncated by physics errors since {@link begin}. */
+  get physicsErrors(): number {
+    return this.errors;
+  }
+
+  /** Start a meta-iteration: zero the timings, the env-step count and the physics-error count. */
   begin(): void {
     this.phases = { sampling: 0, inner: 0, outer: 0 };
     this.steps = 0;
+    this.errors = 0;
     this.started = performance.now();
   }
 
@@ -106,6 +113,7 @@ export class TaskRunner {
       const request = { tasks, policies, episodesPerTask, seed: rng.seed(), noise: rng, activation: this.config.activation };
       const paths = rolloutTasks(vec, request);
       this.steps += vec.numEnvs * paths.reduce((m, p) => Math.max(m, p.length), 0);
+      this.errors += paths.filter((p) => p.physicsError !== undefined).length;
       return paths;
     });
   }
@@ -155,7 +163,7 @@ export class TaskRunner {
    * The adaptation curve of `theta` on `task` (see {@link gradientAdaptationCurve}): `options.episodes`
    * episodes with θ_0 = θ, ..., θ_k, θ_{s+1} = step(θ_s, θ_s's samples). Not timed, not counted.
    */
-  async adaptationCurve(theta: Params, task: Task, options: AdaptationOptions, step: CurveSetup['step']): Promise<number[]> {
+  async adaptationCurve(theta: Params, task: Task, options: AdaptationOptions, step: CurveSetup['step']): Promise<AdaptationCurve> {
     curveSteps(options);
     const vec = await this.vecEnv(options.episodes);
     const setup = { vec, obsDim: this.obsDim, actDim: this.actDim, activation: this.config.activation, advantages: this.advantages };

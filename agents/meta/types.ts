@@ -41,6 +41,8 @@ export interface MetaMetrics {
   kl: number;
   /** Env steps taken by this call (all rollouts). */
   envSteps: number;
+  /** Episodes of this call truncated by a physics error (the env reported `info.physicsError`). */
+  physicsErrors: number;
   timings: MetaTimings;
   /** Algorithm-specific diagnostics (e.g. TRPO `accepted`, `backtracks`, `cgIterations`). */
   info: Record<string, number | boolean>;
@@ -64,13 +66,27 @@ export interface AdaptationOptions {
   trials?: number;
 }
 
+/** What {@link MetaLearner.adaptationCurve} measures, one entry per curve point. */
+export interface AdaptationCurve {
+  /** Mean undiscounted return of the point's episodes. */
+  returns: number[];
+  /**
+   * Fraction of the point's episodes whose last step met the env's success criterion; absent when the env
+   * defines no success.
+   */
+  successRates?: number[];
+}
+
 /** A tensor as plain data: row-major values and shape (checkpoints, worker messages). */
 export interface TensorState {
   /** Optional name (e.g. an optimizer slot `policy/0/m`). */
   name?: string;
   shape: number[];
-  /** Row-major values, [prod(shape)]. */
-  data: Float32Array;
+  /**
+   * Row-major values, [prod(shape)]: float32 for tensors, float64 for JS-side statistics kept in double
+   * precision (running means, penalty coefficients), so a restored learner continues bit for bit.
+   */
+  data: Float32Array | Float64Array;
 }
 
 /** Everything needed to resume a learner (configuration excluded: the caller rebuilds it from its config). */
@@ -96,7 +112,7 @@ export interface MetaLearner {
    */
   metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics>;
   /**
-   * Mean return on `task` as adaptation proceeds; the learner's own parameters are not changed.
+   * Mean return (and success rate) on `task` as adaptation proceeds; the learner's own parameters are not changed.
    * - MAML family: entry s (s = 0..k) is the mean return of `episodes` episodes sampled with θ_s, where
    *   θ_0 = θ and θ_{s+1} is one inner step from θ_s on θ_s's episodes (length k + 1; entry 0 is the
    *   unadapted policy).
@@ -104,7 +120,7 @@ export interface MetaLearner {
    *   episodes on the task, averaged over `trials` trials (length E).
    * Either way entry 0 is "before adaptation" and later entries are "after more experience of the task".
    */
-  adaptationCurve(task: Task, options: AdaptationOptions): Promise<number[]>;
+  adaptationCurve(task: Task, options: AdaptationOptions): Promise<AdaptationCurve>;
   /** A deep copy of the learner's state (parameters, optimizer, iteration counter). */
   getState(): MetaLearnerState;
   /** Replace the state with a copy of `state`; throws when its name or shapes do not match this learner. */

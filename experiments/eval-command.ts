@@ -1,0 +1,49 @@
+/**
+ * `metarl eval <runDir|checkpoint>` and `metarl plot <runDir>`: run the evaluation protocol (evaluate.ts) and
+ * print its curves as a table (or the whole eval.json with --json); write the SVG plots of a run.
+ */
+import type { BaselineName } from './config.js';
+import { formatTable } from './envs-command.js';
+import { evaluate } from './evaluate.js';
+import { writePlots } from './plots.js';
+import type { EvalResult } from './results.js';
+
+/** Options of `metarl eval` (all optional: the run's config `eval` section gives the defaults). */
+export interface EvalCommandOptions {
+  tasks?: 'test' | 'train';
+  numTasks?: number;
+  seeds?: number;
+  steps?: number;
+  episodes?: number;
+  baselines?: BaselineName[];
+  json?: boolean;
+}
+
+/** Evaluate and return the text to print. */
+export async function evalCommand(path: string, opts: EvalCommandOptions, log: (line: string) => void): Promise<string> {
+  const { result, file, plots } = await evaluate(path, { split: opts.tasks, tasks: opts.numTasks, seeds: opts.seeds, steps: opts.steps, episodes: opts.episodes, baselines: opts.baselines, log });
+  if (opts.json) return JSON.stringify(result, null, 2);
+  return [formatCurves(result), '', `wrote ${file}`, ...plots.map((p) => `wrote ${p}`)].join('\n');
+}
+
+/** Write the plots of a run directory; @returns the lines to print. */
+export async function plotCommand(runDir: string): Promise<string> {
+  return (await writePlots(runDir)).map((p) => `wrote ${p}`).join('\n');
+}
+
+/** The curves as a table: one row per policy, one column per curve point, `mean ± ci95`. */
+export function formatCurves(result: EvalResult): string {
+  const { axis, points, seeds, tasks, split } = result.protocol;
+  const pointName = (j: number) => (axis === 'inner steps' ? `k=${j}` : `ep ${j + 1}`);
+  const header = ['policy', ...Array.from({ length: points }, (_, j) => pointName(j))];
+  const rows = Object.values(result.curves).map((c) => [c.label, ...header.slice(1).map((_, j) => cell(c.mean, c.ci95, j))]);
+  const success = Object.values(result.curves).filter((c) => c.successRate).map((c) => [`${c.label} success`, ...header.slice(1).map((_, j) => cell(c.successRate!.mean, c.successRate!.ci95, j))]);
+  const title = `${result.envId} ${result.algorithm} (iteration ${result.iteration}): mean return ± 95% CI over ${seeds.length} seeds, ${tasks.length} ${split} tasks, x = ${axis}`;
+  return [title, formatTable([header, ...rows, ...success])].join('\n');
+}
+
+/** Entry j (a curve evaluated at one point, e.g. the oracle, repeats it). */
+function cell(mean: readonly number[], ci: readonly number[], j: number): string {
+  const i = Math.min(j, mean.length - 1);
+  return `${mean[i].toFixed(2)} ± ${ci[i].toFixed(2)}`;
+}

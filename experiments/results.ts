@@ -1,0 +1,93 @@
+/**
+ * The plain-JSON records a run writes: one {@link IterationRecord} per meta-iteration (metrics.jsonl /
+ * metrics.csv) and one {@link EvalResult} per evaluation (eval.json). Plots and reports read only these.
+ */
+import type { EnvCard, Task } from '../envs/types.js';
+import type { MetaTimings } from '../agents/meta/types.js';
+
+/** One meta-iteration of a training run (a line of metrics.jsonl). Returns are undiscounted episode sums. */
+export interface IterationRecord {
+  /** Meta-iterations completed, counting this one (1-based). */
+  iteration: number;
+  /** Mean return before adaptation (MAML family: θ's episodes; RL2: first episode of each trial). NaN if skipped. */
+  preReturn: number;
+  /** Mean return after adaptation (MAML family: θ' episodes; RL2: last episode of each trial). NaN if skipped. */
+  postReturn: number;
+  /** The learner's named losses (e.g. inner, outerBefore, outerAfter). */
+  losses: Record<string, number>;
+  /** Mean KL of the meta-update (NaN where not measured). */
+  kl: number;
+  /** Env steps taken by this iteration. */
+  envSteps: number;
+  /** Env steps since the start of the run (all iterations, resumed ones included). */
+  totalEnvSteps: number;
+  /** Phase timings of this iteration (ms). */
+  timings: MetaTimings;
+  /** Wall-clock seconds since the run started (training time only, summed across resumes). */
+  wallSeconds: number;
+  /** Why the iteration's update was skipped (e.g. a NaN loss); absent when it was applied. */
+  skipped?: string;
+  /** Episodes truncated by a physics error during this iteration. */
+  physicsErrors: number;
+  /** Learner-specific diagnostics. */
+  info: Record<string, number | boolean>;
+}
+
+/** Mean and 95% confidence half-width of a quantity measured at each point of a curve. */
+export interface CurveSummary {
+  /** Mean over seeds, one entry per curve point. */
+  mean: number[];
+  /** Half-width of the 95% Student-t confidence interval of the mean over seeds (0 with one seed). */
+  ci95: number[];
+}
+
+/** One policy's adaptation curve on the held-out tasks. */
+export interface EvalCurve extends CurveSummary {
+  /** Legend label, e.g. "MAML-TRPO", "random", "multi-task + fine-tune", "oracle". */
+  label: string;
+  /** Per evaluation seed: the curve averaged over the test tasks, [seeds][points]. */
+  perSeed: number[][];
+  /** Success rate (fraction of episodes whose last step met the env's success criterion), where defined. */
+  successRate?: CurveSummary;
+}
+
+/** What `metarl eval` writes to eval.json. */
+export interface EvalResult {
+  /** File format marker and version. */
+  format: 'metarl-eval/1';
+  /** ISO time the evaluation finished. */
+  createdAt: string;
+  /** The run directory or checkpoint evaluated. */
+  source: string;
+  envId: string;
+  /** Learner name, e.g. `maml-trpo`, `rl2-ppo`. */
+  algorithm: string;
+  /** Meta-iterations the evaluated agent had completed. */
+  iteration: number;
+  /** The experiment config (as validated). */
+  config: unknown;
+  envCard: EnvCard;
+  envCardHash: string;
+  /** TF.js backend used. */
+  backend: string;
+  /** Versions of node, metarl and the packages results depend on. */
+  versions: Record<string, string>;
+  protocol: {
+    /** What the curve's x axis counts: inner gradient steps (MAML family) or episodes of a trial (RL2). */
+    axis: 'inner steps' | 'episode in trial';
+    /** Curve points: k + 1 (MAML family) or E (RL2). */
+    points: number;
+    /** Episodes per policy per point (MAML family: K) or trials averaged per point (RL2). */
+    episodes: number;
+    /** Which tasks: the env's held-out test split (never trained on), or training tasks (generalisation gap). */
+    split: 'test' | 'train';
+    /** The tasks evaluated on. */
+    tasks: Task[];
+    /** Evaluation seeds: env resets and action noise. */
+    seeds: number[];
+  };
+  /** `agent` first, then the baselines (`random`, `multitask`, `oracle`) that were evaluated. */
+  curves: Record<string, EvalCurve>;
+  /** Wall-clock seconds the evaluation took. */
+  wallSeconds: number;
+}

@@ -1,0 +1,168 @@
+/**
+ * Meta-training runs: `trainRun` starts one in a fresh output directory, `resumeRun` continues one from its
+ * newest checkpoint. A run directory holds config.json, env-card.json, metrics.jsonl + metrics.csv and
+ * checkpoints/. Resuming reproduces the metrics an uninterrupted run would have written: every random choice
+ * of the loop comes from the trainer's RNG, whose state is checkpointed with the learner's.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { initBackend } from '../agents/backend.js';
+import type { MetaLearner } from '../agents/meta/types.js';
+import { envSpec } from '../envs/index.js';
+import { Rng } from '../envs/rng.js';
+import type { EnvCard } from '../envs/types.js';
+import { writeFileAtomic } from './atomic-file.js';
+import { checkpointDir, checkpointOf, freshTrainerState, loadCheckpoint, saveCheckpoint, type TrainerState } from './checkpoint.js';
+import { parseConfig, type ExperimentConfig } from './config.js';
+import { applySet, type LoadedConfig } from './config-file.js';
+import { createLearner, envOptions } from './learners.js';
+import { MetricsLog } from './metrics-log.js';
+import type { ProgressReporter } from './progress.js';
+import type { IterationRecord } from './results.js';
+import { guardedMetaStep } from './train-step.js';
+
+/** How to run. */
+export interface TrainOptions {
+  progress: ProgressReporter;
+  /** One-line messages (backend choice, run directory, checkpoints). */
+  log: (message: string) => void;
+  /** Aborting (Ctrl-C) stops after the current iteration, with a checkpoint. */
+  signal?: AbortSignal;
+  /** Called after each iteration's record is logged, e.g. to stream it to a viewer. */
+  onIteration?: (record: IterationRecord, learner: MetaLearner) => void | Promise<void>;
+}
+
+/** What a run did. */
+export interface TrainResult {
+  runDir: string;
+  /** Iterations completed (all sessions). */
+  iteration: number;
+  /** Stopped by the signal before `config.iterations`. */
+  interrupted: boolean;
+  /** Records written by this session. */
+  records: IterationRecord[];
+}
+
+/** Everything the loop needs. */
+interface Session {
+  runDir: string;
+  config: ExperimentConfig;
+  learner: MetaLearner;
+  rng: Rng;
+  trainer: TrainerState;
+  metrics: MetricsLog;
+  envCard: EnvCard;
+  /** Iterations completed before this session. */
+  done: number;
+}
+
+/** Keys `--set` may change on resume: they do not change what the completed iterations computed. */
+const RESUME_SETTABLE = new Set(['iterations', 'checkpointEvery', 'keepCheckpoints', 'eval', 'outDir']);
+
+/**
+ * Start a new run of `loaded.config` in `out` (default: the config's outDir, else `runs/<name>`).
+ * An existing non-empty directory is refused unless `force` (then its contents are replaced).
+ */
+export async function trainRun(loaded: LoadedConfig, options: TrainOptions & { out?: string; force?: boolean }): Promise<TrainResult> {
+  const { config } = loaded;
+  const runDir = resolve(options.out ?? config.outDir ?? join('runs', loaded.name));
+  prepareRunDir(runDir, options.force ?? false);
+  await initBackend(config.backend, options.log);
+  const envCard = await envSpec(config.env).card(envOptions(config));
+  writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  writeFileAtomic(join(runDir, 'env-card.json'), `${JSON.stringify(envCard, null, 2)}\n`);
+  const trainer = freshTrainerState(Rng.fromSeed(config.seed).fork().state());
+  const session = { runDir, config, learner: await createLearner(config), rng: Rng.fromState(trainer.rng), trainer, metrics: new MetricsLog(runDir), envCard, done: 0 };
+  options.log(`metarl: training ${config.algorithm.name} on ${config.env} into ${runDir}`);
+  return runLoop(session, options);
+}
+
+/**
+ * Continue the run in `runDir` from its newest checkpoint. `sets` may raise `iterations` (or change checkpoint
+ * and evaluation settings); anything else would change the completed iterations' meaning and is refused.
+ */
+export async function resumeRun(runDir: string, sets: readonly string[], options: TrainOptions): Promise<TrainResult> {
+  const dir = resolve(runDir);
+  const config = resumedConfig(dir, sets);
+  const { checkpoint, file } = loadCheckpoint(dir);
+  await initBackend(config.backend, options.log);
+  const envCard = await envSpec(config.env).card(envOptions(config));
+  if (checkpoint.envCardHash !== envCard.hash) {
+    throw new Error(`cannot resume ${dir}: the env ${config.env} changed since the checkpoint (card hash ${checkpoint.envCardHash}, now ${envCard.hash}); start a new run.`);
+  }
+  writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  const learner = await createLearner(config);
+  learner.setState(checkpoint.learner);
+  const metrics = new MetricsLog(dir);
+  metrics.truncate(checkpoint.iteration);
+  options.log(`metarl: resuming ${dir} from ${file} (iteration ${checkpoint.iteration})`);
+  const trainer = { ...checkpoint.trainer };
+  return runLoop({ runDir: dir, config, learner, rng: Rng.fromState(trainer.rng), trainer, metrics, envCard, done: checkpoint.iteration }, options);
+}
+
+function resumedConfig(dir: string, sets: readonly string[]): ExperimentConfig {
+  const file = join(dir, 'config.json');
+  if (!existsSync(file)) throw new Error(`cannot resume '${dir}': it has no config.json (is it a run directory written by metarl train?).`);
+  const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  for (const assignment of sets) {
+    const key = assignment.split('=')[0].split('.')[0];
+    if (!RESUME_SETTABLE.has(key)) throw new Error(`--set ${assignment}: '${key}' cannot change on resume (allowed: ${[...RESUME_SETTABLE].join(', ')}); start a new run instead.`);
+    applySet(stored, assignment);
+  }
+  return parseConfig(stored, file);
+}
+
+function prepareRunDir(runDir: string, force: boolean): void {
+  if (existsSync(runDir) && readdirSync(runDir).length > 0) {
+    if (!force) throw new Error(`output directory ${runDir} already exists and is not empty: use --resume ${runDir} to continue it, --force to overwrite it, or --out DIR.`);
+    rmSync(runDir, { recursive: true, force: true });
+  }
+  mkdirSync(checkpointDir(runDir), { recursive: true });
+}
+
+async function runLoop(s: Session, options: TrainOptions): Promise<TrainResult> {
+  const { config, learner, trainer } = s;
+  const records: IterationRecord[] = [];
+  const sessionStart = performance.now();
+  const tasks = envSpec(config.env).def.tasks;
+  options.progress.start(config.iterations, s.done);
+  let iteration = s.done;
+  let saved = s.done;
+  try {
+    while (iteration < config.iterations && !options.signal?.aborted) {
+      const batch = tasks.sample(s.rng, config.metaBatchSize);
+      const record = await guardedMetaStep(learner, batch, s.rng.seed(), iteration + 1, trainer);
+      iteration += 1;
+      trainer.rng = s.rng.state();
+      s.metrics.append(record);
+      records.push(record);
+      const perIteration = (performance.now() - sessionStart) / 1000 / records.length;
+      options.progress.update(record, config.iterations, perIteration);
+      if (record.skipped) options.progress.log(`iteration ${iteration}: update skipped (${record.skipped})`);
+      if (iteration % config.checkpointEvery === 0 || iteration === config.iterations) saved = save(s, iteration);
+      await options.onIteration?.(record, learner);
+      await yieldToEventLoop();
+    }
+    if (saved < iteration) saved = save(s, iteration);
+  } finally {
+    options.progress.stop();
+    learner.dispose();
+  }
+  const interrupted = iteration < config.iterations;
+  if (interrupted) options.log(`metarl: interrupted after iteration ${iteration}; checkpoint written, continue with: metarl train --resume ${s.runDir}`);
+  return { runDir: s.runDir, iteration, interrupted, records };
+}
+
+/**
+ * Let timers, sockets and signal handlers run: an iteration's work resolves only microtasks, so without this a
+ * Ctrl-C (or a viewer client) would wait for the whole run.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Write the checkpoint of `iteration`; @returns `iteration`. */
+function save(s: Session, iteration: number): number {
+  saveCheckpoint(checkpointDir(s.runDir), checkpointOf(s.learner, iteration, s.config, s.envCard.hash, s.trainer), s.config.keepCheckpoints);
+  return iteration;
+}
