@@ -49,6 +49,8 @@ export interface SampleOptions {
   seed: number;
   /** Episodes each env runs (default 1). */
   episodesPerEnv?: number;
+  /** Called after every VecEnv step with its result (e.g. to record body poses for a viewer). */
+  onStep?: (result: VecStepResult) => void;
 }
 
 /** Per-env recording buffers of the episode in progress. */
@@ -77,6 +79,7 @@ export function sampleEpisodes(vec: VecEnv, policy: BatchPolicy, options: Sample
     const actions = policy(obs, context);
     if (actions.length !== n * actDim) throw new Error(`sampleEpisodes: the policy returned ${actions.length} actions; expected numEnvs*actDim = ${n * actDim}.`);
     const result = vec.step(actions);
+    options.onStep?.(result);
     for (let i = 0; i < n; i++) {
       const rec = recorders[i];
       const done = result.terminated[i] === 1 || result.truncated[i] === 1;

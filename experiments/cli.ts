@@ -12,6 +12,7 @@ import { listPresets } from './config-file.js';
 import { evalCommand, plotCommand, type EvalCommandOptions } from './eval-command.js';
 import { rolloutCommand } from './rollout-command.js';
 import { INTERRUPTED_EXIT_CODE, trainCommand, type TrainCommandOptions } from './train-command.js';
+import { replayCommand, viewCommand, type ViewOptions } from './view-command.js';
 
 /** Where the CLI writes: stdout and stderr by default, captured strings in tests. */
 export interface CliIo {
@@ -69,6 +70,8 @@ export function createProgram(io: CliIo = processIo, outcome: CommandOutcome = {
   addTrainCommand(program, io, outcome);
   addEvalCommand(program, io);
   addPlotCommand(program, io);
+  addViewCommand(program, io);
+  addReplayCommand(program, io);
   return program;
 }
 
@@ -155,6 +158,39 @@ function addPlotCommand(program: Command, io: CliIo): void {
     .description('write SVG plots of a run: learning curve (metrics.jsonl) and adaptation curve with baselines (eval.json)')
     .argument('<runDir>', 'run directory written by metarl train / metarl eval')
     .action(async (runDir: string) => io.out(`${await plotCommand(runDir)}\n`));
+}
+
+/** Resolves at the first Ctrl-C (SIGINT). */
+function untilSigint(): Promise<void> {
+  return new Promise((resolve) => process.once('SIGINT', () => resolve()));
+}
+
+function addViewCommand(program: Command, io: CliIo): void {
+  program
+    .command('view')
+    .description('serve the live 3D viewer: a trained agent adapting to held-out tasks, side by side (or a random policy with --env)')
+    .argument('[run]', 'run directory or checkpoint file (omit to watch a random policy on --env)')
+    .option('--env <id>', 'env id for a random policy when no run is given')
+    .option('--port <p>', 'TCP port (default 8080; 0 picks a free one)', nonNegativeInt('--port'), 8080)
+    .option('--host <h>', 'interface to listen on (default 127.0.0.1: this machine only)', '127.0.0.1')
+    .option('--steps <k>', 'MAML family: inner steps shown side by side (default: min(eval.steps, 3))', nonNegativeInt('--steps'))
+    .option('--open', 'open the page in the default browser')
+    .action(async (run: string | undefined, opts: ViewOptions) => {
+      await viewCommand(run, opts, (line) => io.err(`${line}\n`), untilSigint());
+    });
+}
+
+function addReplayCommand(program: Command, io: CliIo): void {
+  program
+    .command('replay')
+    .description("record a trained agent's adaptation into one self-contained HTML file that plays offline in any browser")
+    .argument('<run>', 'run directory or checkpoint file')
+    .requiredOption('--out <file>', 'HTML file to write')
+    .option('--takes <n>', 'held-out tasks recorded (default 3)', positiveInt('--takes'), 3)
+    .option('--steps <k>', 'MAML family: inner steps shown side by side', nonNegativeInt('--steps'))
+    .action(async (run: string, opts: ViewOptions & { out: string; takes: number }) => {
+      io.out(`wrote ${await replayCommand(run, opts, (line) => io.err(`${line}\n`))}\n`);
+    });
 }
 
 /** Run the CLI on `argv` (arguments after the program name) and resolve to the exit code. */

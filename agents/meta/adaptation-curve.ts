@@ -21,6 +21,8 @@ export interface CurveSetup {
   actDim: number;
   activation: Activation;
   advantages: AdvantageOptions;
+  /** Sees θ_s (s = 0..k) before it is used, e.g. to keep a snapshot; must not keep the tensors. */
+  observe?: (s: number, theta: Params) => void;
   /**
    * One inner step: new parameters from `theta` and a batch of its own samples (the caller does not dispose
    * `theta` inside; the function may not either). Run inside tf.tidy by the curve.
@@ -49,6 +51,7 @@ export function gradientAdaptationCurve(theta: Params, task: Task, options: Adap
   let current = theta;
   try {
     for (let s = 0; s <= steps; s++) {
+      setup.observe?.(s, current);
       const request = { tasks: [task], policies: [current], episodesPerTask: options.episodes, seed: rng.seed(), noise: rng, activation: setup.activation };
       const paths = rolloutTasks(setup.vec, request);
       points.push(paths);

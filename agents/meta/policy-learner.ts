@@ -7,14 +7,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../envs/rng.js';
 import type { Task, VecEnv } from '../../envs/types.js';
-import { disposeParams, paramShapes, toVariables, type Params } from '../nets.js';
-import { gaussianPolicyInit } from '../policies.js';
+import { disposeParams, paramShapes, snapshotParams, toVariables, type ArrayParam, type Params } from '../nets.js';
+import { gaussianActArrays, gaussianPolicyInit } from '../policies.js';
 import { adaptParams, innerLoss, outerBatch, type InnerUpdate, type OuterBatch, type PolicyBatch } from './maml-objective.js';
 import type { PolicyLearnerConfig } from './policy-options.js';
 import { assignState, checkState, tensorsToState } from './state.js';
 import { TaskRunner, taskPolicy, type TaskRunnerConfig } from './task-runner.js';
 import { meanTaskReturn, type TaskSamples } from './task-samples.js';
-import type { AdaptationCurve, AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics, TensorState } from './types.js';
+import type { AdaptationCurve, AdaptationDemo, AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics, TensorState } from './types.js';
 
 /** What {@link PolicyLearner} needs from a learner's configuration. */
 export type PolicyLearnerBaseConfig = TaskRunnerConfig & Pick<PolicyLearnerConfig, 'seed' | 'hidden' | 'initLogStd' | 'episodesPerTask'>;
@@ -67,6 +67,19 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
   async adaptationCurve(task: Task, options: AdaptationOptions): Promise<AdaptationCurve> {
     const update = this.curveUpdate;
     return this.runner.adaptationCurve(this.theta, task, options, (theta, batch) => adaptParams(theta, [batch], update));
+  }
+
+  /** One mean-action run per θ_0..θ_k, θ_s snapshotted while the curve adapts. */
+  async demo(task: Task, options: AdaptationOptions): Promise<AdaptationDemo> {
+    const update = this.curveUpdate;
+    const snapshots: ArrayParam[][] = [];
+    const observe = (_s: number, theta: Params): void => void snapshots.push(snapshotParams(theta));
+    const curve = await this.runner.adaptationCurve(this.theta, task, options, (theta, batch) => adaptParams(theta, [batch], update), observe);
+    const runs = snapshots.map((snapshot, s) => ({
+      policy: (obs: Float32Array) => gaussianActArrays(snapshot, obs, 1, 'mean', this.config.activation).actions,
+      labels: [s === 0 ? 'before adaptation' : `after ${s} step${s > 1 ? 's' : ''}`],
+    }));
+    return { runs, curve };
   }
 
   getState(): MetaLearnerState {

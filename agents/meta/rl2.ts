@@ -33,7 +33,7 @@ import { scaleTrialRewards } from './rl2-rewards.js';
 import { preparePpo, runPpoEpochs, type Rl2PpoOptions, type Rl2UpdateStats, type Rl2Vars } from './rl2-update.js';
 import { RunningStats } from './running-stats.js';
 import { assignState, checkState, tensorsToState } from './state.js';
-import type { AdaptationCurve, AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics, MetaTimings, TensorState } from './types.js';
+import type { AdaptationCurve, AdaptationDemo, AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics, MetaTimings, TensorState } from './types.js';
 
 export type { Rl2Options } from './rl2-options.js';
 
@@ -140,6 +140,14 @@ export class Rl2 implements MetaLearner {
     const rng = Rng.fromSeed(options.seed);
     const sampled = this.sampleTrials(vec, Array.from({ length: trials }, () => task), episodes, rng);
     return summarizeCurve(Array.from({ length: episodes }, (_, e) => sampled.map((trial) => trial.paths[e])));
+  }
+
+  /** One mean-action trial of `options.episodes` episodes on one env, after measuring the curve. */
+  async demo(task: Task, options: AdaptationOptions): Promise<AdaptationDemo> {
+    const curve = await this.adaptationCurve(task, options);
+    const trial = this.trialPolicy(1, 'mean');
+    trial.startTrial();
+    return { runs: [{ policy: trial.act, labels: Array.from({ length: options.episodes }, (_, e) => `episode ${e + 1}`) }], curve };
   }
 
   getState(): MetaLearnerState {

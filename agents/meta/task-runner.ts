@@ -163,11 +163,11 @@ export class TaskRunner {
    * The adaptation curve of `theta` on `task` (see {@link gradientAdaptationCurve}): `options.episodes`
    * episodes with θ_0 = θ, ..., θ_k, θ_{s+1} = step(θ_s, θ_s's samples). Not timed, not counted.
    */
-  async adaptationCurve(theta: Params, task: Task, options: AdaptationOptions, step: CurveSetup['step']): Promise<AdaptationCurve> {
+  async adaptationCurve(theta: Params, task: Task, options: AdaptationOptions, step: CurveSetup['step'], observe?: CurveSetup['observe']): Promise<AdaptationCurve> {
     curveSteps(options);
     const vec = await this.vecEnv(options.episodes);
     const setup = { vec, obsDim: this.obsDim, actDim: this.actDim, activation: this.config.activation, advantages: this.advantages };
-    return gradientAdaptationCurve(theta, task, options, { ...setup, step });
+    return gradientAdaptationCurve(theta, task, options, { ...setup, step, observe });
   }
 
   /** Close every VecEnv. */

@@ -7,6 +7,7 @@
  * a call is reproducible from (state, tasks, seed).
  */
 import type { Task } from '../../envs/types.js';
+import type { BatchPolicy } from '../sampler.js';
 
 /** Wall-clock time of one meta-iteration's phases, in milliseconds. */
 export interface MetaTimings {
@@ -77,6 +78,22 @@ export interface AdaptationCurve {
   successRates?: number[];
 }
 
+/** One policy to watch on its own env for `labels.length` consecutive episodes (state carried across them). */
+export interface DemoRun {
+  /** A batched policy over ONE env (stateful policies keep their state across the run's episodes). */
+  policy: BatchPolicy;
+  /** One label per episode, e.g. `after 1 step` or `episode 2`. */
+  labels: string[];
+}
+
+/** How to watch a learner adapt to one task (viewers, replays). */
+export interface AdaptationDemo {
+  /** MAML family: one run per θ_0..θ_k with mean actions; RL2: one run of E episodes (a trial), mean actions. */
+  runs: DemoRun[];
+  /** The adaptation curve measured on the way (stochastic episodes, as {@link MetaLearner.adaptationCurve}). */
+  curve: AdaptationCurve;
+}
+
 /** A tensor as plain data: row-major values and shape (checkpoints, worker messages). */
 export interface TensorState {
   /** Optional name (e.g. an optimizer slot `policy/0/m`). */
@@ -121,6 +138,11 @@ export interface MetaLearner {
    * Either way entry 0 is "before adaptation" and later entries are "after more experience of the task".
    */
   adaptationCurve(task: Task, options: AdaptationOptions): Promise<AdaptationCurve>;
+  /**
+   * The policies that show adaptation to `task` (same options as {@link adaptationCurve}); they read the
+   * learner's current parameters, so use them before the next metaStep or dispose.
+   */
+  demo(task: Task, options: AdaptationOptions): Promise<AdaptationDemo>;
   /** A deep copy of the learner's state (parameters, optimizer, iteration counter). */
   getState(): MetaLearnerState;
   /** Replace the state with a copy of `state`; throws when its name or shapes do not match this learner. */

@@ -1,0 +1,75 @@
+/**
+ * `metarl view [run|checkpoint] [--env id]` serves the live viewer for a trained agent (or a random policy on
+ * an env) until Ctrl-C; `metarl replay <run> --out file.html` records takes into one self-contained HTML file.
+ */
+import { spawn } from 'node:child_process';
+import { initBackend } from '../agents/backend.js';
+import type { MetaLearner } from '../agents/meta/types.js';
+import { startViewerServer, writeReplayHtml, type Take, type TakeSource } from '../viewer/index.js';
+import { loadCheckpoint } from './checkpoint.js';
+import { createLearner, envOptions } from './learners.js';
+import { learnerTakeSource, randomTakeSource } from './take-source.js';
+
+/** What to show and where. */
+export interface ViewOptions {
+  /** Env id, for a random policy when no run is given (or to check the run's env). */
+  env?: string;
+  port?: number;
+  host?: string;
+  /** MAML family: inner steps shown side by side. */
+  steps?: number;
+  /** Open the page in the default browser (xdg-open / open). */
+  open?: boolean;
+}
+
+/** A take source for `path` (a run or checkpoint) or, without one, a random policy on `env`. */
+export async function openSource(path: string | undefined, opts: ViewOptions, log: (line: string) => void): Promise<{ source: TakeSource; learner?: MetaLearner }> {
+  if (!path) {
+    if (!opts.env) throw new Error('give a run directory or checkpoint to watch an agent, or --env <id> to watch a random policy.');
+    return { source: await randomTakeSource({ envId: opts.env }) };
+  }
+  const { checkpoint } = loadCheckpoint(path);
+  const config = checkpoint.config;
+  if (opts.env && opts.env !== config.env) throw new Error(`--env ${opts.env} does not match the run's env ${config.env}; leave --env out.`);
+  await initBackend(config.backend, log);
+  const learner = await createLearner(config);
+  learner.setState(checkpoint.learner);
+  const source = await learnerTakeSource(learner, { envId: config.env, envOptions: envOptions(config), steps: opts.steps ?? Math.min(config.eval.steps, 3) });
+  return { source, learner };
+}
+
+/** Serve the viewer until `stop` resolves (Ctrl-C in the CLI); @returns the URL it served. */
+export async function viewCommand(path: string | undefined, opts: ViewOptions, log: (line: string) => void, stop: Promise<void>): Promise<string> {
+  const { source, learner } = await openSource(path, opts, log);
+  const server = await startViewerServer({ source, port: opts.port ?? 8080, host: opts.host ?? '127.0.0.1', log });
+  log(`metarl: viewer at ${server.url} (Ctrl-C to stop)`);
+  if (opts.open) openBrowser(server.url, log);
+  try {
+    await stop;
+  } finally {
+    await server.close();
+    learner?.dispose();
+  }
+  return server.url;
+}
+
+/** Record `takes` takes of `path`'s agent (seeds 0..takes-1) into one self-contained HTML file. */
+export async function replayCommand(path: string, opts: ViewOptions & { out: string; takes: number }, log: (line: string) => void): Promise<string> {
+  const { source, learner } = await openSource(path, opts, log);
+  try {
+    const takes: Take[] = [];
+    for (let seed = 0; seed < opts.takes; seed++) takes.push(await source.record(undefined, seed));
+    await writeReplayHtml(opts.out, source.scene, takes);
+    return opts.out;
+  } finally {
+    source.close();
+    learner?.dispose();
+  }
+}
+
+function openBrowser(url: string, log: (line: string) => void): void {
+  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const child = spawn(command, [url], { stdio: 'ignore', detached: true });
+  child.on('error', () => log(`metarl: could not start ${command}; open ${url} in a browser`));
+  child.unref();
+}
