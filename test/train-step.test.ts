@@ -30,6 +30,9 @@ function fakeLearner(next: () => number, loss: () => number): MetaLearner & { va
     async adaptationCurve() {
       return { returns: [] };
     },
+    async demo() {
+      return { runs: [], curve: { returns: [] } };
+    },
     getState() {
       return state(this.value);
     },
