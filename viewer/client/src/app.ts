@@ -1,0 +1,245 @@
+/**
+ * The viewer page: takes protocol messages and pose frames from a feed (live server or embedded replay)
+ * and keeps the 3D lanes, task markers, chart, HUD and controls in step; renders on every animation frame.
+ */
+import type { ClientMessage, PoseFrame, ServerMessage, ServerState } from '../../protocol.js';
+import type { SceneInfo, ViewerTask } from '../../source.js';
+import { AdaptationChart } from './chart.js';
+import { ControlPanel, type FollowChoice } from './control-panel.js';
+import { el } from './dom.js';
+import type { ConnectionState, Feed, FeedHandlers } from './feed.js';
+import { GoalDrag } from './goal-drag.js';
+import { Hud, type HudView } from './hud.js';
+import { LanesView } from './lanes-view.js';
+import { RateMeter } from './rate-meter.js';
+import { Stage } from './stage.js';
+import { taskEditorFor, type TaskEditor } from './task-editors.js';
+import { describeTask, viewTask } from './task-view.js';
+import type { ViewerHooks } from './test-hooks.js';
+
+const SUCCESS_COLOUR = '#2bb673';
+const FAILURE_COLOUR = '#e4572e';
+const MAX_ERRORS_KEPT = 50;
+
+/** One lane's finished episode. */
+interface LaneResult {
+  return: number;
+  success: boolean | null;
+}
+
+export class App {
+  private readonly stage: Stage;
+  private readonly hud: Hud;
+  private readonly panel: ControlPanel;
+  private readonly chart: AdaptationChart;
+  private readonly goalDrag: GoalDrag;
+  private readonly frameRate = new RateMeter();
+  private readonly renderRate = new RateMeter();
+  private feed: Feed | undefined;
+  private scene: SceneInfo | undefined;
+  private sceneKey = '';
+  private lanes: LanesView | undefined;
+  private editor: TaskEditor | undefined;
+  private task: ViewerTask | null = null;
+  private take = 0;
+  private step = 0;
+  private lengths: number[] = [];
+  private results: Array<LaneResult | undefined> = [];
+  private state: ServerState = { paused: false, speed: 1 };
+  private droppedFrames = 0;
+  private connection: ConnectionState = 'connecting';
+  private metrics: Record<string, number> = {};
+  private errors: string[] = [];
+  private lastTaskSent: ViewerTask | null = null;
+  private pendingFrame: PoseFrame | undefined;
+  private framesReceived = 0;
+  private framesRendered = 0;
+  private follow: FollowChoice = 'all';
+
+  /** Handlers to give a feed. */
+  readonly handlers: FeedHandlers = {
+    message: (m) => this.receive(m),
+    frame: (f) => this.receiveFrame(f),
+    connection: (state) => (this.connection = state),
+  };
+
+  constructor(root: HTMLElement) {
+    const view = el('div', { id: 'view', className: 'view' });
+    root.append(view);
+    this.stage = new Stage(view);
+    this.hud = new Hud(root);
+    this.panel = new ControlPanel(root, { send: (m) => this.send(m), follow: (choice) => (this.follow = choice) });
+    this.chart = new AdaptationChart(this.panel.chartCanvas);
+    this.goalDrag = new GoalDrag(this.stage, () => this.lanes, (goal) => this.setTask({ goal }));
+    requestAnimationFrame(this.renderLoop);
+  }
+
+  /** Take data from `feed` (built with this app's `handlers`) from now on. */
+  attach(feed: Feed): void {
+    this.feed = feed;
+    feed.start();
+  }
+
+  /** Record an error to show (server errors, a broken embedded recording). */
+  reportError(message: string): void {
+    this.errors = [...this.errors, message].slice(-MAX_ERRORS_KEPT);
+  }
+
+  /** Read-only state for tests (see test-hooks.ts). */
+  hooks(): ViewerHooks {
+    const app = this;
+    return {
+      get mode() {
+        return app.feed?.mode ?? 'none';
+      },
+      get connection() {
+        return app.connection;
+      },
+      get connected() {
+        return app.connection === 'connected';
+      },
+      get framesReceived() {
+        return app.framesReceived;
+      },
+      get framesRendered() {
+        return app.framesRendered;
+      },
+      get hud() {
+        return app.hudView();
+      },
+      get lastTaskSent() {
+        return app.lastTaskSent;
+      },
+      get errors() {
+        return [...app.errors];
+      },
+      goalScreenPosition: (lane) => app.goalDrag.screenPosition(lane),
+    };
+  }
+
+  private send(message: ClientMessage): void {
+    this.feed?.send(message);
+  }
+
+  private setTask(task: ViewerTask): void {
+    this.lastTaskSent = task;
+    this.send({ type: 'setTask', task });
+  }
+
+  private receive(message: ServerMessage): void {
+    switch (message.type) {
+      case 'hello':
+        this.showScene(message.scene);
+        this.state = message.state;
+        this.panel.showState(message.state);
+        return;
+      case 'take':
+        return this.startTake(message.take, message.task, message.lengths);
+      case 'episode':
+        return this.finishLane(message.take, message.lane, { return: message.return, success: message.success });
+      case 'curve':
+        return this.chart.setCurve(message.take, message.curve);
+      case 'metrics':
+        this.metrics = message.values;
+        return;
+      case 'status':
+        this.state = { paused: message.paused, speed: message.speed };
+        this.droppedFrames = message.droppedFrames;
+        this.panel.showState(this.state);
+        return;
+      case 'error':
+        return this.reportError(message.message);
+    }
+  }
+
+  /** Build the 3D lanes, editor and chart for `scene`, unless it is the scene already shown (a reconnect). */
+  private showScene(scene: SceneInfo): void {
+    const key = JSON.stringify(scene);
+    if (key === this.sceneKey) return;
+    this.sceneKey = key;
+    this.scene = scene;
+    this.lanes = new LanesView(this.stage, scene);
+    this.editor = this.feed?.mode === 'replay' ? undefined : taskEditorFor(scene, (task) => this.setTask(task));
+    this.panel.configure(scene.lanes, scene.adaptationAxis, this.editor);
+    this.chart.configure(scene.adaptationAxis);
+    this.take = 0;
+  }
+
+  private startTake(take: number, task: ViewerTask, lengths: number[]): void {
+    this.take = take;
+    this.task = task;
+    this.lengths = lengths;
+    this.step = 0;
+    this.results = lengths.map(() => undefined);
+    this.pendingFrame = undefined;
+    const view = viewTask(task);
+    this.lanes?.showTask(view);
+    this.editor?.show(view);
+    this.scene?.lanes.forEach((label, lane) => this.lanes?.setLabel(lane, label));
+    this.chart.startTake(take, lengths.length);
+  }
+
+  private finishLane(take: number, lane: number, result: LaneResult): void {
+    if (take !== this.take || !this.scene) return;
+    this.results[lane] = result;
+    const accent = result.success === null ? undefined : result.success ? SUCCESS_COLOUR : FAILURE_COLOUR;
+    this.lanes?.setLabel(lane, `${this.scene.lanes[lane]} · R ${result.return.toFixed(1)}${successMark(result.success)}`, accent);
+    this.chart.episode(take, lane, result.return);
+  }
+
+  private receiveFrame(frame: PoseFrame): void {
+    this.framesReceived++;
+    this.frameRate.tick();
+    const bodies = this.scene?.robot.bodies.length;
+    if (frame.take !== this.take || frame.lanes !== this.lengths.length || frame.bodies !== bodies) return;
+    this.pendingFrame = frame;
+  }
+
+  private readonly renderLoop = (): void => {
+    requestAnimationFrame(this.renderLoop);
+    const lanes = this.lanes;
+    if (lanes && this.scene) {
+      if (this.pendingFrame) {
+        lanes.applyFrame(this.pendingFrame);
+        this.step = this.pendingFrame.step;
+        this.pendingFrame = undefined;
+      }
+      lanes.update(this.step * this.scene.dt);
+      const point = lanes.followPoint(this.follow);
+      if (point) this.stage.follow(point);
+    }
+    this.stage.render();
+    this.framesRendered++;
+    this.renderRate.tick();
+    this.hud.show(this.hudView());
+  };
+
+  private hudView(): HudView {
+    const labels = this.scene?.lanes ?? [];
+    return {
+      envId: this.scene?.envId ?? 'waiting for the server…',
+      algorithm: this.scene?.algorithm ?? '',
+      task: describeTask(this.task),
+      take: this.take,
+      step: this.step,
+      steps: Math.max(0, ...this.lengths),
+      paused: this.state.paused,
+      speed: this.state.speed,
+      lanes: labels.map((label, i) => laneLine(label, this.results[i])),
+      renderFps: this.renderRate.perSecond(),
+      framesPerSecond: this.frameRate.perSecond(),
+      droppedFrames: this.droppedFrames,
+      connection: this.connection,
+      metrics: this.metrics,
+      message: this.errors[this.errors.length - 1] ?? '',
+    };
+  }
+}
+
+function laneLine(label: string, result: LaneResult | undefined): string {
+  return result ? `${label}: return ${result.return.toFixed(2)}${successMark(result.success)}` : `${label}: running…`;
+}
+
+function successMark(success: boolean | null): string {
+  return success === null ? '' : success ? ' ✓' : ' ✗';
+}
