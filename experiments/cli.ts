@@ -119,6 +119,7 @@ function addTrainCommand(program: Command, io: CliIo, outcome: CommandOutcome): 
     .option('--out <dir>', 'output directory (default: the config outDir, else runs/<name>)')
     .option('--force', 'overwrite a non-empty output directory')
     .option('--resume <dir>', 'continue the run in <dir> from its newest checkpoint')
+    .option('--view [port]', 'serve the live viewer of the run while it trains (default port 8080)', (v: string) => nonNegativeInt('--view')(v))
     .action(async (source: string | undefined, opts: TrainCommandOptions) => {
       const result = await trainCommand(source, opts, (line) => io.err(`${line}\n`));
       io.out(`${result.runDir}\n`);

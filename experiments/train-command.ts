@@ -3,7 +3,13 @@
  * progress bar, checkpoints and logs (train.ts). Ctrl-C stops after the current iteration with a checkpoint;
  * a second Ctrl-C quits at once (the newest checkpoint on disk stays valid).
  */
+import type { MetaLearner } from '../agents/meta/types.js';
+import { startViewerServer, type ViewerServer } from '../viewer/index.js';
+import type { ExperimentConfig } from './config.js';
 import { loadConfig } from './config-file.js';
+import { envOptions } from './learners.js';
+import type { IterationRecord } from './results.js';
+import { learnerTakeSource } from './take-source.js';
 import { createProgress, type ProgressReporter } from './progress.js';
 import { resumeRun, trainRun, type TrainResult } from './train.js';
 
@@ -13,7 +19,12 @@ export interface TrainCommandOptions {
   out?: string;
   force?: boolean;
   resume?: string;
+  /** Serve the live viewer while training (the agent as it is after each iteration); `true`: port 8080. */
+  view?: number | true;
 }
+
+/** Port of `--view` without a value. */
+const DEFAULT_VIEW_PORT = 8080;
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
 export const INTERRUPTED_EXIT_CODE = 130;
@@ -32,12 +43,40 @@ export async function trainCommand(source: string | undefined, opts: TrainComman
     controller.abort();
   };
   process.on('SIGINT', onSigint);
+  const viewer = opts.view === undefined ? undefined : new TrainingViewer(opts.view === true ? DEFAULT_VIEW_PORT : opts.view, log);
   try {
-    const options = { progress, log, signal: controller.signal };
+    const options = { progress, log, signal: controller.signal, onIteration: viewer?.onIteration };
     if (opts.resume) return await resumeRun(opts.resume, opts.set, options);
     if (!source) throw new Error('missing config: give a config file or a preset name (see metarl presets), or --resume DIR.');
     return await trainRun(loadConfig(source, opts.set), { ...options, out: opts.out, force: opts.force });
   } finally {
     process.off('SIGINT', onSigint);
+    await viewer?.close();
+  }
+}
+
+/**
+ * The viewer of a training run: started after the first iteration (when the learner exists), it shows the
+ * learner's current parameters adapting to held-out tasks, and receives each iteration's returns as metrics.
+ */
+class TrainingViewer {
+  private server: ViewerServer | undefined;
+
+  constructor(
+    private readonly port: number,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  readonly onIteration = async (record: IterationRecord, learner: MetaLearner, config: ExperimentConfig): Promise<void> => {
+    if (!this.server) {
+      const source = await learnerTakeSource(learner, { envId: config.env, envOptions: envOptions(config), steps: Math.min(config.eval.steps, 3) });
+      this.server = await startViewerServer({ source, port: this.port });
+      this.log(`metarl: live viewer of the training run at ${this.server.url}`);
+    }
+    this.server.publishMetrics({ iteration: record.iteration, preReturn: record.preReturn, postReturn: record.postReturn, totalEnvSteps: record.totalEnvSteps });
+  };
+
+  async close(): Promise<void> {
+    await this.server?.close();
   }
 }

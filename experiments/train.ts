@@ -29,7 +29,7 @@ export interface TrainOptions {
   /** Aborting (Ctrl-C) stops after the current iteration, with a checkpoint. */
   signal?: AbortSignal;
   /** Called after each iteration's record is logged, e.g. to stream it to a viewer. */
-  onIteration?: (record: IterationRecord, learner: MetaLearner) => void | Promise<void>;
+  onIteration?: (record: IterationRecord, learner: MetaLearner, config: ExperimentConfig) => void | Promise<void>;
 }
 
 /** What a run did. */
@@ -140,7 +140,7 @@ async function runLoop(s: Session, options: TrainOptions): Promise<TrainResult> 
       options.progress.update(record, config.iterations, perIteration);
       if (record.skipped) options.progress.log(`iteration ${iteration}: update skipped (${record.skipped})`);
       if (iteration % config.checkpointEvery === 0 || iteration === config.iterations) saved = save(s, iteration);
-      await options.onIteration?.(record, learner);
+      await options.onIteration?.(record, learner, config);
       await yieldToEventLoop();
     }
     if (saved < iteration) saved = save(s, iteration);

@@ -107,6 +107,23 @@ describe('metarl train / eval / plot', () => {
     assert.match(readFileSync(join(run, 'plots', 'adaptation-curve.svg'), 'utf8'), /oracle/);
   });
 
+  it('--view serves the live viewer of the run while it trains, and closes it at the end', async () => {
+    const p = startMetarl('train', configFile('view', { iterations: 30 }), '--out', join(work, 'viewed'), '--view', '0');
+    const url = await new Promise<string>((resolve) => {
+      const poll = setInterval(() => {
+        const m = /live viewer of the training run at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(p.stderr());
+        if (!m) return;
+        clearInterval(poll);
+        resolve(m[1]);
+      }, 50);
+    });
+    const page = await fetch(url);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<!doctype html>/i);
+    assert.equal(await p.exited, 0, p.stderr());
+    await assert.rejects(fetch(url), 'the server is closed when training ends');
+  });
+
   it('refuses an existing output directory unless --force', () => {
     assertUserError(metarl('train', configFile('tiny'), '--out', run), 'already exists', '--resume', '--force');
     const again = metarl('train', configFile('tiny', { iterations: 1 }), '--out', run, '--force');
