@@ -10,17 +10,15 @@ import { readMetrics } from './metrics-log.js';
 import { readEvalResult } from './plot-eval-file.js';
 import type { CurveSummary, EvalCurve, EvalResult, IterationRecord } from './results.js';
 import {
-  bandSvg,
   chartSvg,
   layoutChart,
-  linePathSvg,
-  markersSvg,
   niceTicks,
   seriesStyle,
   type Chart,
   type SeriesStyle,
   type Ticks,
 } from './svg-chart.js';
+import { bandSvg, linePathSvg, markersSvg } from './svg-series.js';
 
 /** Above this many iterations the learning curve adds a moving average and fades the raw points. */
 const SMOOTH_ABOVE_POINTS = 50;

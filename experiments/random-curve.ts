@@ -3,7 +3,8 @@
  * every point of the adaptation curve like a learner (it cannot adapt, so its curve is flat up to noise).
  */
 import { summarizeCurve } from '../agents/meta/adaptation-curve.js';
-import { sampleEpisodes, type Path } from '../agents/sampler.js';
+import { sampleEpisodes, type BatchPolicy, type Path } from '../agents/sampler.js';
+import type { Box } from '../envs/box.js';
 import type { AdaptationCurve } from '../agents/meta/types.js';
 import { Rng } from '../envs/rng.js';
 import type { Task, VecEnv } from '../envs/types.js';
@@ -14,15 +15,15 @@ import type { Task, VecEnv } from '../envs/types.js';
  */
 export function randomPolicyCurve(vec: VecEnv, task: Task, points: number, seed: number): AdaptationCurve {
   const rng = Rng.fromSeed(seed);
-  const { low, high } = vec.singleActionSpace;
-  const actDim = vec.singleActionSpace.dim;
   vec.setTasks(Array.from({ length: vec.numEnvs }, () => task));
-  const act = (): Float32Array => {
-    const actions = new Float32Array(vec.numEnvs * actDim);
-    for (let i = 0; i < actions.length; i++) actions[i] = rng.uniform(low[i % actDim], high[i % actDim]);
-    return actions;
-  };
+  const act = uniformRandomPolicy(vec.singleActionSpace, vec.numEnvs, rng);
   const perPoint: Path[][] = [];
   for (let p = 0; p < points; p++) perPoint.push(sampleEpisodes(vec, act, { seed: rng.seed() }));
   return summarizeCurve(perPoint);
+}
+
+/** A batched policy drawing every action uniformly from `space` ([numEnvs * dim] per call) with `rng`. */
+export function uniformRandomPolicy(space: Box, numEnvs: number, rng: Rng): BatchPolicy {
+  const { low, high, dim } = space;
+  return () => Float32Array.from({ length: numEnvs * dim }, (_, i) => rng.uniform(low[i % dim], high[i % dim]));
 }

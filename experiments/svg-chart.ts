@@ -1,7 +1,7 @@
 /**
  * The SVG chart frame every plot shares: 1-2-5 tick computation, tick label formatting, XML escaping, layout
- * (margins sized to the labels, legend outside the plot on the right), gridlines, axes, title, legend, and
- * the series primitives (gapped line paths, confidence bands, markers). Charts are 720 × 440 px.
+ * (margins sized to the labels, legend outside the plot on the right), gridlines, axes, title and legend. The
+ * data layers drawn inside it are in svg-series.ts. Charts are 720 × 440 px.
  */
 
 /** Chart size (px). */
@@ -292,55 +292,8 @@ function legendRowSvg(entry: LegendEntry, x: number, y: number): string {
   return parts.filter((p) => p !== '').join('');
 }
 
-/**
- * A line through (xs[i], ys[i]) as one `<path>`; non-finite ys leave gaps (an isolated point shows as a dot).
- * `className` marks it for tests and styling; `opacity` in [0, 1] fades it (e.g. raw points behind a smoothed line).
- */
-export function linePathSvg(
-  chart: Chart,
-  xs: readonly number[],
-  ys: readonly number[],
-  style: SeriesStyle,
-  className: string,
-  opacity = 1,
-): string {
-  const commands = finiteRuns(ys).map(([start, end]) => {
-    const points = range(start, end).map((i) => `${fmt(chart.px(xs[i]))} ${fmt(chart.py(ys[i]))}`);
-    return points.length === 1 ? `M${points[0]}h0` : `M${points.join('L')}`;
-  });
-  const fade = opacity < 1 ? ` stroke-opacity="${opacity}"` : '';
-  return `<path class="${className}" d="${commands.join('')}"${strokeAttributes(style)}${fade}/>`;
-}
-
-/**
- * Translucent polygons between ys − halfWidths and ys + halfWidths, cut off at the y axis' domain (a success
- * rate's band stops at 0 and 1), one polygon per run of finite points.
- */
-export function bandSvg(
-  chart: Chart,
-  xs: readonly number[],
-  ys: readonly number[],
-  halfWidths: readonly number[],
-  colour: string,
-): string[] {
-  const [low, high] = chart.spec.y.ticks.domain;
-  const clamp = (y: number) => Math.min(Math.max(y, low), high);
-  const upper = ys.map((y, i) => clamp(y + halfWidths[i]));
-  const lower = ys.map((y, i) => clamp(y - halfWidths[i]));
-  return finiteRuns(upper.map((u, i) => u + lower[i])).map(([start, end]) => {
-    const indices = range(start, end);
-    const edge = [...indices.map((i) => [xs[i], upper[i]]), ...indices.reverse().map((i) => [xs[i], lower[i]])];
-    const points = edge.map(([x, y]) => `${fmt(chart.px(x))},${fmt(chart.py(y))}`).join(' ');
-    return `<polygon class="band" points="${points}" fill="${colour}" fill-opacity="0.18" stroke="none"/>`;
-  });
-}
-
-/** A marker at each finite point. */
-export function markersSvg(chart: Chart, xs: readonly number[], ys: readonly number[], style: SeriesStyle): string[] {
-  return ys.flatMap((y, i) => (Number.isFinite(y) ? [markerSvg(style, chart.px(xs[i]), chart.py(y))] : []));
-}
-
-function markerSvg(style: SeriesStyle, x: number, y: number): string {
+/** A series' point marker at (x, y) px (also drawn in its legend swatch). */
+export function markerSvg(style: SeriesStyle, x: number, y: number): string {
   const paint = ` fill="${style.colour}" stroke="#fff" stroke-width="1"`;
   const r = 4;
   if (style.marker === 'circle') return `<circle class="marker" cx="${fmt(x)}" cy="${fmt(y)}" r="${r}"${paint}/>`;
@@ -353,25 +306,10 @@ function markerSvg(style: SeriesStyle, x: number, y: number): string {
   return `<polygon class="marker" points="${points}"${paint}/>`;
 }
 
-function strokeAttributes(style: SeriesStyle): string {
+/** Stroke attributes of a series line (also its legend swatch). */
+export function strokeAttributes(style: SeriesStyle): string {
   const dash = style.dash ? ` stroke-dasharray="${style.dash}"` : '';
   return ` fill="none" stroke="${style.colour}" stroke-width="2"${dash} stroke-linecap="round" stroke-linejoin="round"`;
-}
-
-/** [start, end] index pairs (inclusive) of the maximal runs of finite values. */
-function finiteRuns(values: readonly number[]): [number, number][] {
-  const runs: [number, number][] = [];
-  values.forEach((v, i) => {
-    if (!Number.isFinite(v)) return;
-    const last = runs[runs.length - 1];
-    if (last && last[1] === i - 1) last[1] = i;
-    else runs.push([i, i]);
-  });
-  return runs;
-}
-
-function range(start: number, end: number): number[] {
-  return Array.from({ length: end - start + 1 }, (_, k) => start + k);
 }
 
 function line(x1: number, y1: number, x2: number, y2: number): string {
@@ -379,6 +317,6 @@ function line(x1: number, y1: number, x2: number, y2: number): string {
 }
 
 /** A px coordinate with two decimals at most. */
-function fmt(v: number): string {
+export function fmt(v: number): string {
   return String(Math.round(v * 100) / 100);
 }

@@ -7,10 +7,11 @@
 import type { AdaptationDemo, DemoRun, MetaLearner } from '../agents/meta/types.js';
 import { sampleEpisodes, type Path } from '../agents/sampler.js';
 import { envSpec, makeVecEnv, Rng } from '../envs/index.js';
-import type { EnvOptions } from '../envs/task-def.js';
+import { actionSpace, type EnvOptions } from '../envs/task-def.js';
 import type { Task, VecEnv, VecStepResult } from '../envs/types.js';
 import type { LaneRecording, SceneInfo, Take, TakeSource } from '../viewer/source.js';
 import { curveShape } from './learners.js';
+import { uniformRandomPolicy } from './random-curve.js';
 
 /** What to show. */
 export interface TakeSourceOptions {
@@ -43,13 +44,9 @@ export async function learnerTakeSource(learner: MetaLearner, options: TakeSourc
 
 /** Takes of a seeded uniform-random policy (one lane): the env without an agent. */
 export async function randomTakeSource(options: TakeSourceOptions): Promise<TakeSource> {
-  const demo: DemoMaker = async (_task, seed) => ({ runs: [{ policy: uniformPolicy(envSpec(options.envId).def.robot.actuators.length, seed), labels: ['random policy'] }], curve: { returns: [] } });
+  const space = actionSpace(envSpec(options.envId).def);
+  const demo: DemoMaker = async (_task, seed) => ({ runs: [{ policy: uniformRandomPolicy(space, 1, Rng.fromSeed(seed)), labels: ['random policy'] }], curve: { returns: [] } });
   return RecordingTakeSource.create(options, 'random', ['random policy'], 'episode', demo);
-}
-
-function uniformPolicy(actDim: number, seed: number): DemoRun['policy'] {
-  const rng = Rng.fromSeed(seed);
-  return () => Float32Array.from({ length: actDim }, () => rng.uniform(-1, 1));
 }
 
 /** Runs demos on one env and records their poses. */

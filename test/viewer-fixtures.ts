@@ -60,6 +60,17 @@ export function syntheticSource(options: SyntheticOptions = {}): RecordingSource
     taskParameters: [{ name: 'goal', description: 'goal position', units: 'm', size: 2, distribution: 'uniform [-1, 1]^2' }],
     adaptationAxis: 'lane',
   };
+  return recordingSource(scene, (task, seed) => {
+    const parsed = task === undefined ? { goal: [seed % 2 === 0 ? 0.5 : -0.5, 0.25] } : parseGoal(task);
+    return { task: parsed, lanes: Array.from({ length: lanes }, (_, lane) => syntheticLane(seed, lane, Math.max(1, steps - lane), bodies)) };
+  });
+}
+
+/**
+ * A {@link RecordingSource} over `makeTake`: records every call, derives the curve from the lanes' returns,
+ * and runs `onClose` once closed.
+ */
+function recordingSource(scene: SceneInfo, makeTake: (task: unknown, seed: number) => Omit<Take, 'curve'>, onClose: () => void = () => {}): RecordingSource {
   const calls: Array<{ task: unknown; seed: number }> = [];
   let closed = false;
   return {
@@ -70,12 +81,12 @@ export function syntheticSource(options: SyntheticOptions = {}): RecordingSource
     },
     async record(task, seed) {
       calls.push({ task, seed });
-      const parsed = task === undefined ? { goal: [seed % 2 === 0 ? 0.5 : -0.5, 0.25] } : parseGoal(task);
-      const recordings = Array.from({ length: lanes }, (_, lane) => syntheticLane(seed, lane, Math.max(1, steps - lane), bodies));
-      return { task: parsed, lanes: recordings, curve: recordings.map((r) => r.return) };
+      const take = makeTake(task, seed);
+      return { ...take, curve: take.lanes.map((r) => r.return) };
     },
     close() {
       closed = true;
+      onClose();
     },
   };
 }
@@ -126,26 +137,12 @@ export async function envSource(envId: string, options: EnvSourceOptions = {}): 
     taskParameters: card.task.parameters,
     adaptationAxis: 'inner steps',
   };
-  const calls: Array<{ task: unknown; seed: number }> = [];
   let heldOut = 0;
-  let closed = false;
-  return {
-    scene,
-    calls,
-    get closed() {
-      return closed;
-    },
-    async record(task, seed) {
-      calls.push({ task, seed });
-      const parsed = task === undefined ? spec.def.tasks.testTasks(heldOut + 1)[heldOut++] : spec.def.tasks.parse(task);
-      const recordings = envs.map((env, lane) => rolloutLane(env, parsed, seed, (lane + 1) / lanes, steps));
-      return { task: parsed, lanes: recordings, curve: recordings.map((r) => r.return) };
-    },
-    close() {
-      closed = true;
-      for (const env of envs) env.close();
-    },
+  const makeTake = (task: unknown, seed: number) => {
+    const parsed = task === undefined ? spec.def.tasks.testTasks(heldOut + 1)[heldOut++] : spec.def.tasks.parse(task);
+    return { task: parsed, lanes: envs.map((env, lane) => rolloutLane(env, parsed, seed, (lane + 1) / lanes, steps)) };
   };
+  return recordingSource(scene, makeTake, () => envs.forEach((env) => env.close()));
 }
 
 function rolloutLane(env: Env, task: Parameters<Env['setTask']>[0], seed: number, actionScale: number, maxSteps: number): LaneRecording {
