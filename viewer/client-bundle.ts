@@ -17,7 +17,10 @@ export function clientBundleDir(): string {
   return candidates.find((dir) => existsSync(join(dir, CLIENT_FILES.html))) ?? candidates[1];
 }
 
-/** The built client's page, script and stylesheet as text; an error names the build command when missing. */
+/**
+ * The built client's page, script and stylesheet as text. Read one after another so a missing bundle is
+ * always reported by its first missing file (index.html); the error names the build command.
+ */
 export async function readClientBundle(dir = clientBundleDir()): Promise<{ html: string; js: string; css: string }> {
   const read = async (name: string): Promise<string> => {
     try {
@@ -26,6 +29,8 @@ export async function readClientBundle(dir = clientBundleDir()): Promise<{ html:
       throw new Error(`viewer client bundle is missing ${join(dir, name)}: run npm run build`);
     }
   };
-  const [html, js, css] = await Promise.all([read(CLIENT_FILES.html), read(CLIENT_FILES.js), read(CLIENT_FILES.css)]);
+  const html = await read(CLIENT_FILES.html);
+  const js = await read(CLIENT_FILES.js);
+  const css = await read(CLIENT_FILES.css);
   return { html, js, css };
 }
