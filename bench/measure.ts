@@ -1,0 +1,54 @@
+/**
+ * Rate measurement shared by the benchmarks: warm up (the first seconds of WASM code run ~2x slower while
+ * the JIT settles), then time several runs and report the median with min and max.
+ */
+
+/** A rate (units per second): median, min and max over the timed runs. */
+export interface Rate {
+  median: number;
+  min: number;
+  max: number;
+  /** Every timed run's rate, in run order. */
+  runs: number[];
+}
+
+/** How much work to time. */
+export interface MeasureOptions {
+  /** Units of work per timed run (e.g. env steps). */
+  units: number;
+  /** Timed runs (>= 1). */
+  repeats: number;
+  /** Units of work run untimed first; default units / 2. */
+  warmupUnits?: number;
+}
+
+/** Time `run(n)`, which performs n units of work, and return its rate in units per second. */
+export function measureRate(run: (units: number) => void, options: MeasureOptions): Rate {
+  run(options.warmupUnits ?? Math.ceil(options.units / 2));
+  const runs = Array.from({ length: options.repeats }, () => {
+    const t0 = performance.now();
+    run(options.units);
+    return options.units / ((performance.now() - t0) / 1000);
+  });
+  return summarizeRates(runs);
+}
+
+/** The same for asynchronous work (e.g. a worker-thread VecEnv). */
+export async function measureRateAsync(run: (units: number) => Promise<void>, options: MeasureOptions): Promise<Rate> {
+  await run(options.warmupUnits ?? Math.ceil(options.units / 2));
+  const runs: number[] = [];
+  for (let i = 0; i < options.repeats; i++) {
+    const t0 = performance.now();
+    await run(options.units);
+    runs.push(options.units / ((performance.now() - t0) / 1000));
+  }
+  return summarizeRates(runs);
+}
+
+/** Median, min and max of some rates (median of an even count: mean of the middle two). */
+export function summarizeRates(runs: number[]): Rate {
+  if (runs.length === 0) throw new Error('summarizeRates: no runs.');
+  const s = [...runs].sort((a, b) => a - b);
+  const mid = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return { median: mid, min: s[0], max: s[s.length - 1], runs };
+}
