@@ -25,5 +25,6 @@ export { envSpec, listEnvs, makeEnv, makeVecEnv, registerEnv } from './registry.
 export { robotEnv, type EnvSpec } from './robot-env.js';
 export type { EnvOptions, RobotTaskDef } from './task-def.js';
 export { Box } from './box.js';
+export { WorkerVecEnv, type VecRunOptions } from './worker-vec.js';
 export { Rng } from './rng.js';
 export type * from './types.js';

@@ -2,6 +2,7 @@
  * The env registry: registerEnv / makeEnv(id) / makeVecEnv(id, n) / listEnvs().
  */
 import type { EnvOptions } from './task-def.js';
+import type { VecRunOptions } from './worker-vec.js';
 import type { EnvSpec } from './robot-env.js';
 import type { Env, Task, VecEnv } from './types.js';
 
@@ -26,9 +27,9 @@ export async function makeEnv(id: string, options?: EnvOptions): Promise<Env<Tas
   return envSpec(id).make(options);
 }
 
-/** A new vector env of `numEnvs` robots in one world. */
-export async function makeVecEnv(id: string, numEnvs: number, options?: EnvOptions): Promise<VecEnv<Task>> {
-  return envSpec(id).makeVec(numEnvs, options);
+/** A new vector env of `numEnvs` robots: in one world, or over `run.workers` worker threads (same numbers). */
+export async function makeVecEnv(id: string, numEnvs: number, options?: EnvOptions, run?: VecRunOptions): Promise<VecEnv<Task>> {
+  return envSpec(id).makeVec(numEnvs, options, run);
 }
 
 /** Registered env ids, sorted. */

@@ -11,6 +11,7 @@ import { RobotEpisode } from './robot-episode.js';
 import { actionSpace, applyEnvOptions, createWorld, observationSpace, type EnvOptions, type RobotTaskDef } from './task-def.js';
 import type { Env, EnvCard, StepResult, Task, VecEnv } from './types.js';
 import { RobotVecEnv } from './vec-env.js';
+import { WorkerVecEnv, type VecRunOptions } from './worker-vec.js';
 
 /** A registered env family: makes envs and vector envs and describes itself. */
 export interface EnvSpec<T extends Task = Task> {
@@ -18,8 +19,11 @@ export interface EnvSpec<T extends Task = Task> {
   readonly def: RobotTaskDef<T>;
   /** A single env (one robot in its own world). */
   make(options?: EnvOptions): Promise<Env<T>>;
-  /** `numEnvs` envs as robots in one world, batched, with autoreset. */
-  makeVec(numEnvs: number, options?: EnvOptions): Promise<VecEnv<T>>;
+  /**
+   * `numEnvs` envs, batched, with autoreset: robots in one world on this thread, or split over worker threads
+   * (`run.workers` > 1; same numbers bit for bit).
+   */
+  makeVec(numEnvs: number, options?: EnvOptions, run?: VecRunOptions): Promise<VecEnv<T>>;
   /** The env card (needs the physics engine initialised for its version: async). */
   card(options?: EnvOptions): Promise<EnvCard>;
 }
@@ -33,8 +37,9 @@ export function robotEnv<T extends Task>(def: RobotTaskDef<T>): EnvSpec<T> {
       await initPhysics();
       return new RobotEnv(applyEnvOptions(def, options), options);
     },
-    async makeVec(numEnvs, options = {}) {
-      await initPhysics();
+    async makeVec(numEnvs, options = {}, run = {}) {
+      await initPhysics(); // the env card names the engine version, on this thread too
+      if ((run.workers ?? 1) > 1 && numEnvs > 1) return WorkerVecEnv.create(applyEnvOptions(def, options), numEnvs, options, run);
       return new RobotVecEnv(applyEnvOptions(def, options), numEnvs, options);
     },
     async card(options = {}) {

@@ -16,12 +16,13 @@ export interface EvalCommandOptions {
   steps?: number;
   episodes?: number;
   baselines?: BaselineName[];
+  workers?: number;
   json?: boolean;
 }
 
 /** Evaluate and return the text to print. */
 export async function evalCommand(path: string, opts: EvalCommandOptions, log: (line: string) => void): Promise<string> {
-  const { result, file, plots } = await evaluate(path, { split: opts.tasks, tasks: opts.numTasks, seeds: opts.seeds, steps: opts.steps, episodes: opts.episodes, baselines: opts.baselines, log });
+  const { result, file, plots } = await evaluate(path, { split: opts.tasks, tasks: opts.numTasks, seeds: opts.seeds, steps: opts.steps, episodes: opts.episodes, baselines: opts.baselines, workers: opts.workers, log });
   if (opts.json) return JSON.stringify(result, null, 2);
   return [formatCurves(result), '', `wrote ${file}`, ...plots.map((p) => `wrote ${p}`)].join('\n');
 }

@@ -15,7 +15,7 @@ import { writeFileAtomic } from './atomic-file.js';
 import { pretrainedBaseline } from './baselines.js';
 import { loadCheckpoint, type Checkpoint } from './checkpoint.js';
 import type { BaselineName, ExperimentConfig } from './config.js';
-import { createLearner, curveShape, envOptions } from './learners.js';
+import { createLearner, curveShape, envOptions, samplingWorkers, vecRunOf } from './learners.js';
 import { versions } from './package-info.js';
 import { writePlots } from './plots.js';
 import { randomPolicyCurve } from './random-curve.js';
@@ -34,6 +34,8 @@ export interface EvalOptions {
   /** Episodes per point (MAML family) or trials per task (RL2). */
   episodes?: number;
   baselines?: BaselineName[];
+  /** Worker threads for sampling (default: one per core when there are several). */
+  workers?: number;
   log: (line: string) => void;
 }
 
@@ -55,7 +57,7 @@ export async function evaluate(path: string, options: EvalOptions): Promise<{ re
   const config = checkpoint.config;
   const runDir = runDirOf(file);
   const backend = await initBackend(config.backend, options.log);
-  const agent = await createLearner(config);
+  const agent = await createLearner(config, samplingWorkers(options.workers));
   agent.setState(checkpoint.learner);
   const protocol = resolveProtocol(config, agent, options);
   options.log(`metarl: evaluating ${agent.name} (iteration ${checkpoint.iteration}) on ${protocol.tasks.length} held-out tasks x ${protocol.seeds.length} seeds`);
@@ -106,7 +108,7 @@ async function evaluateAll(agent: MetaLearner, config: ExperimentConfig, p: Prot
   const curves: Record<string, EvalCurve> = { agent: await measure(labelOf(agent.name), p, agentCurve(agent, p)) };
   for (const name of o.baselines ?? config.eval.baselines) {
     o.log(`metarl: baseline ${name}`);
-    if (name === 'random') curves.random = await measureRandom(config, p);
+    if (name === 'random') curves.random = await measureRandom(agent, config, p);
     else curves[name] = await measurePretrained(name, agent, config, p, runDir, o);
   }
   return curves;
@@ -124,8 +126,8 @@ function gradientCurve(learner: MetaLearner, episodes: number, points: number): 
   return (task, seed) => learner.adaptationCurve(task, { seed, episodes, steps: points - 1 });
 }
 
-async function measureRandom(config: ExperimentConfig, p: Protocol): Promise<EvalCurve> {
-  const vec: VecEnv = await makeVecEnv(config.env, p.episodes, envOptions(config));
+async function measureRandom(agent: MetaLearner, config: ExperimentConfig, p: Protocol): Promise<EvalCurve> {
+  const vec: VecEnv = await makeVecEnv(config.env, p.episodes, envOptions(config), vecRunOf(agent));
   try {
     return await measure('random', p, async (task, seed) => randomPolicyCurve(vec, task, p.points, seed));
   } finally {

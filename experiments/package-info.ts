@@ -20,7 +20,7 @@ export function packageRoot(): string {
 }
 
 /** Packages whose versions change results. */
-const RECORDED_PACKAGES = ['@dimforge/rapier3d-compat', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', 'zod'];
+const RECORDED_PACKAGES = ['@dimforge/rapier3d-simd-compat', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', 'zod'];
 
 /** Versions of node, metarl and the packages results depend on, e.g. `{ node: '20.20.2', metarl: '0.1.0', ... }`. */
 export function versions(): Record<string, string> {

@@ -21,6 +21,8 @@ export interface TrainCommandOptions {
   resume?: string;
   /** Serve the live viewer while training (the agent as it is after each iteration); `true`: port 8080. */
   view?: number | true;
+  /** Worker threads for sampling (default: one per core when there are several). */
+  workers?: number;
 }
 
 /** Port of `--view` without a value. */
@@ -45,7 +47,7 @@ export async function trainCommand(source: string | undefined, opts: TrainComman
   process.on('SIGINT', onSigint);
   const viewer = opts.view === undefined ? undefined : new TrainingViewer(opts.view === true ? DEFAULT_VIEW_PORT : opts.view, log);
   try {
-    const options = { progress, log, signal: controller.signal, onIteration: viewer?.onIteration };
+    const options = { progress, log, signal: controller.signal, onIteration: viewer?.onIteration, workers: opts.workers };
     if (opts.resume) return await resumeRun(opts.resume, opts.set, options);
     if (!source) throw new Error('missing config: give a config file or a preset name (see metarl presets), or --resume DIR.');
     return await trainRun(loadConfig(source, opts.set), { ...options, out: opts.out, force: opts.force });

@@ -15,7 +15,7 @@ import { writeFileAtomic } from './atomic-file.js';
 import { checkpointDir, checkpointOf, freshTrainerState, loadCheckpoint, saveCheckpoint, type TrainerState } from './checkpoint.js';
 import { parseConfig, type ExperimentConfig } from './config.js';
 import { applySet, type LoadedConfig } from './config-file.js';
-import { createLearner, envOptions } from './learners.js';
+import { createLearner, envOptions, samplingWorkers } from './learners.js';
 import { MetricsLog } from './metrics-log.js';
 import type { ProgressReporter } from './progress.js';
 import type { IterationRecord } from './results.js';
@@ -28,6 +28,8 @@ export interface TrainOptions {
   log: (message: string) => void;
   /** Aborting (Ctrl-C) stops after the current iteration, with a checkpoint. */
   signal?: AbortSignal;
+  /** Worker threads for sampling (default: one per core when there are several; see samplingWorkers). */
+  workers?: number;
   /** Called after each iteration's record is logged, e.g. to stream it to a viewer. */
   onIteration?: (record: IterationRecord, learner: MetaLearner, config: ExperimentConfig) => void | Promise<void>;
 }
@@ -72,7 +74,7 @@ export async function trainRun(loaded: LoadedConfig, options: TrainOptions & { o
   writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
   writeFileAtomic(join(runDir, 'env-card.json'), `${JSON.stringify(envCard, null, 2)}\n`);
   const trainer = freshTrainerState(Rng.fromSeed(config.seed).fork().state());
-  const session = { runDir, config, learner: await createLearner(config), rng: Rng.fromState(trainer.rng), trainer, metrics: new MetricsLog(runDir), envCard, done: 0 };
+  const session = { runDir, config, learner: await createSamplingLearner(config, options), rng: Rng.fromState(trainer.rng), trainer, metrics: new MetricsLog(runDir), envCard, done: 0 };
   options.log(`metarl: training ${config.algorithm.name} on ${config.env} into ${runDir}`);
   return runLoop(session, options);
 }
@@ -91,13 +93,20 @@ export async function resumeRun(runDir: string, sets: readonly string[], options
     throw new Error(`cannot resume ${dir}: the env ${config.env} changed since the checkpoint (card hash ${checkpoint.envCardHash}, now ${envCard.hash}); start a new run.`);
   }
   writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-  const learner = await createLearner(config);
+  const learner = await createSamplingLearner(config, options);
   learner.setState(checkpoint.learner);
   const metrics = new MetricsLog(dir);
   metrics.truncate(checkpoint.iteration);
   options.log(`metarl: resuming ${dir} from ${file} (iteration ${checkpoint.iteration})`);
   const trainer = { ...checkpoint.trainer };
   return runLoop({ runDir: dir, config, learner, rng: Rng.fromState(trainer.rng), trainer, metrics, envCard, done: checkpoint.iteration }, options);
+}
+
+/** The config's learner, sampling on the requested (or default) worker threads, which the log names. */
+async function createSamplingLearner(config: ExperimentConfig, options: TrainOptions): Promise<MetaLearner> {
+  const workers = samplingWorkers(options.workers);
+  options.log(`metarl: sampling ${workers > 1 ? `on ${workers} worker threads` : 'on the main thread'} (--workers N)`);
+  return createLearner(config, workers);
 }
 
 function resumedConfig(dir: string, sets: readonly string[]): ExperimentConfig {

@@ -2,7 +2,7 @@
  * buildRobot: turn a RobotSpec into Rapier bodies, colliders and revolute joints inside a PhysicsWorld,
  * and return a RobotHandle to read state, apply actions and change dynamics parameters.
  */
-import type RAPIER_NS from '@dimforge/rapier3d-compat';
+import type RAPIER_NS from '@dimforge/rapier3d-simd-compat';
 import { physics } from './rapier.js';
 import type { BodySpec, RobotSpec, Vec3 } from './robot-spec.js';
 import { jointTree, validateRobotSpec, type JointLink } from './robot-spec.js';
@@ -139,9 +139,12 @@ export class RobotHandle {
   /**
    * Forget every contact of this robot (and the solver's warm-start impulses with it) by re-creating its
    * colliders: after a reset the next steps then depend only on the new state, not on earlier episodes.
-   * Colliders are removed last-first so the arena hands the same slots back in the same order.
+   * Colliders are removed last-first so the arena hands the same slots back in the same order. A robot that
+   * touches nothing has no contacts to forget and keeps its colliders (re-creating the colliders of a fixed
+   * body makes rapier3d-simd-compat 0.20's next step panic).
    */
   clearContacts(): void {
+    if (this.groups === ROBOT_NO_CONTACT_GROUPS) return;
     for (let i = this.numBodies - 1; i >= 0; i--) {
       const body = this.bodies[i];
       for (let c = body.numColliders() - 1; c >= 0; c--) this.world.raw.removeCollider(body.collider(c), false);

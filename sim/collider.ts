@@ -1,7 +1,7 @@
 /**
  * Rapier collider descriptions for RobotSpec shapes.
  */
-import type RAPIER_NS from '@dimforge/rapier3d-compat';
+import type RAPIER_NS from '@dimforge/rapier3d-simd-compat';
 import { physics } from './rapier.js';
 import type { ShapeSpec } from './robot-spec.js';
 import { add, quatAxisAngle, quatFromZ, quatMul, sub } from './quat.js';

@@ -4,7 +4,7 @@
  * Every thread (main or worker) must `await initPhysics()` once before building worlds; later calls
  * return the same promise. {@link physics} hands the module to synchronous code afterwards.
  */
-import RAPIER from '@dimforge/rapier3d-compat';
+import RAPIER from '@dimforge/rapier3d-simd-compat';
 
 /** The Rapier module type (classes such as World, RigidBodyDesc, ColliderDesc). */
 export type Rapier = typeof RAPIER;
@@ -27,7 +27,7 @@ export function physics(): Rapier {
   return RAPIER;
 }
 
-/** Engine name and version, as recorded in env cards and result files (e.g. "rapier3d-compat 0.21.0"). */
+/** Engine name and version, as recorded in env cards and result files (e.g. "rapier3d-simd-compat 0.20.0"). */
 export function engineVersion(): string {
-  return `rapier3d-compat ${RAPIER.version()}`;
+  return `rapier3d-simd-compat ${RAPIER.version()}`;
 }

@@ -3,7 +3,7 @@
  * determinism hash. Robots are added with `buildRobot` (build.ts).
  */
 import { createHash } from 'node:crypto';
-import type RAPIER_NS from '@dimforge/rapier3d-compat';
+import type RAPIER_NS from '@dimforge/rapier3d-simd-compat';
 import { physics } from './rapier.js';
 import type { Vec3 } from './robot-spec.js';
 

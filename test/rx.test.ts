@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Subject, take, takeUntil, type Observable } from 'rxjs';
 import '../envs/index.js';
+import { envAtRow } from './vec-trace.js';
 import { envSpec, makeEnv, makeVecEnv, Rng, type Env, type StepInfo, type Task, type VecEnv } from '../envs/index.js';
 import { episodes$, frames$, transitions$, vecEpisodes$, vecTransitions$, type Policy, type VecPolicy } from '../envs/rx.js';
 
@@ -179,7 +180,7 @@ test('frames$ poses equal env.bodyPoses() read in a manual loop', async () => {
 });
 
 for (const id of ['PointNav-v0', 'HopperParams-v0']) {
-  test(`vecEpisodes$ on 3 envs matches 3 single envs seeded seed+i (${id})`, async () => {
+  test(`vecEpisodes$ on 3 envs matches 3 one-robot envs at the same rows seeded seed+i (${id})`, async () => {
     const n = 3;
     const tasks = envSpec(id).def.tasks.sample(Rng.fromSeed(3), n) as Task[];
     const vec = await makeVecEnv(id, n);
@@ -190,7 +191,7 @@ for (const id of ['PointNav-v0', 'HopperParams-v0']) {
     for (let i = 0; i < n; i++) {
       const mine = got.filter((s) => s.envIndex === i);
       assert.ok(mine.length >= 2, `env ${i} finished ${mine.length} episodes`);
-      const env = await makeEnv(id);
+      const env = await envAtRow(id, i);
       env.setTask(tasks[i]);
       const want = manualEpisodes(env, policy, SEED + i, mine.length, true);
       mine.forEach((s, k) => {

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { envSpec, makeEnv, makeVecEnv, Rng } from '../envs/index.js';
+import { envSpec, makeVecEnv, Rng } from '../envs/index.js';
+import { envAtRow } from './vec-trace.js';
 import { pathReturn, sampleEpisodes, type BatchPolicy } from '../agents/sampler.js';
 
 /** A deterministic policy: a fixed linear map of each env's observation. */
@@ -21,7 +22,7 @@ function batched(single: (obs: Float32Array) => Float32Array, obsDim: number): B
 
 describe('sampler', () => {
   for (const id of ['PointNav-v0', 'HopperParams-v0']) {
-    it(`${id}: paths equal manual single-env episodes, several episodes per env`, async () => {
+    it(`${id}: paths equal manual episodes of one-robot envs at the same rows, several episodes per env`, async () => {
       const tasks = envSpec(id).def.tasks.sample(Rng.fromSeed(1), 3);
       const vec = await makeVecEnv(id, 3);
       vec.setTasks(tasks);
@@ -30,7 +31,7 @@ describe('sampler', () => {
       const paths = sampleEpisodes(vec, batched(policy, obsDim), { seed: 20, episodesPerEnv: 2 });
       assert.equal(paths.length, 6);
       for (const [i, task] of tasks.entries()) {
-        const env = await makeEnv(id);
+        const env = await envAtRow(id, i);
         env.setTask(task);
         let obs = env.reset({ seed: 20 + i }).obs;
         for (let episode = 0; episode < 2; episode++) {

@@ -5,6 +5,7 @@
  * α = 0.1, γ = 0.99, λ = 1, advantages normalised per task, [64, 64] tanh policy) unless a learner passes its own.
  */
 import type { EnvOptions } from '../../envs/task-def.js';
+import type { VecRunOptions } from '../../envs/worker-vec.js';
 import type { Activation } from '../nets.js';
 import { positive, positiveInteger, unitInterval } from './option-checks.js';
 
@@ -13,6 +14,8 @@ export interface PolicyLearnerOptions {
   /** Registered env id, e.g. `PointNav-v0`. */
   envId: string;
   envOptions?: EnvOptions;
+  /** How sampling runs: worker threads (default: none). Never changes the numbers. */
+  vecRun?: VecRunOptions;
   /** Seeds the policy initialisation (default 0). */
   seed?: number;
   /** Hidden layer sizes of the Gaussian MLP policy (default [64, 64]). */
@@ -36,7 +39,7 @@ export interface PolicyLearnerOptions {
 }
 
 /** {@link PolicyLearnerOptions} with every default filled in. */
-export type PolicyLearnerConfig = Required<Omit<PolicyLearnerOptions, 'envOptions'>> & { envOptions: EnvOptions };
+export type PolicyLearnerConfig = Required<Omit<PolicyLearnerOptions, 'envOptions' | 'vecRun'>> & { envOptions: EnvOptions; vecRun: VecRunOptions };
 
 /** The defaults that differ between learners. */
 export type SamplingDefaults = Pick<PolicyLearnerConfig, 'episodesPerTask' | 'innerSteps' | 'innerLr'>;
@@ -52,6 +55,7 @@ export function resolvePolicyOptions(o: PolicyLearnerOptions, label: string, def
   const c: PolicyLearnerConfig = {
     envId: o.envId,
     envOptions: o.envOptions ?? {},
+    vecRun: o.vecRun ?? {},
     seed: o.seed ?? 0,
     hidden: o.hidden ?? [64, 64],
     activation: o.activation ?? 'tanh',

@@ -3,6 +3,7 @@
  * settings found to learn PointNav (see rl2.ts) on a 2-core CPU in minutes.
  */
 import type { EnvOptions } from '../../envs/task-def.js';
+import type { VecRunOptions } from '../../envs/worker-vec.js';
 import { openUnitInterval, positive, positiveInteger, unitInterval } from './option-checks.js';
 
 /** What {@link Rl2.create} accepts; everything but `envId` has a default. */
@@ -10,6 +11,8 @@ export interface Rl2Options {
   /** Registered env id, e.g. `PointNav-v0`. */
   envId: string;
   envOptions?: EnvOptions;
+  /** How sampling runs: worker threads (default: none). Never changes the numbers. */
+  vecRun?: VecRunOptions;
   /** Seeds the network initialisation (default 0). */
   seed?: number;
   /** GRU hidden size H (default 64). */
@@ -45,13 +48,14 @@ export interface Rl2Options {
 }
 
 /** {@link Rl2Options} with every default filled in. */
-export type Rl2Config = Required<Omit<Rl2Options, 'envOptions'>> & { envOptions: EnvOptions };
+export type Rl2Config = Required<Omit<Rl2Options, 'envOptions' | 'vecRun'>> & { envOptions: EnvOptions; vecRun: VecRunOptions };
 
 /** Fill in defaults and check ranges; throws an Error naming the option and its valid range. */
 export function resolveRl2Options(o: Rl2Options): Rl2Config {
   const c: Rl2Config = {
     envId: o.envId,
     envOptions: o.envOptions ?? {},
+    vecRun: o.vecRun ?? {},
     seed: o.seed ?? 0,
     hiddenDim: o.hiddenDim ?? 64,
     initLogStd: o.initLogStd ?? -0.5,

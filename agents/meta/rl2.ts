@@ -54,7 +54,7 @@ export class Rl2 implements MetaLearner {
 
   private constructor(config: Rl2Config) {
     this.config = config;
-    this.vecs = new VecEnvCache(config.envId, config.envOptions);
+    this.vecs = new VecEnvCache(config.envId, config.envOptions, config.vecRun);
     this.obsDim = this.vecs.obsDim;
     this.actDim = this.vecs.actDim;
     this.trialSteps = config.episodesPerTrial * (config.envOptions.horizon ?? envSpec(config.envId).def.horizon);

@@ -16,11 +16,14 @@ import { groupPathsByTask, processTaskPaths, toPolicyBatch, type AdvantageOption
 import { rolloutTasks } from './task-rollouts.js';
 import type { AdaptationCurve, AdaptationOptions, MetaTimings } from './types.js';
 import { VecEnvCache } from './vec-env-cache.js';
+import type { VecRunOptions } from '../../envs/worker-vec.js';
 
 /** What a {@link TaskRunner} needs from its learner's configuration (MamlConfig and friends satisfy it). */
 export interface TaskRunnerConfig {
   envId: string;
   envOptions: EnvOptions;
+  /** Worker threads for the vector envs (never changes the numbers). */
+  vecRun: VecRunOptions;
   /** Hidden nonlinearity of the Gaussian MLP policies it acts with. */
   activation: Activation;
   /** Discount γ. */
@@ -56,7 +59,7 @@ export class TaskRunner {
   private errors = 0;
 
   constructor(private readonly config: TaskRunnerConfig) {
-    this.vecs = new VecEnvCache(config.envId, config.envOptions);
+    this.vecs = new VecEnvCache(config.envId, config.envOptions, config.vecRun);
     this.obsDim = this.vecs.obsDim;
     this.actDim = this.vecs.actDim;
   }

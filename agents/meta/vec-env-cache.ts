@@ -5,6 +5,7 @@
 import { actionSpace, observationSpace, type EnvOptions } from '../../envs/task-def.js';
 import { envSpec, makeVecEnv } from '../../envs/registry.js';
 import type { VecEnv } from '../../envs/types.js';
+import type { VecRunOptions } from '../../envs/worker-vec.js';
 
 /** VecEnvs of one env id, keyed by their number of envs. */
 export class VecEnvCache {
@@ -18,6 +19,7 @@ export class VecEnvCache {
   constructor(
     private readonly envId: string,
     private readonly envOptions?: EnvOptions,
+    private readonly vecRun?: VecRunOptions,
   ) {
     const def = envSpec(envId).def;
     this.obsDim = observationSpace(def, envOptions ?? {}).dim;
@@ -28,7 +30,7 @@ export class VecEnvCache {
   async get(numEnvs: number): Promise<VecEnv> {
     let vec = this.vecs.get(numEnvs);
     if (!vec) {
-      vec = await makeVecEnv(this.envId, numEnvs, this.envOptions);
+      vec = await makeVecEnv(this.envId, numEnvs, this.envOptions, this.vecRun);
       this.vecs.set(numEnvs, vec);
     }
     return vec;

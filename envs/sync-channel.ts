@@ -1,0 +1,86 @@
+/**
+ * Blocking request/response between the main thread and worker threads, so a worker-backed object can keep a
+ * synchronous interface (VecEnv.step returns its result, it does not return a promise).
+ *
+ * Requests travel over a MessagePort; the worker answers on the same port and then bumps a shared counter and
+ * notifies it. The caller sleeps in `Atomics.wait` on that counter and takes the answer with
+ * `receiveMessageOnPort`, never through the event loop. Posting to every worker before collecting any answer
+ * lets the workers run in parallel.
+ */
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+
+/** A request: a method name and its arguments (structured-cloneable). */
+export interface SyncRequest {
+  method: string;
+  args: unknown[];
+}
+
+/** An answer: the method's value, or the message of the error it threw. */
+export type SyncAnswer = { ok: true; value: unknown } | { ok: false; error: string };
+
+/** The main-thread end of one worker's channel. */
+export class SyncCaller {
+  private pending = false;
+
+  /**
+   * @param port the main-thread end of the worker's MessageChannel
+   * @param counters shared Int32Array of answer counters, one slot per worker
+   * @param slot this worker's slot in `counters`
+   */
+  constructor(
+    private readonly port: MessagePort,
+    private readonly counters: Int32Array,
+    private readonly slot: number,
+  ) {}
+
+  /** Send a request without waiting (at most one outstanding); collect it with {@link SyncCaller.collect}. */
+  post(request: SyncRequest, transfer: ArrayBuffer[] = []): void {
+    if (this.pending) throw new Error('SyncCaller: a request is already outstanding; collect() it first.');
+    this.pending = true;
+    this.port.postMessage(request, transfer);
+  }
+
+  /** Block until the outstanding request's answer arrives; returns its value or throws its error. */
+  collect(): unknown {
+    if (!this.pending) throw new Error('SyncCaller: no outstanding request to collect.');
+    let seen = Atomics.load(this.counters, this.slot);
+    let message = receiveMessageOnPort(this.port);
+    while (message === undefined) {
+      Atomics.wait(this.counters, this.slot, seen);
+      seen = Atomics.load(this.counters, this.slot);
+      message = receiveMessageOnPort(this.port);
+    }
+    this.pending = false;
+    const answer = message.message as SyncAnswer;
+    if (!answer.ok) throw new Error(answer.error);
+    return answer.value;
+  }
+
+  /** `post` then `collect`. */
+  call(request: SyncRequest): unknown {
+    this.post(request);
+    return this.collect();
+  }
+}
+
+/** Worker-side handlers: method name -> function of the request's arguments. */
+export type SyncHandlers = Record<string, (...args: never[]) => unknown>;
+
+/** Serve requests arriving on `port` with `handlers`, answering each one and waking the caller. */
+export function serveSync(port: MessagePort, counters: Int32Array, slot: number, handlers: SyncHandlers): void {
+  port.on('message', (request: SyncRequest) => {
+    port.postMessage(answer(handlers, request));
+    Atomics.add(counters, slot, 1);
+    Atomics.notify(counters, slot);
+  });
+}
+
+function answer(handlers: SyncHandlers, { method, args }: SyncRequest): SyncAnswer {
+  const handler = handlers[method];
+  if (!handler) return { ok: false, error: `worker: unknown method "${method}"` };
+  try {
+    return { ok: true, value: (handler as (...a: unknown[]) => unknown)(...args) };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}

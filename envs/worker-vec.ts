@@ -1,0 +1,194 @@
+/**
+ * WorkerVecEnv: the VecEnv interface over worker threads. The envs are split into contiguous blocks, one Rapier
+ * world per worker; every call goes to all workers at once (they step in parallel) and blocks until all have
+ * answered, so the interface stays synchronous. Robot j of a block stands where env firstIndex + j stands in
+ * the in-process VecEnv and robots do not depend on each other, so the results are bit-identical to it.
+ *
+ * Workers import the env registry themselves: envs registered at run time by user code must be importable by
+ * the workers too (`setupModules`). Policies run on the calling thread, batched over all envs of all workers.
+ */
+import { createHash } from 'node:crypto';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, Worker, type WorkerOptions } from 'node:worker_threads';
+import { initPhysics } from '../sim/rapier.js';
+import type { RobotSpec } from '../sim/robot-spec.js';
+import type { Box } from './box.js';
+import { envCard } from './env-card.js';
+import { SyncCaller, type SyncRequest } from './sync-channel.js';
+import { actionSpace, observationSpace, type EnvOptions, type RobotTaskDef } from './task-def.js';
+import type { EnvCard, StepInfo, Task, VecEnv, VecStepResult } from './types.js';
+import { checkEnvCount } from './vec-env.js';
+import type { VecWorkerData, VecWorkerHello } from './vec-worker.js';
+
+/** How to run a vector env. */
+export interface VecRunOptions {
+  /** Worker threads (each with its own physics world); 0 or 1 keeps everything on the calling thread. */
+  workers?: number;
+  /** Module specifiers (absolute paths or URLs) the workers import first: files that register your own envs. */
+  setupModules?: string[];
+}
+
+/** One worker: its thread, its channel and the block of envs it hosts. */
+interface Block {
+  worker: Worker;
+  caller: SyncCaller;
+  firstIndex: number;
+  numEnvs: number;
+}
+
+/** A VecEnv whose robots live in worker threads. Create with {@link WorkerVecEnv.create}; `close()` ends the threads. */
+export class WorkerVecEnv<T extends Task> implements VecEnv<T> {
+  readonly singleObservationSpace: Box;
+  readonly singleActionSpace: Box;
+  readonly card: EnvCard;
+  readonly robot: RobotSpec;
+  private closed = false;
+
+  private constructor(
+    def: RobotTaskDef<T>,
+    readonly numEnvs: number,
+    options: EnvOptions,
+    private readonly blocks: Block[],
+  ) {
+    this.robot = def.robot;
+    this.singleObservationSpace = observationSpace(def, options);
+    this.singleActionSpace = actionSpace(def);
+    this.card = envCard(def, options);
+  }
+
+  /**
+   * Start `workers` threads (at most one per env) hosting `numEnvs` envs of `def` (a registered env with the
+   * env options already applied); resolves once every worker has built its world.
+   */
+  static async create<T extends Task>(def: RobotTaskDef<T>, numEnvs: number, options: EnvOptions, run: VecRunOptions): Promise<WorkerVecEnv<T>> {
+    checkEnvCount(numEnvs);
+    await initPhysics(); // for the env card (engine version)
+    const workers = run.workers ?? 1;
+    if (!Number.isInteger(workers) || workers < 1) throw new Error(`VecEnv: workers must be a positive integer, got ${workers}.`);
+    const sizes = blockSizes(numEnvs, Math.min(workers, numEnvs));
+    const counters = new Int32Array(new SharedArrayBuffer(4 * sizes.length));
+    const firsts = sizes.map((_, w) => sizes.slice(0, w).reduce((a, b) => a + b, 0));
+    const started = await Promise.allSettled(sizes.map((size, w) => startBlock(def.id, options, run.setupModules ?? [], firsts[w], size, counters, w)));
+    const blocks = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failure) {
+      await Promise.all(blocks.map((b) => b.worker.terminate()));
+      throw failure.reason;
+    }
+    return new WorkerVecEnv(def, numEnvs, options, blocks);
+  }
+
+  /** Worker threads in use. */
+  get numWorkers(): number {
+    return this.blocks.length;
+  }
+
+  setTasks(tasks: readonly T[]): void {
+    if (tasks.length !== this.numEnvs) throw new Error(`VecEnv.setTasks: need ${this.numEnvs} tasks (one per env), got ${tasks.length}.`);
+    this.callAll((b) => ({ method: 'setTasks', args: [tasks.slice(b.firstIndex, b.firstIndex + b.numEnvs)] }));
+  }
+
+  getTasks(): T[] {
+    return (this.callAll(() => ({ method: 'getTasks', args: [] })) as T[][]).flat();
+  }
+
+  reset(seed?: number): Float32Array {
+    return concat(this.callAll(() => ({ method: 'reset', args: [seed] })) as Float32Array[], Float32Array);
+  }
+
+  step(actions: ArrayLike<number>): VecStepResult {
+    const act = this.singleActionSpace.dim;
+    if (actions.length !== this.numEnvs * act)
+      throw new Error(`VecEnv.step: actions must have numEnvs*actDim = ${this.numEnvs}*${act} = ${this.numEnvs * act} entries, got ${actions.length}.`);
+    const parts = this.callAll((b) => ({ method: 'step', args: [Float32Array.from({ length: b.numEnvs * act }, (_, k) => actions[b.firstIndex * act + k])] })) as VecStepResult[];
+    return {
+      obs: concat(parts.map((p) => p.obs), Float32Array),
+      rewards: concat(parts.map((p) => p.rewards), Float32Array),
+      terminated: concat(parts.map((p) => p.terminated), Uint8Array),
+      truncated: concat(parts.map((p) => p.truncated), Uint8Array),
+      infos: parts.flatMap((p) => p.infos as Array<StepInfo & { finalObs?: Float32Array }>),
+    };
+  }
+
+  bodyPoses(): Float32Array {
+    return concat(this.callAll(() => ({ method: 'bodyPoses', args: [] })) as Float32Array[], Float32Array);
+  }
+
+  /** Digest of every worker's physics state (stable for a given worker count; differs from the in-process digest). */
+  stateHash(): string {
+    const hashes = this.callAll(() => ({ method: 'stateHash', args: [] })) as string[];
+    return createHash('sha256').update(hashes.join(',')).digest('hex').slice(0, 16);
+  }
+
+  /** Free the workers' worlds and end the threads. */
+  close(): void {
+    if (this.closed) return;
+    this.callAll(() => ({ method: 'close', args: [] }));
+    this.closed = true;
+    for (const b of this.blocks) void b.worker.terminate();
+  }
+
+  /** Post a request to every worker, then collect all answers (in block order). */
+  private callAll(request: (block: Block) => SyncRequest): unknown[] {
+    if (this.closed) throw new Error('VecEnv: this vector env is closed.');
+    for (const b of this.blocks) b.caller.post(request(b));
+    const answers: unknown[] = [];
+    let failure: unknown;
+    for (const b of this.blocks) {
+      try {
+        answers.push(b.caller.collect());
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure) throw failure;
+    return answers;
+  }
+}
+
+/** `total` split into `parts` contiguous block sizes differing by at most one, larger blocks first. */
+export function blockSizes(total: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, w) => Math.floor(total / parts) + (w < total % parts ? 1 : 0));
+}
+
+/** Start one worker hosting envs [firstIndex, firstIndex + numEnvs) and wait for it to be ready. */
+async function startBlock(envId: string, options: EnvOptions, setupModules: string[], firstIndex: number, numEnvs: number, counters: Int32Array, slot: number): Promise<Block> {
+  const { port1, port2 } = new MessageChannel();
+  const data: VecWorkerData = { envId, options, firstIndex, numEnvs, setupModules, port: port2, counters, slot };
+  const worker = startWorker({ workerData: data, transferList: [port2] });
+  const hello = await new Promise<VecWorkerHello>((resolve) => {
+    worker.once('message', resolve);
+    worker.once('error', (error) => resolve({ ready: false, error: error.message }));
+    worker.once('exit', (code) => resolve({ ready: false, error: `the worker exited with code ${code} while starting` }));
+  });
+  if (!hello.ready) {
+    await worker.terminate();
+    throw new Error(`VecEnv worker for ${envId} failed to start: ${hello.error} (workers know the built-in envs and those registered by the modules in setupModules).`);
+  }
+  worker.unref(); // an unclosed VecEnv must not keep the process alive
+  return { worker, caller: new SyncCaller(port1, counters, slot), firstIndex, numEnvs };
+}
+
+/**
+ * A thread running the worker entry next to this module: vec-worker.js when compiled; vec-worker.ts when run from
+ * source under tsx, whose loader hooks a worker does not inherit, so the thread registers them first.
+ */
+function startWorker(options: WorkerOptions): Worker {
+  const extension = extname(fileURLToPath(import.meta.url));
+  const entry = new URL(`./vec-worker${extension}`, import.meta.url);
+  if (extension === '.js') return new Worker(entry, options);
+  const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}
+
+/** The parts one after another in a new array of the parts' type. */
+function concat<A extends Float32Array | Uint8Array>(parts: A[], Type: new (length: number) => A): A {
+  const out = new Type(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
