@@ -6,6 +6,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { benchCommand, type BenchCommandOptions } from './bench-command.js';
 import { envsCommand } from './envs-command.js';
 import { BASELINES, type BaselineName } from './config.js';
 import { listPresets } from './config-file.js';
@@ -72,6 +73,7 @@ export function createProgram(io: CliIo = processIo, outcome: CommandOutcome = {
   addPlotCommand(program, io);
   addViewCommand(program, io);
   addReplayCommand(program, io);
+  addBenchCommand(program, io);
   return program;
 }
 
@@ -120,6 +122,7 @@ function addTrainCommand(program: Command, io: CliIo, outcome: CommandOutcome): 
     .option('--force', 'overwrite a non-empty output directory')
     .option('--resume <dir>', 'continue the run in <dir> from its newest checkpoint')
     .option('--view [port]', 'serve the live viewer of the run while it trains (default port 8080)', (v: string) => nonNegativeInt('--view')(v))
+    .option('--workers <n>', WORKERS_HELP, positiveInt('--workers'))
     .action(async (source: string | undefined, opts: TrainCommandOptions) => {
       const result = await trainCommand(source, opts, (line) => io.err(`${line}\n`));
       io.out(`${result.runDir}\n`);
@@ -135,6 +138,9 @@ function baselineList(value: string): BaselineName[] {
   return names as BaselineName[];
 }
 
+/** Help text of `--workers`. */
+const WORKERS_HELP = 'worker threads for sampling (default: one per core when there are several; 1 = none); results do not depend on it';
+
 function addEvalCommand(program: Command, io: CliIo): void {
   program
     .command('eval')
@@ -149,6 +155,7 @@ function addEvalCommand(program: Command, io: CliIo): void {
     .option('--steps <k>', 'MAML family: inner steps of the adaptation curve (default: config eval.steps)', nonNegativeInt('--steps'))
     .option('--episodes <n>', 'episodes per point (MAML family) or trials per task (RL2)', positiveInt('--episodes'))
     .option('--baselines <list>', `comma-separated baselines (${BASELINES.join(', ')}); 'none' for none`, (v: string) => (v === 'none' ? [] : baselineList(v)))
+    .option('--workers <n>', WORKERS_HELP, positiveInt('--workers'))
     .option('--json', 'print eval.json instead of a table')
     .action(async (run: string, opts: EvalCommandOptions) => io.out(`${await evalCommand(run, opts, (line) => io.err(`${line}\n`))}\n`));
 }
@@ -191,6 +198,19 @@ function addReplayCommand(program: Command, io: CliIo): void {
     .option('--steps <k>', 'MAML family: inner steps shown side by side', nonNegativeInt('--steps'))
     .action(async (run: string, opts: ViewOptions & { out: string; takes: number }) => {
       io.out(`wrote ${await replayCommand(run, opts, (line) => io.err(`${line}\n`))}\n`);
+    });
+}
+
+function addBenchCommand(program: Command, io: CliIo): void {
+  program
+    .command('bench')
+    .description('benchmark suite: physics, env, VecEnv, worker and sampling steps/s vs mujoco-js, physics fidelity, MAML/RL2 iteration times')
+    .option('--json [file]', 'also write the report as JSON (default file: bench/results/bench-<ISO time>.json)')
+    .option('--quick', 'small sizes everywhere: ~30 s instead of a few minutes')
+    .action(async (opts: BenchCommandOptions) => {
+      const result = await benchCommand(opts, (line) => io.err(`bench: ${line}\n`));
+      io.out(`${result.table}\n`);
+      if (result.jsonPath) io.err(`wrote ${result.jsonPath}\n`);
     });
 }
 
