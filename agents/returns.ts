@@ -13,6 +13,7 @@
  */
 
 /** The parts of an episode that returns need (structurally satisfied by the sampler's `Path`). */
+import { concatArrays } from '../envs/typed-arrays.js';
 export interface EpisodeRewards {
   /** r_t for t = 0..T-1, [T]. */
   rewards: ArrayLike<number>;
@@ -120,13 +121,7 @@ export function normalizeAdvantages(adv: ArrayLike<number>, eps = 1e-8): Float32
  * Join per-episode arrays ([T_1], [T_2], ...) into one batch array [N = Σ T_i], in order.
  */
 export function flattenEpisodes(parts: readonly ArrayLike<number>[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return concatArrays(parts, Float32Array);
 }
 
 /** V(s_T): 0 after termination, the bootstrap value after truncation. */

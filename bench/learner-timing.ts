@@ -10,7 +10,8 @@ import { Maml } from '../agents/meta/maml.js';
 import { Rl2 } from '../agents/meta/rl2.js';
 import type { MetaLearner } from '../agents/meta/types.js';
 import { summarizeRates, type Rate } from './measure.js';
-import { median, timeMetaIterations, type TimingRow } from './meta-timing.js';
+import { median } from './measure.js';
+import { timeMetaIterations, type TimingRow } from './meta-timing.js';
 
 /** Which learner on which meta-batch. */
 export interface LearnerSetup {

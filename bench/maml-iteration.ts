@@ -25,7 +25,8 @@ import { rolloutTasks } from '../agents/meta/task-rollouts.js';
 import { disposeParams, paramCount } from '../agents/nets.js';
 import { hessianVectorProduct } from '../agents/trpo.js';
 import { envSpec, makeVecEnv, Rng } from '../envs/index.js';
-import { formatRow, median, timeMetaIterations, type TimingRow } from './meta-timing.js';
+import { median } from './measure.js';
+import { formatRow, timeMetaIterations, type TimingRow } from './meta-timing.js';
 
 const { values } = parseArgs({
   options: {

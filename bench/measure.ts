@@ -33,22 +33,14 @@ export function measureRate(run: (units: number) => void, options: MeasureOption
   return summarizeRates(runs);
 }
 
-/** The same for asynchronous work (e.g. a worker-thread VecEnv). */
-export async function measureRateAsync(run: (units: number) => Promise<void>, options: MeasureOptions): Promise<Rate> {
-  await run(options.warmupUnits ?? Math.ceil(options.units / 2));
-  const runs: number[] = [];
-  for (let i = 0; i < options.repeats; i++) {
-    const t0 = performance.now();
-    await run(options.units);
-    runs.push(options.units / ((performance.now() - t0) / 1000));
-  }
-  return summarizeRates(runs);
-}
-
-/** Median, min and max of some rates (median of an even count: mean of the middle two). */
+/** Median, min and max of some rates. */
 export function summarizeRates(runs: number[]): Rate {
   if (runs.length === 0) throw new Error('summarizeRates: no runs.');
-  const s = [...runs].sort((a, b) => a - b);
-  const mid = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  return { median: mid, min: s[0], max: s[s.length - 1], runs };
+  return { median: median(runs), min: Math.min(...runs), max: Math.max(...runs), runs };
+}
+
+/** Median of `xs` (mean of the middle two for an even count). */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }

@@ -2,6 +2,7 @@
  * Timing of meta-iterations, shared by the learner benchmarks: a warm-up iteration on a tiny batch (the first
  * seconds of WASM run slower), then `iterations` timed meta-steps, reported per row and as medians.
  */
+import { median } from './measure.js';
 import type { MetaLearner, MetaTimings } from '../agents/meta/types.js';
 import { Rng } from '../envs/index.js';
 import type { Task, TaskDistribution } from '../envs/types.js';
@@ -20,12 +21,6 @@ export interface TimingSetup {
   onRow?(row: TimingRow, index: number): void;
   /** Called with the timed learner before it is disposed (e.g. to count its parameters). */
   inspect?(learner: MetaLearner): void;
-}
-
-/** Median of `xs` (mean of the middle two for an even count). */
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 /** Warm up, then time `iterations` meta-steps; returns every row and the per-column medians. */

@@ -38,8 +38,8 @@ export function robotEnv<T extends Task>(def: RobotTaskDef<T>): EnvSpec<T> {
       return new RobotEnv(applyEnvOptions(def, options), options);
     },
     async makeVec(numEnvs, options = {}, run = {}) {
-      await initPhysics(); // the env card names the engine version, on this thread too
       if ((run.workers ?? 1) > 1 && numEnvs > 1) return WorkerVecEnv.create(applyEnvOptions(def, options), numEnvs, options, run);
+      await initPhysics();
       return new RobotVecEnv(applyEnvOptions(def, options), numEnvs, options);
     },
     async card(options = {}) {

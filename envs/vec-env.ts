@@ -121,6 +121,7 @@ export function checkEnvCount(numEnvs: number): void {
     throw new Error(`VecEnv: numEnvs must be an integer in [1, ${MAX_ROBOTS_PER_WORLD}], got ${numEnvs}; for more, use several VecEnvs.`);
 }
 
-function subarray(a: ArrayLike<number>, start: number, length: number): ArrayLike<number> {
+/** Entries [start, start + length) of `a`: a view for typed arrays, a copy otherwise. */
+export function subarray(a: ArrayLike<number>, start: number, length: number): ArrayLike<number> {
   return a instanceof Float32Array || a instanceof Float64Array ? a.subarray(start, start + length) : Array.prototype.slice.call(a, start, start + length);
 }

@@ -18,7 +18,8 @@ import { envCard } from './env-card.js';
 import { SyncCaller, type SyncRequest } from './sync-channel.js';
 import { actionSpace, observationSpace, type EnvOptions, type RobotTaskDef } from './task-def.js';
 import type { EnvCard, StepInfo, Task, VecEnv, VecStepResult } from './types.js';
-import { checkEnvCount } from './vec-env.js';
+import { concatArrays } from './typed-arrays.js';
+import { checkEnvCount, subarray } from './vec-env.js';
 import type { VecWorkerData, VecWorkerHello } from './vec-worker.js';
 
 /** How to run a vector env. */
@@ -63,7 +64,7 @@ export class WorkerVecEnv<T extends Task> implements VecEnv<T> {
    */
   static async create<T extends Task>(def: RobotTaskDef<T>, numEnvs: number, options: EnvOptions, run: VecRunOptions): Promise<WorkerVecEnv<T>> {
     checkEnvCount(numEnvs);
-    await initPhysics(); // for the env card (engine version)
+    await initPhysics(); // the env card names the engine version, on this thread too
     const workers = run.workers ?? 1;
     if (!Number.isInteger(workers) || workers < 1) throw new Error(`VecEnv: workers must be a positive integer, got ${workers}.`);
     const sizes = blockSizes(numEnvs, Math.min(workers, numEnvs));
@@ -94,25 +95,25 @@ export class WorkerVecEnv<T extends Task> implements VecEnv<T> {
   }
 
   reset(seed?: number): Float32Array {
-    return concat(this.callAll(() => ({ method: 'reset', args: [seed] })) as Float32Array[], Float32Array);
+    return concatArrays(this.callAll(() => ({ method: 'reset', args: [seed] })) as Float32Array[], Float32Array);
   }
 
   step(actions: ArrayLike<number>): VecStepResult {
     const act = this.singleActionSpace.dim;
     if (actions.length !== this.numEnvs * act)
       throw new Error(`VecEnv.step: actions must have numEnvs*actDim = ${this.numEnvs}*${act} = ${this.numEnvs * act} entries, got ${actions.length}.`);
-    const parts = this.callAll((b) => ({ method: 'step', args: [Float32Array.from({ length: b.numEnvs * act }, (_, k) => actions[b.firstIndex * act + k])] })) as VecStepResult[];
+    const parts = this.callAll((b) => ({ method: 'step', args: [Float32Array.from(subarray(actions, b.firstIndex * act, b.numEnvs * act))] })) as VecStepResult[];
     return {
-      obs: concat(parts.map((p) => p.obs), Float32Array),
-      rewards: concat(parts.map((p) => p.rewards), Float32Array),
-      terminated: concat(parts.map((p) => p.terminated), Uint8Array),
-      truncated: concat(parts.map((p) => p.truncated), Uint8Array),
+      obs: concatArrays(parts.map((p) => p.obs), Float32Array),
+      rewards: concatArrays(parts.map((p) => p.rewards), Float32Array),
+      terminated: concatArrays(parts.map((p) => p.terminated), Uint8Array),
+      truncated: concatArrays(parts.map((p) => p.truncated), Uint8Array),
       infos: parts.flatMap((p) => p.infos as Array<StepInfo & { finalObs?: Float32Array }>),
     };
   }
 
   bodyPoses(): Float32Array {
-    return concat(this.callAll(() => ({ method: 'bodyPoses', args: [] })) as Float32Array[], Float32Array);
+    return concatArrays(this.callAll(() => ({ method: 'bodyPoses', args: [] })) as Float32Array[], Float32Array);
   }
 
   /** Digest of every worker's physics state (stable for a given worker count; differs from the in-process digest). */
@@ -180,15 +181,4 @@ function startWorker(options: WorkerOptions): Worker {
   if (extension === '.js') return new Worker(entry, options);
   const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
   return new Worker(bootstrap, { ...options, eval: true });
-}
-
-/** The parts one after another in a new array of the parts' type. */
-function concat<A extends Float32Array | Uint8Array>(parts: A[], Type: new (length: number) => A): A {
-  const out = new Type(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }

@@ -3,34 +3,19 @@
  * metrics.csv) and one {@link EvalResult} per evaluation (eval.json). Plots and reports read only these.
  */
 import type { EnvCard, Task } from '../envs/types.js';
-import type { MetaTimings } from '../agents/meta/types.js';
+import type { MetaMetrics } from '../agents/meta/types.js';
 
-/** One meta-iteration of a training run (a line of metrics.jsonl). Returns are undiscounted episode sums. */
-export interface IterationRecord {
-  /** Meta-iterations completed, counting this one (1-based). */
-  iteration: number;
-  /** Mean return before adaptation (MAML family: θ's episodes; RL2: first episode of each trial). NaN if skipped. */
-  preReturn: number;
-  /** Mean return after adaptation (MAML family: θ' episodes; RL2: last episode of each trial). NaN if skipped. */
-  postReturn: number;
-  /** The learner's named losses (e.g. inner, outerBefore, outerAfter). */
-  losses: Record<string, number>;
-  /** Mean KL of the meta-update (NaN where not measured). */
-  kl: number;
-  /** Env steps taken by this iteration. */
-  envSteps: number;
+/**
+ * One meta-iteration of a training run (a line of metrics.jsonl): the learner's {@link MetaMetrics} (returns are
+ * NaN when the update was skipped) plus the run's bookkeeping.
+ */
+export interface IterationRecord extends MetaMetrics {
   /** Env steps since the start of the run (all iterations, resumed ones included). */
   totalEnvSteps: number;
-  /** Phase timings of this iteration (ms). */
-  timings: MetaTimings;
   /** Wall-clock seconds since the run started (training time only, summed across resumes). */
   wallSeconds: number;
   /** Why the iteration's update was skipped (e.g. a NaN loss); absent when it was applied. */
   skipped?: string;
-  /** Episodes truncated by a physics error during this iteration. */
-  physicsErrors: number;
-  /** Learner-specific diagnostics. */
-  info: Record<string, number | boolean>;
 }
 
 /** Mean and 95% confidence half-width of a quantity measured at each point of a curve. */
