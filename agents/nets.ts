@@ -243,57 +243,6 @@ export function disposeParams(params: Params): void {
   for (const p of params) p.dispose();
 }
 
-/** A parameter copied to the JS side, for tensor-free acting. */
-export interface ArrayParam {
-  data: Float32Array;
-  shape: number[];
-}
-
-/** Copy the parameters to Float32Arrays (synchronous read), e.g. once per rollout. */
-export function snapshotParams(params: Params): ArrayParam[] {
-  return params.map((p) => ({ data: Float32Array.from(p.dataSync() as Float32Array), shape: [...p.shape] }));
-}
-
-/** Apply `activation` in place. */
-function activateArray(h: Float32Array, activation: Activation): void {
-  if (activation === 'tanh') for (let i = 0; i < h.length; i++) h[i] = Math.tanh(h[i]);
-  else if (activation === 'relu') for (let i = 0; i < h.length; i++) h[i] = Math.max(0, h[i]);
-}
-
-/** One affine layer on the JS side: x [B, in] · W [in, out] + b [out] -> [B, out]. */
-function affineArray(x: Float32Array, batch: number, w: ArrayParam, b: ArrayParam): Float32Array {
-  const [inDim, outDim] = w.shape;
-  const out = new Float32Array(batch * outDim);
-  for (let r = 0; r < batch; r++) {
-    const o = r * outDim;
-    out.set(b.data, o);
-    for (let k = 0; k < inDim; k++) {
-      const xk = x[r * inDim + k];
-      const wk = k * outDim;
-      for (let c = 0; c < outDim; c++) out[o + c] += xk * w.data[wk + c];
-    }
-  }
-  return out;
-}
-
-/**
- * The same function as {@link mlpForward}, in plain JS on a {@link snapshotParams} copy: the fast path for
- * acting in small batches (no tensor allocation, no backend round trip).
- * @param x inputs [B*in], row-major.
- * @returns outputs [B*out].
- */
-export function mlpForwardArrays(params: readonly ArrayParam[], x: Float32Array, batch: number, activation: Activation = 'tanh'): Float32Array {
-  if (x.length !== batch * params[0].shape[0]) {
-    throw new Error(`mlpForwardArrays: x has ${x.length} values, expected batch ${batch} × ${params[0].shape[0]}.`);
-  }
-  let h = x;
-  for (let i = 0; i < params.length; i += 2) {
-    h = affineArray(h, batch, params[i], params[i + 1]);
-    if (i + 2 < params.length) activateArray(h, activation);
-  }
-  return h;
-}
-
 function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }

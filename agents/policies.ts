@@ -14,13 +14,12 @@ import {
   gruStep,
   gruUnroll,
   mlpForward,
-  mlpForwardArrays,
   mlpInit,
   type Activation,
-  type ArrayParam,
   type InitOptions,
   type Params,
 } from './nets.js';
+import { mlpArrays, mlpForwardArrays, snapshotParams, type DenseArrays } from './mlp-arrays.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -110,19 +109,30 @@ export function sampleGaussian(mean: Float32Array, logStd: ArrayLike<number>, ba
   if (mean.length !== batch * actDim) throw new Error(`sampleGaussian: mean has ${mean.length} values, expected ${batch}×${actDim}.`);
   let logStdSum = 0;
   for (let j = 0; j < actDim; j++) logStdSum += logStd[j];
-  const actions = Float32Array.from(mean);
   const logProb = new Float32Array(batch).fill(-logStdSum - 0.5 * actDim * LOG_2PI);
-  if (noise === 'mean') return { actions, mean, logProb };
+  if (noise === 'mean') return { actions: Float32Array.from(mean), mean, logProb };
+  const eps = drawNormals(noise, batch * actDim);
   for (let b = 0; b < batch; b++) {
     let sq = 0;
-    for (let j = 0; j < actDim; j++) {
-      const eps = noise.normal();
-      actions[b * actDim + j] += Math.exp(logStd[j]) * eps;
-      sq += eps * eps;
-    }
+    for (let j = 0; j < actDim; j++) sq += eps[b * actDim + j] * eps[b * actDim + j];
     logProb[b] -= 0.5 * sq;
   }
-  return { actions, mean, logProb };
+  return { actions: addNoise(mean, logStd, eps), mean, logProb };
+}
+
+/** `n` standard normal draws from `noise`, in order (row by row, action by action for a batch). */
+export function drawNormals(noise: Rng, n: number): Float64Array {
+  const eps = new Float64Array(n);
+  for (let i = 0; i < n; i++) eps[i] = noise.normal();
+  return eps;
+}
+
+/** Gaussian actions from their means and standard-normal draws: mean + exp(logStd) ⊙ eps, rows of `logStd.length`. */
+export function addNoise(mean: Float32Array, logStd: ArrayLike<number>, eps: ArrayLike<number>): Float32Array {
+  const actDim = logStd.length;
+  const actions = new Float32Array(mean.length);
+  for (let i = 0; i < mean.length; i++) actions[i] = mean[i] + Math.exp(logStd[i % actDim]) * eps[i];
+  return actions;
 }
 
 /**
@@ -139,14 +149,27 @@ export function gaussianAct(params: Params, obs: Float32Array, batch: number, no
   return sampleGaussian(mean, logStd, batch, noise);
 }
 
+/** A Gaussian MLP policy copied to the JS side for acting ({@link gaussianArrays}). */
+export interface GaussianArrays {
+  /** The mean network's layers in kernel layout (mlp-arrays.ts). */
+  layers: DenseArrays[];
+  /** [A]. */
+  logStd: Float32Array;
+}
+
+/** Copy a Gaussian policy's params `[...mlp, logStd]` for {@link gaussianActArrays} (a synchronous read: once per rollout). */
+export function gaussianArrays(params: Params): GaussianArrays {
+  const snapshot = snapshotParams(params);
+  return { layers: mlpArrays(snapshot.slice(0, -1)), logStd: snapshot[snapshot.length - 1].data };
+}
+
 /**
- * Act with the Gaussian policy in plain JS on a snapshot (`snapshotParams(params)`, taken once per rollout):
- * the fast path at small batches. Same result as {@link gaussianAct} up to float rounding.
+ * Act with the Gaussian policy in plain JS on a {@link gaussianArrays} copy: the sampling path (no tensors per
+ * step, identical actions on every TF.js backend). Same result as {@link gaussianAct} up to float rounding.
  * @param obs observations [B*obsDim].
  */
-export function gaussianActArrays(snapshot: readonly ArrayParam[], obs: Float32Array, batch: number, noise: ActionNoise, activation: Activation = 'tanh'): GaussianAction {
-  const mean = mlpForwardArrays(snapshot.slice(0, -1), obs, batch, activation);
-  return sampleGaussian(mean, snapshot[snapshot.length - 1].data, batch, noise);
+export function gaussianActArrays(policy: GaussianArrays, obs: Float32Array, batch: number, noise: ActionNoise, activation: Activation = 'tanh'): GaussianAction {
+  return sampleGaussian(mlpForwardArrays(policy.layers, obs, batch, activation), policy.logStd, batch, noise);
 }
 
 /** Width of an RL2 input row: obs, previous action, previous reward, done flag. */

@@ -43,6 +43,18 @@ export interface StepContext {
 /** A batched policy: observations [numEnvs * obsDim] -> actions [numEnvs * actDim]. May keep per-env state (RNN). */
 export type BatchPolicy = (obs: Float32Array, context: StepContext) => Float32Array;
 
+/**
+ * A batched policy that can act for a range of envs at a time, so that a VecEnv stepping on several threads
+ * (`VecEnv.stepByBlocks`) starts a block while the policy computes the next one. `begin` is called once per step
+ * with every env's observation (draw the step's noise there, in env order, so that the numbers do not depend on
+ * the order the rows are asked for); then `rows(first, count)` returns actions [count * actDim] for envs
+ * [first, first + count), once per block, blocks covering all envs.
+ */
+export interface RowPolicy {
+  begin(obs: Float32Array, context: StepContext): void;
+  rows(first: number, count: number): Float32Array;
+}
+
 /** Sampling options. */
 export interface SampleOptions {
   /** Seed of the first reset; env i gets seed + i. */
@@ -65,7 +77,7 @@ interface Recorder {
  * Run every env of `vec` for `episodesPerEnv` episodes under `policy` and return the paths, ordered by env then
  * episode. Envs that finished early keep stepping (their steps are not recorded) until all are done.
  */
-export function sampleEpisodes(vec: VecEnv, policy: BatchPolicy, options: SampleOptions): Path[] {
+export function sampleEpisodes(vec: VecEnv, policy: BatchPolicy | RowPolicy, options: SampleOptions): Path[] {
   const episodesPerEnv = options.episodesPerEnv ?? 1;
   const n = vec.numEnvs;
   const obsDim = vec.singleObservationSpace.dim;
@@ -76,9 +88,7 @@ export function sampleEpisodes(vec: VecEnv, policy: BatchPolicy, options: Sample
   const context: StepContext = { episodeStart: new Uint8Array(n).fill(1), prevReward: new Float32Array(n), prevAction: new Float32Array(n * actDim) };
   let obs = vec.reset(options.seed);
   while (recorders.some((r) => r.episodes < episodesPerEnv)) {
-    const actions = policy(obs, context);
-    if (actions.length !== n * actDim) throw new Error(`sampleEpisodes: the policy returned ${actions.length} actions; expected numEnvs*actDim = ${n * actDim}.`);
-    const result = vec.step(actions);
+    const { actions, result } = actAndStep(vec, policy, obs, context);
     options.onStep?.(result);
     for (let i = 0; i < n; i++) {
       const rec = recorders[i];
@@ -94,6 +104,32 @@ export function sampleEpisodes(vec: VecEnv, policy: BatchPolicy, options: Sample
     obs = result.obs;
   }
   return paths.sort((a, b) => a.envIndex - b.envIndex || a.episode - b.episode);
+}
+
+/** One step of every env under `policy`: block by block where both the env and the policy can, else all at once. */
+function actAndStep(vec: VecEnv, policy: BatchPolicy | RowPolicy, obs: Float32Array, context: StepContext): { actions: Float32Array; result: VecStepResult } {
+  const n = vec.numEnvs;
+  const actDim = vec.singleActionSpace.dim;
+  const checked = (actions: Float32Array, count: number): Float32Array => {
+    if (actions.length !== count * actDim) throw new Error(`sampleEpisodes: the policy returned ${actions.length} actions for ${count} envs; expected ${count}*actDim = ${count * actDim}.`);
+    return actions;
+  };
+  if (typeof policy === 'function') {
+    const actions = checked(policy(obs, context), n);
+    return { actions, result: vec.step(actions) };
+  }
+  policy.begin(obs, context);
+  if (!vec.stepByBlocks) {
+    const actions = checked(policy.rows(0, n), n);
+    return { actions, result: vec.step(actions) };
+  }
+  const actions = new Float32Array(n * actDim);
+  const result = vec.stepByBlocks((first, count) => {
+    const block = checked(policy.rows(first, count), count);
+    actions.set(block, first * actDim);
+    return block;
+  });
+  return { actions, result };
 }
 
 function record(rec: Recorder, obs: Float32Array, action: Float32Array, reward: number): void {

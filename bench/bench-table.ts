@@ -43,8 +43,8 @@ function ratioLines(r: BenchReport): string {
   return [
     'ratios',
     `  end-to-end sampling / mujoco-js (1 core)        ${vsMujoco}  (goal >= ${g.samplingVsMujoco.toFixed(1)}x)`,
-    `  policy overhead: sampling / worker VecEnv       ${num(q.policyOverhead, 2)}  (goal >= ${g.policyOverhead.toFixed(2)})`,
-    `  worker scaling: worker VecEnv / VecEnv          ${num(q.workerScaling, 2)}x  (${r.settings.workers} workers)`,
+    `  policy overhead: sampling / worker VecEnv       ${num(q.policyOverhead, 2)}  (goal >= ${g.policyOverhead.toFixed(2)}; median of paired runs)`,
+    `  worker scaling: worker VecEnv / VecEnv          ${num(q.workerScaling, 2)}x  (${r.settings.workers} threads)`,
   ].join('\n');
 }
 
@@ -77,7 +77,7 @@ function learnerTable(r: BenchReport): string {
   ]);
   const head = ['learner', 'env', 'meta-batch', 'sampling s', 'inner s', 'outer s', 'total s', 'env steps'];
   const n = r.learners[0]?.iterations ?? 0;
-  return `meta-iteration times: median [min, max] of ${n} after a warm-up, sampling on ${r.settings.workers} workers\n${formatTable([head, ...rows])}`;
+  return `meta-iteration times: median [min, max] of ${n} after a warm-up, sampling on ${r.settings.workers} threads\n${formatTable([head, ...rows])}`;
 }
 
 function learnerName(l: LearnerTiming): string {

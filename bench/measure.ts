@@ -33,6 +33,24 @@ export function measureRate(run: (units: number) => void, options: MeasureOption
   return summarizeRates(runs);
 }
 
+/**
+ * Time several kinds of work in alternation (timed run 1 of each, then run 2 of each, ...) after warming each up,
+ * so that a drift in the machine's speed hits them all alike: the way to compare two rows as a ratio.
+ * @returns one Rate per entry of `runs`, in order.
+ */
+export function measureRatesInterleaved(runs: Array<(units: number) => void>, options: MeasureOptions): Rate[] {
+  for (const run of runs) run(options.warmupUnits ?? Math.ceil(options.units / 2));
+  const times = runs.map(() => [] as number[]);
+  for (let r = 0; r < options.repeats; r++) {
+    runs.forEach((run, i) => {
+      const t0 = performance.now();
+      run(options.units);
+      times[i].push(options.units / ((performance.now() - t0) / 1000));
+    });
+  }
+  return times.map(summarizeRates);
+}
+
 /** Median, min and max of some rates. */
 export function summarizeRates(runs: number[]): Rate {
   if (runs.length === 0) throw new Error('summarizeRates: no runs.');

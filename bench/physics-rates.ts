@@ -13,7 +13,7 @@ import { robotOrigin } from '../envs/vec-env.js';
 import { disposeParams } from '../agents/nets.js';
 import { gaussianPolicyInit } from '../agents/policies.js';
 import { rolloutTasks } from '../agents/meta/task-rollouts.js';
-import { measureRate, type MeasureOptions, type Rate } from './measure.js';
+import { measureRate, measureRatesInterleaved, type MeasureOptions, type Rate } from './measure.js';
 
 /** How much to time per row. */
 export interface RateOptions {
@@ -106,26 +106,18 @@ export async function singleEnvRate(envId: string, options: RateOptions): Promis
  * random actions (autoreset); one vector step counts `numEnvs` env steps.
  */
 export async function vecEnvRate(envId: string, numEnvs: number, workers: number, options: RateOptions): Promise<Rate> {
-  return withVecEnv(envId, numEnvs, workers, (vec) => {
-    const rng = Rng.fromSeed(options.seed ?? 0);
-    const actions = new Float32Array(numEnvs * vec.singleActionSpace.dim);
-    vec.reset(options.seed ?? 0);
-    return measureRate((envSteps) => {
-      for (let t = 0; t < envSteps / numEnvs; t++) {
-        fillUniform(rng, actions);
-        vec.step(actions);
-      }
-    }, granularOptions(options, numEnvs));
-  });
+  return withVecEnv(envId, numEnvs, workers, (vec) => measureRate(randomStepping(vec, options.seed ?? 0), granularOptions(options, numEnvs)));
 }
 
 /**
- * End-to-end sampling as the MAML-family learners sample (`rolloutTasks`: one Gaussian MLP policy θ evaluated in
- * plain JS on a parameter snapshot, `sampleEpisodes`, one episode per env per round) on a VecEnv of `numEnvs` envs
- * over `workers` worker threads: `tasksPerRound` tasks × numEnvs / tasksPerRound episodes each. Counts the env steps
- * actually taken (numEnvs × the longest episode of each round).
+ * The same VecEnv (`numEnvs` envs of `envId` on `workers` threads) timed two ways in alternation
+ * (`measureRatesInterleaved`), so that their ratio is the policy's and the sampler's overhead and not the machine's
+ * drift between two rows: random actions as {@link vecEnvRate}, and end-to-end sampling as the MAML-family learners
+ * sample (`rolloutTasks`: one Gaussian MLP policy θ evaluated in plain JS on a parameter copy, `sampleEpisodes`, one
+ * episode per env per round, `tasksPerRound` tasks × numEnvs / tasksPerRound episodes each). Sampling counts the
+ * env steps actually taken (numEnvs × the longest episode of each round).
  */
-export async function samplingRate(envId: string, numEnvs: number, workers: number, tasksPerRound: number, options: RateOptions): Promise<Rate> {
+export async function steppingAndSamplingRates(envId: string, numEnvs: number, workers: number, tasksPerRound: number, options: RateOptions): Promise<{ stepping: Rate; sampling: Rate }> {
   if (numEnvs % tasksPerRound !== 0) throw new Error(`samplingRate: numEnvs (${numEnvs}) must be a multiple of tasksPerRound (${tasksPerRound}).`);
   const def = envSpec(envId).def;
   return withVecEnv(envId, numEnvs, workers, (vec) => {
@@ -138,15 +130,30 @@ export async function samplingRate(envId: string, numEnvs: number, workers: numb
         const paths = rolloutTasks(vec, request);
         return numEnvs * paths.reduce((m, p) => Math.max(m, p.length), 0);
       };
-      return measureRate((envSteps) => {
+      const sampling = (envSteps: number): void => {
         let done = 0;
         while (done < envSteps) done += round();
         if (done !== envSteps) throw new Error(`samplingRate: a round took ${done} env steps in all, expected ${envSteps} (episodes ended early).`);
-      }, granularOptions(options, numEnvs * def.horizon));
+      };
+      const [stepping, sampled] = measureRatesInterleaved([randomStepping(vec, options.seed ?? 0), sampling], granularOptions(options, numEnvs * def.horizon));
+      return { stepping, sampling: sampled };
     } finally {
       disposeParams(theta);
     }
   });
+}
+
+/** Work for the rate functions: `envSteps / numEnvs` vector steps of `vec` with uniform random actions. */
+function randomStepping(vec: VecEnv<Task>, seed: number): (envSteps: number) => void {
+  const rng = Rng.fromSeed(seed);
+  const actions = new Float32Array(vec.numEnvs * vec.singleActionSpace.dim);
+  vec.reset(seed);
+  return (envSteps) => {
+    for (let t = 0; t < envSteps / vec.numEnvs; t++) {
+      fillUniform(rng, actions);
+      vec.step(actions);
+    }
+  };
 }
 
 /** Run `f` on a fresh VecEnv (worker threads when `workers` > 1) and close it afterwards. */

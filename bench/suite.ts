@@ -10,10 +10,10 @@ import { initBackend } from '../agents/backend.js';
 import { versions } from '../experiments/package-info.js';
 import { measureFidelity, type FidelityOptions, type FidelityReport } from './fidelity.js';
 import { timeLearner, type LearnerSetup, type LearnerTiming } from './learner-timing.js';
-import type { Rate } from './measure.js';
+import { median, type Rate } from './measure.js';
 import { formatRow } from './meta-timing.js';
 import { loadMujocoCheetah, mujocoCheetahRate, type MujocoCheetah } from './mujoco-cheetah.js';
-import { granularOptions, rawPhysicsRate, samplingRate, SAMPLING_POLICY, singleEnvRate, vecEnvRate, type PhysicsConfig, type RateOptions } from './physics-rates.js';
+import { granularOptions, rawPhysicsRate, SAMPLING_POLICY, singleEnvRate, steppingAndSamplingRates, vecEnvRate, type PhysicsConfig, type RateOptions } from './physics-rates.js';
 
 /** The env every rate row runs. */
 export const BENCH_ENV_ID = 'CheetahVel-v0';
@@ -50,11 +50,14 @@ export interface RateRow {
   note?: string;
 }
 
-/** Quotients of row medians. */
+/** Quotients of row medians, except `policyOverhead`. */
 export interface Ratios {
   /** End-to-end sampling / mujoco-js (goal >= GOALS.samplingVsMujoco); null without mujoco. */
   samplingVsMujoco: number | null;
-  /** End-to-end sampling / the worker VecEnv with random actions (goal >= GOALS.policyOverhead). */
+  /**
+   * End-to-end sampling / the worker VecEnv with random actions (goal >= GOALS.policyOverhead): the median of the
+   * quotients of their runs pass by pass (they are timed in alternation, so each pair saw the same machine).
+   */
   policyOverhead: number;
   /** Worker VecEnv / in-process VecEnv (same envs). */
   workerScaling: number;
@@ -157,9 +160,12 @@ async function measureRates(s: BenchSettings, log: (line: string) => void, loadM
   add('rawPhysics', rawPhysicsLabel(raw.config), raw.rate);
   await row('singleEnv', 'single env (makeEnv)', () => singleEnvRate(s.envId, s.rates));
   await row('vecEnv', `VecEnv ${s.numEnvs}, in-process`, () => vecEnvRate(s.envId, s.numEnvs, 1, s.rates));
-  await row('workerVecEnv', `worker VecEnv ${s.numEnvs}, ${w} workers`, () => vecEnvRate(s.envId, s.numEnvs, w, s.rates));
-  const policy = `MLP [${SAMPLING_POLICY.hidden}] ${SAMPLING_POLICY.activation}`;
-  await row('sampling', `sampling, ${policy} policy, worker VecEnv ${s.numEnvs}, ${w} workers`, () => samplingRate(s.envId, s.numEnvs, w, s.samplingTasks, s.rates));
+  const workerLabel = `worker VecEnv ${s.numEnvs}, ${w} threads`;
+  const samplingLabel = `sampling, MLP [${SAMPLING_POLICY.hidden}] ${SAMPLING_POLICY.activation} policy, ${workerLabel}`;
+  log(`${workerLabel} and ${samplingLabel}, timed in alternation ...`);
+  const paired = await steppingAndSamplingRates(s.envId, s.numEnvs, w, s.samplingTasks, s.rates);
+  add('workerVecEnv', workerLabel, paired.stepping);
+  add('sampling', samplingLabel, paired.sampling);
   const rows = [...measured, mujoco.row].map((r) => ({ ...r, vsMujoco: ratio(r.rate, mujoco.row.rate) }));
   return { rows, physics: raw.config, mujoco: mujoco.version };
 }
@@ -216,9 +222,16 @@ export function computeRatios(rows: readonly RateRow[]): Ratios {
   };
   return {
     samplingVsMujoco: ratio(rate('sampling'), rate('mujoco')),
-    policyOverhead: required(ratio(rate('sampling'), rate('workerVecEnv')), 'policy overhead'),
+    policyOverhead: required(pairedRatio(rate('sampling'), rate('workerVecEnv')), 'policy overhead'),
     workerScaling: required(ratio(rate('workerVecEnv'), rate('vecEnv')), 'worker scaling'),
   };
+}
+
+/** Median of a.runs[i] / b.runs[i] (runs timed in alternation), or null when a rate is missing. */
+export function pairedRatio(a: Rate | null, b: Rate | null): number | null {
+  if (!a || !b) return null;
+  if (a.runs.length !== b.runs.length) throw new Error(`pairedRatio: ${a.runs.length} runs against ${b.runs.length}; pair runs timed in alternation.`);
+  return median(a.runs.map((x, i) => x / b.runs[i]));
 }
 
 function machineInfo(mujoco: string | null, tfBackend: string): MachineInfo {

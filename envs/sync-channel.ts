@@ -18,8 +18,14 @@ export interface SyncRequest {
 /** An answer: the method's value, or the message of the error it threw. */
 export type SyncAnswer = { ok: true; value: unknown } | { ok: false; error: string };
 
+/** One side of a blocking call: post a request, later collect its value (or its error, thrown). */
+export interface Caller {
+  post(request: SyncRequest): void;
+  collect(): unknown;
+}
+
 /** The main-thread end of one worker's channel. */
-export class SyncCaller {
+export class SyncCaller implements Caller {
   private pending = false;
 
   /**
@@ -34,10 +40,10 @@ export class SyncCaller {
   ) {}
 
   /** Send a request without waiting (at most one outstanding); collect it with {@link SyncCaller.collect}. */
-  post(request: SyncRequest, transfer: ArrayBuffer[] = []): void {
+  post(request: SyncRequest): void {
     if (this.pending) throw new Error('SyncCaller: a request is already outstanding; collect() it first.');
     this.pending = true;
-    this.port.postMessage(request, transfer);
+    this.port.postMessage(request);
   }
 
   /** Block until the outstanding request's answer arrives; returns its value or throws its error. */
@@ -55,11 +61,28 @@ export class SyncCaller {
     if (!answer.ok) throw new Error(answer.error);
     return answer.value;
   }
+}
 
-  /** `post` then `collect`. */
-  call(request: SyncRequest): unknown {
-    this.post(request);
-    return this.collect();
+/**
+ * A {@link Caller} served on the calling thread itself: `post` only records the request, `collect` runs it. Errors
+ * come back exactly as a worker's do (an Error with the handler's message).
+ */
+export class LocalCaller implements Caller {
+  private request: SyncRequest | undefined;
+
+  constructor(private readonly handlers: SyncHandlers) {}
+
+  post(request: SyncRequest): void {
+    if (this.request) throw new Error('LocalCaller: a request is already outstanding; collect() it first.');
+    this.request = request;
+  }
+
+  collect(): unknown {
+    if (!this.request) throw new Error('LocalCaller: no outstanding request to collect.');
+    const result = answer(this.handlers, this.request);
+    this.request = undefined;
+    if (!result.ok) throw new Error(result.error);
+    return result.value;
   }
 }
 

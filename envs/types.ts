@@ -134,6 +134,13 @@ export interface VecEnv<T extends Task = Task> {
   reset(seed?: number): Float32Array;
   /** Step all envs with actions [numEnvs*actDim]; finished envs are reset automatically. */
   step(actions: ArrayLike<number>): VecStepResult;
+  /**
+   * Optional (envs stepped on several threads): `step` with the actions supplied block by block, so that a block can
+   * start stepping while the caller computes the next block's actions. `actionsFor(first, count)` returns the
+   * actions [count*actDim] of envs [first, first + count); it is called once per block, blocks covering all envs,
+   * in the order the env chooses. Same result as `step` with the blocks' actions put together.
+   */
+  stepByBlocks?(actionsFor: (first: number, count: number) => Float32Array): VecStepResult;
   /** Body poses of all envs, [numEnvs*numBodies*7]. */
   bodyPoses(): Float32Array;
   stateHash(): string;

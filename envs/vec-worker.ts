@@ -7,6 +7,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { initPhysics } from '../sim/rapier.js';
 import { envSpec } from './index.js';
 import { serveSync } from './sync-channel.js';
+import { vecBlockHandlers } from './vec-block.js';
 import { applyEnvOptions, type EnvOptions } from './task-def.js';
 import type { Task } from './types.js';
 import { RobotVecEnv } from './vec-env.js';
@@ -32,15 +33,7 @@ async function start(data: VecWorkerData): Promise<void> {
   for (const module of data.setupModules) await import(module);
   await initPhysics();
   const vec = new RobotVecEnv(applyEnvOptions(envSpec(data.envId).def, data.options), data.numEnvs, data.options, data.firstIndex);
-  serveSync(data.port, data.counters, data.slot, {
-    setTasks: (tasks: Task[]) => vec.setTasks(tasks),
-    getTasks: () => vec.getTasks(),
-    reset: (seed: number | undefined) => vec.reset(seed === undefined ? undefined : seed + data.firstIndex),
-    step: (actions: Float32Array) => vec.step(actions),
-    bodyPoses: () => vec.bodyPoses(),
-    stateHash: () => vec.stateHash(),
-    close: () => vec.close(),
-  });
+  serveSync(data.port, data.counters, data.slot, vecBlockHandlers(vec, data.firstIndex));
 }
 
 start(workerData as VecWorkerData).then(

@@ -139,7 +139,7 @@ function baselineList(value: string): BaselineName[] {
 }
 
 /** Help text of `--workers`. */
-const WORKERS_HELP = 'worker threads for sampling (default: one per core when there are several; 1 = none); results do not depend on it';
+const WORKERS_HELP = 'threads stepping the sampling envs: the main thread and n-1 worker threads (default: one per core when there are several; 1 = the main thread only); results do not depend on it';
 
 function addEvalCommand(program: Command, io: CliIo): void {
   program

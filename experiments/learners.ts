@@ -21,8 +21,9 @@ export function envOptions(config: ExperimentConfig, oracle = false): EnvOptions
 }
 
 /**
- * Worker threads for sampling: `requested` (a positive integer; 1 = on the calling thread), else one per core
- * when there is more than one. Workers never change the numbers, only the speed.
+ * Threads that step the sampling envs (`VecRunOptions.workers`: this thread and `n - 1` worker threads):
+ * `requested` (a positive integer; 1 = only the calling thread), else one per core when there is more than one.
+ * They never change the numbers, only the speed.
  */
 export function samplingWorkers(requested?: number): number {
   if (requested === undefined) return availableParallelism() > 1 ? availableParallelism() : 1;
@@ -31,7 +32,7 @@ export function samplingWorkers(requested?: number): number {
 }
 
 /**
- * The learner a config trains, freshly initialised from `config.seed`, sampling on `workers` worker threads.
+ * The learner a config trains, freshly initialised from `config.seed`, sampling on `workers` threads.
  * Call `initBackend()` first.
  */
 export async function createLearner(config: ExperimentConfig, workers = 1): Promise<MetaLearner> {

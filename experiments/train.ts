@@ -28,7 +28,7 @@ export interface TrainOptions {
   log: (message: string) => void;
   /** Aborting (Ctrl-C) stops after the current iteration, with a checkpoint. */
   signal?: AbortSignal;
-  /** Worker threads for sampling (default: one per core when there are several; see samplingWorkers). */
+  /** Threads stepping the sampling envs (default: one per core when there are several; see samplingWorkers). */
   workers?: number;
   /** Called after each iteration's record is logged, e.g. to stream it to a viewer. */
   onIteration?: (record: IterationRecord, learner: MetaLearner, config: ExperimentConfig) => void | Promise<void>;
@@ -105,7 +105,7 @@ export async function resumeRun(runDir: string, sets: readonly string[], options
 /** The config's learner, sampling on the requested (or default) worker threads, which the log names. */
 async function createSamplingLearner(config: ExperimentConfig, options: TrainOptions): Promise<MetaLearner> {
   const workers = samplingWorkers(options.workers);
-  options.log(`metarl: sampling ${workers > 1 ? `on ${workers} worker threads` : 'on the main thread'} (--workers N)`);
+  options.log(`metarl: sampling ${workers > 1 ? `on ${workers} threads (the main thread and ${workers - 1} worker${workers > 2 ? 's' : ''})` : 'on the main thread'} (--workers N)`);
   return createLearner(config, workers);
 }
 

@@ -5,10 +5,11 @@ import '@tensorflow/tfjs-backend-cpu';
 import { Rng } from '../envs/rng.js';
 import { enableHigherOrderGradients } from '../agents/higher-order-grad.js';
 import { useBackend } from '../agents/backend.js';
-import { flattenParams, snapshotParams, type Params } from '../agents/nets.js';
+import { flattenParams, type Params } from '../agents/nets.js';
 import {
   gaussianAct,
   gaussianActArrays,
+  gaussianArrays,
   gaussianDistParams,
   gaussianEntropy,
   gaussianKL,
@@ -127,7 +128,7 @@ describe('policies', () => {
     assertClose(p[p.length - 1].dataSync(), [-0.5, -0.5, -0.5], 0);
     const obs = normals(Rng.fromSeed(8), B * OBS);
     const viaTf = gaussianAct(p, obs, B, Rng.fromSeed(9));
-    const viaJs = gaussianActArrays(snapshotParams(p), obs, B, Rng.fromSeed(9));
+    const viaJs = gaussianActArrays(gaussianArrays(p), obs, B, Rng.fromSeed(9));
     assertClose(viaJs.actions, viaTf.actions, 1e-5);
     assertClose(viaJs.logProb, viaTf.logProb, 1e-5);
     assert.deepEqual(gaussianAct(p, obs, B, 'mean').actions, viaTf.mean);

@@ -18,11 +18,11 @@ describe('WorkerVecEnv', () => {
     ['AntGoal-v0', 3, 2, 60, 25],
     ['PointNav-v0', 6, 4, 120, undefined],
   ] as const) {
-    it(`${id}: ${numEnvs} envs on ${workers} workers equal the in-process VecEnv bit for bit, autoreset included`, async () => {
+    it(`${id}: ${numEnvs} envs on ${workers} threads (this one + ${workers - 1} workers) equal the in-process VecEnv bit for bit, autoreset included`, async () => {
       const tasks = envSpec(id).def.tasks.sample(Rng.fromSeed(4), numEnvs);
       const local = await makeVecEnv(id, numEnvs, { horizon });
       const threaded = await makeVecEnv(id, numEnvs, { horizon }, { workers });
-      assert.ok(threaded instanceof WorkerVecEnv && threaded.numWorkers === Math.min(workers, numEnvs));
+      assert.ok(threaded instanceof WorkerVecEnv && threaded.numThreads === Math.min(workers, numEnvs));
       assert.deepEqual([threaded.card, threaded.singleObservationSpace, threaded.singleActionSpace], [local.card, local.singleObservationSpace, local.singleActionSpace]);
       const actions = randomActions(5, steps, numEnvs * local.singleActionSpace.dim);
       const want = vecTrace(local, tasks, SEED, actions);
@@ -46,12 +46,13 @@ describe('WorkerVecEnv', () => {
     threaded.close();
   });
 
-  it('errors: bad sizes are refused on the calling thread, a bad action or task comes back from its worker', async () => {
+  it('errors: bad sizes are refused on the calling thread, a bad action or task comes back from its block', async () => {
     const vec = await makeVecEnv('PointNav-v0', 3, {}, { workers: 2 });
     vec.reset(0);
     assert.throws(() => vec.step(new Float32Array(5)), /numEnvs\*actDim = 3\*2 = 6 entries, got 5/);
     assert.throws(() => vec.setTasks([{ goal: [0, 0] }]), /need 3 tasks/);
-    assert.throws(() => vec.step(Float32Array.of(0, 0, 0, 0, NaN, 0)), /action\[0\] is NaN/);
+    assert.throws(() => vec.step(Float32Array.of(0, 0, 0, 0, NaN, 0)), /action\[0\] is NaN/); // env 2: the worker's block
+    assert.throws(() => vec.step(Float32Array.of(NaN, 0, 0, 0, 0, 0)), /action\[0\] is NaN/); // env 0: this thread's block
     assert.throws(() => vec.setTasks([{ goal: [0, 0] }, { goal: [0, 0] }, { goal: 'far' }]), /goal/);
     vec.close();
     assert.throws(() => vec.reset(0), /closed/);

@@ -7,8 +7,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../envs/rng.js';
 import type { Task, VecEnv } from '../../envs/types.js';
-import { disposeParams, paramShapes, snapshotParams, toVariables, type ArrayParam, type Params } from '../nets.js';
-import { gaussianActArrays, gaussianPolicyInit } from '../policies.js';
+import { disposeParams, paramShapes, toVariables, type Params } from '../nets.js';
+import { gaussianActArrays, gaussianArrays, gaussianPolicyInit, type GaussianArrays } from '../policies.js';
 import { adaptParams, innerLoss, outerBatch, type InnerUpdate, type OuterBatch, type PolicyBatch } from './maml-objective.js';
 import type { PolicyLearnerConfig } from './policy-options.js';
 import { assignState, checkState, tensorsToState } from './state.js';
@@ -72,8 +72,8 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
   /** One mean-action run per θ_0..θ_k, θ_s snapshotted while the curve adapts. */
   async demo(task: Task, options: AdaptationOptions): Promise<AdaptationDemo> {
     const update = this.curveUpdate;
-    const snapshots: ArrayParam[][] = [];
-    const observe = (_s: number, theta: Params): void => void snapshots.push(snapshotParams(theta));
+    const snapshots: GaussianArrays[] = [];
+    const observe = (_s: number, theta: Params): void => void snapshots.push(gaussianArrays(theta));
     const curve = await this.runner.adaptationCurve(this.theta, task, options, (theta, batch) => adaptParams(theta, [batch], update), observe);
     const runs = snapshots.map((snapshot, s) => ({
       policy: (obs: Float32Array) => gaussianActArrays(snapshot, obs, 1, 'mean', this.config.activation).actions,
