@@ -19,7 +19,10 @@ import {
   type InitOptions,
   type Params,
 } from './nets.js';
-import { mlpArrays, mlpForwardArrays, snapshotParams, type DenseArrays } from './mlp-arrays.js';
+import { addNoise, type GaussianArrays } from './gaussian-block-policy.js';
+import { mlpArrays, mlpForwardArrays, snapshotParams } from './mlp-arrays.js';
+
+export type { GaussianArrays } from './gaussian-block-policy.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -127,14 +130,6 @@ export function drawNormals(noise: Rng, n: number): Float64Array {
   return eps;
 }
 
-/** Gaussian actions from their means and standard-normal draws: mean + exp(logStd) ⊙ eps, rows of `logStd.length`. */
-export function addNoise(mean: Float32Array, logStd: ArrayLike<number>, eps: ArrayLike<number>): Float32Array {
-  const actDim = logStd.length;
-  const actions = new Float32Array(mean.length);
-  for (let i = 0; i < mean.length; i++) actions[i] = mean[i] + Math.exp(logStd[i % actDim]) * eps[i];
-  return actions;
-}
-
 /**
  * Act with the Gaussian policy through the tf backend (one tidy forward, one read back).
  * @param obs observations [B*obsDim]. @returns actions [B*A], means [B*A], log-probs [B].
@@ -147,14 +142,6 @@ export function gaussianAct(params: Params, obs: Float32Array, batch: number, no
   });
   const logStd = params[params.length - 1].dataSync() as Float32Array;
   return sampleGaussian(mean, logStd, batch, noise);
-}
-
-/** A Gaussian MLP policy copied to the JS side for acting ({@link gaussianArrays}). */
-export interface GaussianArrays {
-  /** The mean network's layers in kernel layout (mlp-arrays.ts). */
-  layers: DenseArrays[];
-  /** [A]. */
-  logStd: Float32Array;
 }
 
 /** Copy a Gaussian policy's params `[...mlp, logStd]` for {@link gaussianActArrays} (a synchronous read: once per rollout). */

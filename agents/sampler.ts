@@ -3,6 +3,7 @@
  * batched policy, and the episodes come back as per-episode paths. With one task repeated over K envs this is
  * "K episodes per task" (MAML family); with episodesPerEnv = E it is an RL2 trial of E episodes.
  */
+import { blockActor, type BlockPolicy } from '../envs/block-policy.js';
 import type { Task, VecEnv, VecStepResult } from '../envs/types.js';
 
 /** One finished episode of one env. */
@@ -44,15 +45,15 @@ export interface StepContext {
 export type BatchPolicy = (obs: Float32Array, context: StepContext) => Float32Array;
 
 /**
- * A batched policy that can act for a range of envs at a time, so that a VecEnv stepping on several threads
- * (`VecEnv.stepByBlocks`) starts a block while the policy computes the next one. `begin` is called once per step
- * with every env's observation (draw the step's noise there, in env order, so that the numbers do not depend on
- * the order the rows are asked for); then `rows(first, count)` returns actions [count * actDim] for envs
- * [first, first + count), once per block, blocks covering all envs.
+ * A policy that the blocks of a multi-thread VecEnv evaluate on their own threads (`VecEnv.setBlockPolicy`,
+ * envs/block-policy.ts), so that acting is as parallel as stepping; on other VecEnvs it runs on this thread.
+ * `stepData()` is called once per step, before any block acts: draw the step's noise there, for all envs in env
+ * order, so that the actions do not depend on how the envs are split; it returns the data of envs
+ * [first, first + count).
  */
-export interface RowPolicy {
-  begin(obs: Float32Array, context: StepContext): void;
-  rows(first: number, count: number): Float32Array;
+export interface PortablePolicy {
+  blockPolicy: BlockPolicy;
+  stepData(): (first: number, count: number) => unknown;
 }
 
 /** Sampling options. */
@@ -77,7 +78,7 @@ interface Recorder {
  * Run every env of `vec` for `episodesPerEnv` episodes under `policy` and return the paths, ordered by env then
  * episode. Envs that finished early keep stepping (their steps are not recorded) until all are done.
  */
-export function sampleEpisodes(vec: VecEnv, policy: BatchPolicy | RowPolicy, options: SampleOptions): Path[] {
+export function sampleEpisodes(vec: VecEnv, policy: BatchPolicy | PortablePolicy, options: SampleOptions): Path[] {
   const episodesPerEnv = options.episodesPerEnv ?? 1;
   const n = vec.numEnvs;
   const obsDim = vec.singleObservationSpace.dim;
@@ -86,9 +87,10 @@ export function sampleEpisodes(vec: VecEnv, policy: BatchPolicy | RowPolicy, opt
   const recorders: Recorder[] = Array.from({ length: n }, () => ({ obs: [], actions: [], rewards: [], episodes: 0 }));
   const paths: Path[] = [];
   const context: StepContext = { episodeStart: new Uint8Array(n).fill(1), prevReward: new Float32Array(n), prevAction: new Float32Array(n * actDim) };
+  const actAndStep = stepper(vec, policy);
   let obs = vec.reset(options.seed);
   while (recorders.some((r) => r.episodes < episodesPerEnv)) {
-    const { actions, result } = actAndStep(vec, policy, obs, context);
+    const { actions, result } = actAndStep(obs, context);
     options.onStep?.(result);
     for (let i = 0; i < n; i++) {
       const rec = recorders[i];
@@ -106,30 +108,32 @@ export function sampleEpisodes(vec: VecEnv, policy: BatchPolicy | RowPolicy, opt
   return paths.sort((a, b) => a.envIndex - b.envIndex || a.episode - b.episode);
 }
 
-/** One step of every env under `policy`: block by block where both the env and the policy can, else all at once. */
-function actAndStep(vec: VecEnv, policy: BatchPolicy | RowPolicy, obs: Float32Array, context: StepContext): { actions: Float32Array; result: VecStepResult } {
-  const n = vec.numEnvs;
-  const actDim = vec.singleActionSpace.dim;
-  const checked = (actions: Float32Array, count: number): Float32Array => {
-    if (actions.length !== count * actDim) throw new Error(`sampleEpisodes: the policy returned ${actions.length} actions for ${count} envs; expected ${count}*actDim = ${count * actDim}.`);
+/**
+ * One step of every env under `policy`: a portable policy acts on the VecEnv's own threads where the VecEnv can
+ * (after installing it there), else on this thread.
+ */
+function stepper(vec: VecEnv, policy: BatchPolicy | PortablePolicy): (obs: Float32Array, context: StepContext) => { actions: Float32Array; result: VecStepResult } {
+  const expected = vec.numEnvs * vec.singleActionSpace.dim;
+  const checked = (actions: Float32Array): Float32Array => {
+    if (actions.length !== expected) throw new Error(`sampleEpisodes: the policy returned ${actions.length} actions; expected numEnvs*actDim = ${expected}.`);
     return actions;
   };
   if (typeof policy === 'function') {
-    const actions = checked(policy(obs, context), n);
-    return { actions, result: vec.step(actions) };
+    return (obs, context) => {
+      const actions = checked(policy(obs, context));
+      return { actions, result: vec.step(actions) };
+    };
   }
-  policy.begin(obs, context);
-  if (!vec.stepByBlocks) {
-    const actions = checked(policy.rows(0, n), n);
-    return { actions, result: vec.step(actions) };
+  if (vec.setBlockPolicy && vec.stepWithBlockPolicy) {
+    vec.setBlockPolicy(policy.blockPolicy);
+    const step = vec.stepWithBlockPolicy.bind(vec);
+    return () => step(policy.stepData());
   }
-  const actions = new Float32Array(n * actDim);
-  const result = vec.stepByBlocks((first, count) => {
-    const block = checked(policy.rows(first, count), count);
-    actions.set(block, first * actDim);
-    return block;
-  });
-  return { actions, result };
+  const actor = blockActor(policy.blockPolicy);
+  return (obs) => {
+    const actions = checked(actor(obs, 0, vec.numEnvs, policy.stepData()(0, vec.numEnvs)));
+    return { actions, result: vec.step(actions) };
+  };
 }
 
 function record(rec: Recorder, obs: Float32Array, action: Float32Array, reward: number): void {

@@ -79,9 +79,11 @@ export class LocalCaller implements Caller {
 
   collect(): unknown {
     if (!this.request) throw new Error('LocalCaller: no outstanding request to collect.');
+    const { method } = this.request;
     const result = answer(this.handlers, this.request);
     this.request = undefined;
     if (!result.ok) throw new Error(result.error);
+    if (result.value instanceof Promise) throw new Error(`LocalCaller: the "${method}" handler returned a promise; handlers on the calling thread must be synchronous.`);
     return result.value;
   }
 }
@@ -89,12 +91,20 @@ export class LocalCaller implements Caller {
 /** Worker-side handlers: method name -> function of the request's arguments. */
 export type SyncHandlers = Record<string, (...args: never[]) => unknown>;
 
-/** Serve requests arriving on `port` with `handlers`, answering each one and waking the caller. */
+/**
+ * Serve requests arriving on `port` with `handlers`, answering each one and waking the caller. A handler may return
+ * a promise (e.g. it imports a module first): the answer waits for it.
+ */
 export function serveSync(port: MessagePort, counters: Int32Array, slot: number, handlers: SyncHandlers): void {
   port.on('message', (request: SyncRequest) => {
-    port.postMessage(answer(handlers, request));
-    Atomics.add(counters, slot, 1);
-    Atomics.notify(counters, slot);
+    const reply = (a: SyncAnswer): void => {
+      port.postMessage(a);
+      Atomics.add(counters, slot, 1);
+      Atomics.notify(counters, slot);
+    };
+    const a = answer(handlers, request);
+    if (a.ok && a.value instanceof Promise) a.value.then((value) => reply({ ok: true, value }), (error: unknown) => reply(failed(error)));
+    else reply(a);
   });
 }
 
@@ -104,6 +114,10 @@ function answer(handlers: SyncHandlers, { method, args }: SyncRequest): SyncAnsw
   try {
     return { ok: true, value: (handler as (...a: unknown[]) => unknown)(...args) };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    return failed(error);
   }
+}
+
+function failed(error: unknown): SyncAnswer {
+  return { ok: false, error: error instanceof Error ? error.message : String(error) };
 }

@@ -1,6 +1,7 @@
 /**
  * The gym-like interfaces: Env, VecEnv, tasks and task distributions, env cards.
  */
+import type { BlockPolicy } from './block-policy.js';
 import type { Box } from './box.js';
 import type { Rng } from './rng.js';
 import type { RobotSpec } from '../sim/robot-spec.js';
@@ -135,12 +136,16 @@ export interface VecEnv<T extends Task = Task> {
   /** Step all envs with actions [numEnvs*actDim]; finished envs are reset automatically. */
   step(actions: ArrayLike<number>): VecStepResult;
   /**
-   * Optional (envs stepped on several threads): `step` with the actions supplied block by block, so that a block can
-   * start stepping while the caller computes the next block's actions. `actionsFor(first, count)` returns the
-   * actions [count*actDim] of envs [first, first + count); it is called once per block, blocks covering all envs,
-   * in the order the env chooses. Same result as `step` with the blocks' actions put together.
+   * Optional (envs stepped on several threads): install a policy that each block of envs evaluates on its own
+   * thread (envs/block-policy.ts), for {@link VecEnv.stepWithBlockPolicy}.
    */
-  stepByBlocks?(actionsFor: (first: number, count: number) => Float32Array): VecStepResult;
+  setBlockPolicy?(policy: BlockPolicy): void;
+  /**
+   * Optional, with setBlockPolicy: every block acts with the installed policy on its latest observations and
+   * `stepData(first, count)` (per-step data of envs [first, first + count), e.g. their noise), then steps.
+   * Same result as `step` with those actions. @returns the actions [numEnvs*actDim] and the step's result.
+   */
+  stepWithBlockPolicy?(stepData: (first: number, count: number) => unknown): { actions: Float32Array; result: VecStepResult };
   /** Body poses of all envs, [numEnvs*numBodies*7]. */
   bodyPoses(): Float32Array;
   stateHash(): string;

@@ -7,6 +7,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { initPhysics } from '../sim/rapier.js';
 import { envSpec } from './index.js';
 import { serveSync } from './sync-channel.js';
+import { loadBlockPolicy } from './block-policy.js';
 import { vecBlockHandlers } from './vec-block.js';
 import { applyEnvOptions, type EnvOptions } from './task-def.js';
 import type { Task } from './types.js';
@@ -33,7 +34,7 @@ async function start(data: VecWorkerData): Promise<void> {
   for (const module of data.setupModules) await import(module);
   await initPhysics();
   const vec = new RobotVecEnv(applyEnvOptions(envSpec(data.envId).def, data.options), data.numEnvs, data.options, data.firstIndex);
-  serveSync(data.port, data.counters, data.slot, vecBlockHandlers(vec, data.firstIndex));
+  serveSync(data.port, data.counters, data.slot, vecBlockHandlers(vec, data.firstIndex, loadBlockPolicy));
 }
 
 start(workerData as VecWorkerData).then(

@@ -22,7 +22,8 @@ import { LocalCaller, SyncCaller, type Caller, type SyncRequest } from './sync-c
 import { actionSpace, observationSpace, type EnvOptions, type RobotTaskDef } from './task-def.js';
 import type { EnvCard, StepInfo, Task, VecEnv, VecStepResult } from './types.js';
 import { concatArrays } from './typed-arrays.js';
-import { vecBlockHandlers } from './vec-block.js';
+import type { BlockPolicy } from './block-policy.js';
+import { vecBlockHandlers, type ActedStep } from './vec-block.js';
 import { checkEnvCount, RobotVecEnv, subarray } from './vec-env.js';
 import type { VecWorkerData, VecWorkerHello } from './vec-worker.js';
 
@@ -115,30 +116,15 @@ export class WorkerVecEnv<T extends Task> implements VecEnv<T> {
     return joinSteps(this.callAll((b) => ({ method: 'step', args: [Float32Array.from(subarray(actions, b.firstIndex * act, b.numEnvs * act))] })) as VecStepResult[]);
   }
 
-  /**
-   * `step`, asking for the worker threads' blocks first (each is posted as soon as its actions are ready) and for
-   * this thread's block last, just before stepping it.
-   */
-  stepByBlocks(actionsFor: (first: number, count: number) => Float32Array): VecStepResult {
-    this.checkOpen();
-    const act = this.singleActionSpace.dim;
-    const posted: Block[] = [];
-    try {
-      for (const b of [...this.blocks.slice(1), this.blocks[0]]) {
-        const actions = actionsFor(b.firstIndex, b.numEnvs);
-        if (actions.length !== b.numEnvs * act) throw new Error(`VecEnv.stepByBlocks: envs ${b.firstIndex}..${b.firstIndex + b.numEnvs - 1} need ${b.numEnvs * act} actions, got ${actions.length}.`);
-        b.caller.post({ method: 'step', args: [actions] });
-        posted.push(b);
-      }
-    } catch (error) {
-      try {
-        this.collectAll(posted); // keep every channel in step before giving up
-      } catch {
-        // the caller's error is the one to report
-      }
-      throw error;
-    }
-    return joinSteps(this.collectAll(this.blocks) as VecStepResult[]);
+  /** Install `policy` on every block: worker threads import its module first (see envs/block-policy.ts). */
+  setBlockPolicy(policy: BlockPolicy): void {
+    this.callAll(() => ({ method: 'setPolicy', args: [policy] }));
+  }
+
+  /** Every block acts with the installed block policy on its own thread, then steps; see VecEnv. */
+  stepWithBlockPolicy(stepData: (first: number, count: number) => unknown): { actions: Float32Array; result: VecStepResult } {
+    const parts = this.callAll((b) => ({ method: 'actAndStep', args: [stepData(b.firstIndex, b.numEnvs)] })) as ActedStep[];
+    return { actions: concatArrays(parts.map((p) => p.actions), Float32Array), result: joinSteps(parts.map((p) => p.result)) };
   }
 
   bodyPoses(): Float32Array {

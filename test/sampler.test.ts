@@ -83,7 +83,7 @@ describe('sampler', () => {
 
   it('rejects a policy that returns the wrong number of actions', async () => {
     const vec = await makeVecEnv('PointNav-v0', 2);
-    assert.throws(() => sampleEpisodes(vec, () => new Float32Array(3), { seed: 0 }), /returned 3 actions for 2 envs; expected 2\*actDim = 4/);
+    assert.throws(() => sampleEpisodes(vec, () => new Float32Array(3), { seed: 0 }), /returned 3 actions; expected numEnvs\*actDim = 4/);
     vec.close();
   });
 });

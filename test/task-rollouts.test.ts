@@ -1,7 +1,7 @@
 /**
- * rolloutTasks: per-task Gaussian policies acting row range by row range. On a VecEnv stepping on several threads
- * (stepByBlocks: workers' blocks first) the paths equal the in-process ones bit for bit, and both equal a plain
- * policy that acts for all envs at once, group by group, drawing its noise env by env.
+ * rolloutTasks: per-task Gaussian policies as block policies. On a VecEnv stepping on several threads (every block
+ * acting on its own thread) the paths equal the in-process ones bit for bit, and both equal a plain policy that
+ * acts for all envs at once on this thread, group by group, drawing its noise env by env.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ import { gaussianActArrays, gaussianArrays, gaussianPolicyInit } from '../agents
 import { rolloutTasks } from '../agents/meta/task-rollouts.js';
 import { sampleEpisodes, type BatchPolicy, type Path } from '../agents/sampler.js';
 import { concatArrays } from '../envs/typed-arrays.js';
-import { randomActions } from './helpers.js';
+import { indexAndDatumPolicy } from './block-policy-fixture.js';
 
 const ENV = 'PointNav-v0';
 const OPTIONS = { horizon: 15 };
@@ -44,7 +44,7 @@ describe('rolloutTasks', () => {
       const request = (noiseSeed: number) => ({ tasks, policies: thetas, episodesPerTask: k, seed: 5, noise: Rng.fromSeed(noiseSeed), activation: 'tanh' as const });
       const local = await makeVecEnv(ENV, n, OPTIONS);
       const threaded = await makeVecEnv(ENV, n, OPTIONS, { workers: threads });
-      assert.ok(threaded.stepByBlocks, 'a multi-thread VecEnv steps block by block');
+      assert.ok(threaded.stepWithBlockPolicy, 'a multi-thread VecEnv acts block by block');
       const want = rolloutTasks(local, request(7));
       assert.deepEqual(rolloutTasks(threaded, request(7)), want);
       local.setTasks(tasks.flatMap((t) => Array<Task>(k).fill(t)));
@@ -57,41 +57,40 @@ describe('rolloutTasks', () => {
   }
 });
 
-describe('WorkerVecEnv.stepByBlocks', () => {
-  it('asks for the workers\' blocks first and this thread\'s last, and equals step', async () => {
+describe('WorkerVecEnv block policies', () => {
+  it('every block acts for its own envs with its own step data, and the step equals step() with those actions', async () => {
     const n = 5;
     const tasks: Task[] = envSpec(ENV).def.tasks.sample(Rng.fromSeed(3), n);
-    const [a, b]: VecEnv[] = [await makeVecEnv(ENV, n, OPTIONS, { workers: 3 }), await makeVecEnv(ENV, n, OPTIONS, { workers: 3 })];
-    for (const vec of [a, b]) {
+    const [plain, acting]: VecEnv[] = [await makeVecEnv(ENV, n, OPTIONS, { workers: 3 }), await makeVecEnv(ENV, n, OPTIONS, { workers: 3 })];
+    for (const vec of [plain, acting]) {
       vec.setTasks(tasks);
       vec.reset(4);
     }
-    for (const actions of randomActions(9, 20, n * ACT)) {
+    acting.setBlockPolicy!(indexAndDatumPolicy());
+    for (let t = 0; t < 20; t++) {
       const asked: Array<[number, number]> = [];
-      const blocked = b.stepByBlocks!((first, count) => {
+      const { actions, result } = acting.stepWithBlockPolicy!((first, count) => {
         asked.push([first, count]);
-        return actions.slice(first * ACT, (first + count) * ACT);
+        return Float64Array.from({ length: count }, (_, j) => Math.sin(t + first + j));
       });
-      assert.deepEqual(asked, [[2, 2], [4, 1], [0, 2]]);
-      assert.deepEqual(blocked, a.step(actions));
+      assert.deepEqual(asked, [[0, 2], [2, 2], [4, 1]]);
+      assert.deepEqual([...actions], [...Float32Array.from({ length: 2 * n }, (_, i) => (i % 2 === 0 ? i / 2 / 10 : Math.sin(t + (i - 1) / 2)))]);
+      assert.deepEqual(result, plain.step(actions));
     }
-    a.close();
-    b.close();
+    plain.close();
+    acting.close();
   });
 
-  it('a block of the wrong size, or a throwing caller, is reported and the env stays usable', async () => {
+  it('errors: no policy, an unknown program, a failing policy; the env stays usable', async () => {
     const vec = await makeVecEnv(ENV, 4, OPTIONS, { workers: 2 });
     vec.reset(0);
-    assert.throws(() => vec.stepByBlocks!((_first, count) => new Float32Array(count * ACT + 1)), /envs 2\.\.3 need 4 actions, got 5/);
-    assert.throws(
-      () =>
-        vec.stepByBlocks!((first, count) => {
-          if (first === 0) throw new Error('policy failed');
-          return new Float32Array(count * ACT);
-        }),
-      /policy failed/,
-    );
-    assert.equal(vec.step(new Float32Array(4 * ACT)).obs.length, 4 * vec.singleObservationSpace.dim);
+    const noise = (_first: number, count: number) => new Float64Array(count);
+    assert.throws(() => vec.stepWithBlockPolicy!(noise), /no block policy; call setBlockPolicy first/);
+    assert.throws(() => vec.setBlockPolicy!({ ...indexAndDatumPolicy(), program: 'nope' }), /Unknown block policy "nope": import .*block-policy-fixture/);
+    vec.setBlockPolicy!(indexAndDatumPolicy(true));
+    assert.throws(() => vec.stepWithBlockPolicy!(noise), /the test policy failed/);
+    vec.setBlockPolicy!(indexAndDatumPolicy());
+    assert.equal(vec.stepWithBlockPolicy!(noise).actions.length, 4 * ACT);
     vec.close();
   });
 });

@@ -7,47 +7,25 @@
 import type { Rng } from '../../envs/rng.js';
 import type { Task, VecEnv } from '../../envs/types.js';
 import type { Activation, Params } from '../nets.js';
-import { mlpForwardArrays } from '../mlp-arrays.js';
-import { addNoise, drawNormals, gaussianArrays, type GaussianArrays } from '../policies.js';
-import { sampleEpisodes, type Path, type RowPolicy } from '../sampler.js';
+import { gaussianBlockPolicy } from '../gaussian-block-policy.js';
+import { drawNormals, gaussianArrays, type GaussianArrays } from '../policies.js';
+import { sampleEpisodes, type Path, type PortablePolicy } from '../sampler.js';
 
 /**
- * A batched policy over groups of consecutive envs: env e acts with `snapshots[⌊e / envsPerGroup⌋]`. Acts row range
- * by row range (a {@link RowPolicy}), so a VecEnv on several threads steps one block while the next is computed;
- * the noise of a step is drawn for all envs first, env by env, so the actions do not depend on the blocks.
+ * The rollout policy over groups of consecutive envs: env e acts with `snapshots[⌊e / envsPerGroup⌋]`. Portable:
+ * on a VecEnv with several threads every block computes its own envs' actions; the noise of a step is drawn here
+ * for all envs first, env by env, so the actions do not depend on the blocks.
  * @param snapshots one policy copy per group (see `gaussianArrays`).
  * @param noise draws the action noise, env by env, step by step.
  */
-export function groupedGaussianPolicy(
-  snapshots: readonly GaussianArrays[],
-  envsPerGroup: number,
-  obsDim: number,
-  noise: Rng,
-  activation: Activation,
-): RowPolicy {
+export function groupedGaussianPolicy(snapshots: GaussianArrays[], envsPerGroup: number, noise: Rng, activation: Activation): PortablePolicy {
   const actDim = snapshots[0].logStd.length;
-  let obs: Float32Array = new Float32Array(0);
-  let eps: Float64Array = new Float64Array(0);
+  const numEnvs = snapshots.length * envsPerGroup;
   return {
-    begin(stepObs) {
-      const n = stepObs.length / obsDim;
-      if (n !== snapshots.length * envsPerGroup) {
-        throw new Error(`groupedGaussianPolicy: ${n} envs, but ${snapshots.length} groups of ${envsPerGroup}.`);
-      }
-      obs = stepObs;
-      eps = drawNormals(noise, n * actDim);
-    },
-    rows(first, count) {
-      const actions = new Float32Array(count * actDim);
-      for (let e = first; e < first + count; ) {
-        const group = Math.floor(e / envsPerGroup);
-        const end = Math.min(first + count, (group + 1) * envsPerGroup);
-        const policy = snapshots[group];
-        const mean = mlpForwardArrays(policy.layers, obs.subarray(e * obsDim, end * obsDim), end - e, activation);
-        actions.set(addNoise(mean, policy.logStd, eps.subarray(e * actDim, end * actDim)), (e - first) * actDim);
-        e = end;
-      }
-      return actions;
+    blockPolicy: gaussianBlockPolicy({ groups: snapshots, envsPerGroup, activation }),
+    stepData() {
+      const eps = drawNormals(noise, numEnvs * actDim);
+      return (first, count) => eps.slice(first * actDim, (first + count) * actDim); // a copy: a view would carry all of eps to a worker
     },
   };
 }
@@ -80,6 +58,6 @@ export function rolloutTasks(vec: VecEnv, request: TaskRolloutRequest): Path[] {
   vec.setTasks(tasks.flatMap((t) => Array.from({ length: k }, () => t)));
   const snapshots = policies.map((p) => gaussianArrays(p));
   const perGroup = policies.length === 1 ? vec.numEnvs : k;
-  const policy = groupedGaussianPolicy(snapshots, perGroup, vec.singleObservationSpace.dim, request.noise, request.activation);
+  const policy = groupedGaussianPolicy(snapshots, perGroup, request.noise, request.activation);
   return sampleEpisodes(vec, policy, { seed: request.seed, episodesPerEnv: 1 });
 }
