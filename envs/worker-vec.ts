@@ -8,7 +8,8 @@
  * in-process VecEnv and robots do not depend on each other, so the results are bit-identical to it.
  *
  * Workers import the env registry themselves: envs registered at run time by user code must be importable by
- * the workers too (`setupModules`). Policies run on the calling thread, batched over all envs of all blocks.
+ * the workers too (`setupModules`). A batched policy runs on the calling thread over all envs; a block policy
+ * (envs/block-policy.ts: the learners' Gaussian MLP) runs in every block, on its thread (`stepWithBlockPolicy`).
  */
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
