@@ -80,14 +80,15 @@ export class WorkerVecEnv<T extends Task> implements VecEnv<T> {
     const sizes = blockSizes(numEnvs, Math.min(workers, numEnvs));
     const counters = new Int32Array(new SharedArrayBuffer(4 * (sizes.length - 1)));
     const firsts = sizes.map((_, w) => sizes.slice(0, w).reduce((a, b) => a + b, 0));
+    const local = new RobotVecEnv(def, sizes[0], options, 0);
     const started = await Promise.allSettled(sizes.slice(1).map((size, w) => startBlock(def.id, options, run.setupModules ?? [], firsts[w + 1], size, counters, w)));
     const workerBlocks = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failure) {
+      local.close();
       await Promise.all(workerBlocks.map((b) => b.worker?.terminate()));
       throw failure.reason;
     }
-    const local = new RobotVecEnv(def, sizes[0], options, 0);
     const localBlock: Block = { caller: new LocalCaller(vecBlockHandlers(local, 0)), firstIndex: 0, numEnvs: sizes[0] };
     return new WorkerVecEnv(def, numEnvs, options, [localBlock, ...workerBlocks]);
   }
