@@ -51,9 +51,9 @@ export function groupedGaussianActions({ groups, envsPerGroup, activation }: Gro
     const group = Math.floor(e / envsPerGroup);
     if (group >= groups.length) throw new Error(`groupedGaussianActions: env ${e} is past the last of ${groups.length} groups of ${envsPerGroup}.`);
     const end = Math.min(first + count, (group + 1) * envsPerGroup);
-    const rows = [(e - first) * obsDim, (end - first) * obsDim];
-    const mean = mlpForwardArrays(groups[group].layers, obs.subarray(rows[0], rows[1]), end - e, activation);
-    actions.set(addNoise(mean, groups[group].logStd, eps.subarray((e - first) * actDim, (end - first) * actDim)), (e - first) * actDim);
+    const [from, to] = [e - first, end - first]; // rows of this block
+    const mean = mlpForwardArrays(groups[group].layers, obs.subarray(from * obsDim, to * obsDim), to - from, activation);
+    actions.set(addNoise(mean, groups[group].logStd, eps.subarray(from * actDim, to * actDim)), from * actDim);
     e = end;
   }
   return actions;

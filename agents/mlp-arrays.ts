@@ -5,7 +5,7 @@
  *
  * Weights are stored transposed ([out, in], row-major) so that every output is a contiguous dot product, and the
  * kernel computes a 4-row × 2-column tile of outputs per pass over the inputs (eight running sums in registers):
- * about 2.6x faster than a row-by-row loop at a batch of 64 (bench: `npm run bench`, sampling row).
+ * about 2.6x faster than a row-by-row loop for a [17, 64, 64, 6] tanh MLP at a batch of 64 (747 -> 289 us here).
  */
 import type { Activation, Params } from './nets.js';
 

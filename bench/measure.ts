@@ -24,13 +24,7 @@ export interface MeasureOptions {
 
 /** Time `run(n)`, which performs n units of work, and return its rate in units per second. */
 export function measureRate(run: (units: number) => void, options: MeasureOptions): Rate {
-  run(options.warmupUnits ?? Math.ceil(options.units / 2));
-  const runs = Array.from({ length: options.repeats }, () => {
-    const t0 = performance.now();
-    run(options.units);
-    return options.units / ((performance.now() - t0) / 1000);
-  });
-  return summarizeRates(runs);
+  return measureRatesInterleaved([run], options)[0];
 }
 
 /**

@@ -118,7 +118,7 @@ export async function vecEnvRate(envId: string, numEnvs: number, workers: number
  * env steps actually taken (numEnvs × the longest episode of each round).
  */
 export async function steppingAndSamplingRates(envId: string, numEnvs: number, workers: number, tasksPerRound: number, options: RateOptions): Promise<{ stepping: Rate; sampling: Rate }> {
-  if (numEnvs % tasksPerRound !== 0) throw new Error(`samplingRate: numEnvs (${numEnvs}) must be a multiple of tasksPerRound (${tasksPerRound}).`);
+  if (numEnvs % tasksPerRound !== 0) throw new Error(`steppingAndSamplingRates: numEnvs (${numEnvs}) must be a multiple of tasksPerRound (${tasksPerRound}).`);
   const def = envSpec(envId).def;
   return withVecEnv(envId, numEnvs, workers, (vec) => {
     const rng = Rng.fromSeed(options.seed ?? 0);
@@ -133,7 +133,7 @@ export async function steppingAndSamplingRates(envId: string, numEnvs: number, w
       const sampling = (envSteps: number): void => {
         let done = 0;
         while (done < envSteps) done += round();
-        if (done !== envSteps) throw new Error(`samplingRate: a round took ${done} env steps in all, expected ${envSteps} (episodes ended early).`);
+        if (done !== envSteps) throw new Error(`steppingAndSamplingRates: a round took ${done} env steps in all, expected ${envSteps} (episodes ended early).`);
       };
       const [stepping, sampled] = measureRatesInterleaved([randomStepping(vec, options.seed ?? 0), sampling], granularOptions(options, numEnvs * def.horizon));
       return { stepping, sampling: sampled };

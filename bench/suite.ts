@@ -228,7 +228,7 @@ export function computeRatios(rows: readonly RateRow[]): Ratios {
 }
 
 /** Median of a.runs[i] / b.runs[i] (runs timed in alternation), or null when a rate is missing. */
-export function pairedRatio(a: Rate | null, b: Rate | null): number | null {
+function pairedRatio(a: Rate | null, b: Rate | null): number | null {
   if (!a || !b) return null;
   if (a.runs.length !== b.runs.length) throw new Error(`pairedRatio: ${a.runs.length} runs against ${b.runs.length}; pair runs timed in alternation.`);
   return median(a.runs.map((x, i) => x / b.runs[i]));
