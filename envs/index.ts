@@ -1,30 +1,29 @@
 /**
- * The envs package: one import and one registerEnv line per env family.
+ * `metarl/envs`: the gym-like layer's public API. Importing it registers the built-in env families
+ * (builtin-envs.ts); everything a user needs to define a task family of their own is exported here too:
+ * robotEnv + registerEnv, task-distribution and validation helpers, observation and reward building blocks,
+ * the robots and their physics settings.
  */
-import { antDir } from './ant-dir.js';
-import { antGoal } from './ant-goal.js';
-import { cheetahDir } from './cheetah-dir.js';
-import { cheetahVel } from './cheetah-vel.js';
-import { hopperParams } from './hopper-params.js';
-import { pointNav } from './point-nav.js';
-import { reacherGoal } from './reacher-goal.js';
-import { registerEnv } from './registry.js';
-import { robotEnv } from './robot-env.js';
-import { walkerParams } from './walker-params.js';
-
-registerEnv(robotEnv(pointNav));
-registerEnv(robotEnv(cheetahVel));
-registerEnv(robotEnv(cheetahDir));
-registerEnv(robotEnv(antDir));
-registerEnv(robotEnv(antGoal));
-registerEnv(robotEnv(hopperParams));
-registerEnv(robotEnv(walkerParams));
-registerEnv(robotEnv(reacherGoal));
+import './builtin-envs.js';
 
 export { envSpec, listEnvs, makeEnv, makeVecEnv, registerEnv } from './registry.js';
 export { robotEnv, type EnvSpec } from './robot-env.js';
-export type { EnvOptions, RobotTaskDef } from './task-def.js';
+export type { EnvOptions, ObservationDef, PhysicsDef, ResetNoise, RewardContext, RewardOutput, RobotTaskDef } from './task-def.js';
 export { Box } from './box.js';
+export { RobotVecEnv, ROBOT_SPACING, MAX_ROBOTS_PER_WORLD } from './vec-env.js';
 export { WorkerVecEnv, type VecRunOptions } from './worker-vec.js';
 export { Rng } from './rng.js';
+export { numberIn, taskDistribution, taskObject, vectorIn, TEST_SPLIT_SEED, type TaskLaw } from './task-dist.js';
+export { goalTasks, type GoalRegion, type GoalTask } from './goal-tasks.js';
+export { applyParams, paramsTasks, type ParamsTask } from './params-tasks.js';
+export { antObservation, planarObservation, pointObservation, reacherObservation } from './observations.js';
+export { controlCost, rootVelocity } from './reward-terms.js';
+export { planarLocomotionReward, planarLocomotionTerms, type HealthBand } from './planar-locomotion.js';
+export { CHEETAH_PHYSICS, CHEETAH_RESET_NOISE } from './cheetah-common.js';
+export { ANT_PHYSICS, ANT_RESET_NOISE } from './ant-common.js';
+export { registerBlockPolicy, type BlockActor, type BlockPolicy, type BlockPolicyProgram } from './block-policy.js';
+export * from './rx.js';
+export { antSpec, cheetahSpec, hopperSpec, pointSpec, reacherSpec, walkerSpec, ROBOTS } from '../sim/robots/index.js';
+export { validateRobotSpec, type ActuatorSpec, type BodySpec, type JointSpec, type RobotSpec, type RootMode, type ShapeSpec, type Vec3 } from '../sim/robot-spec.js';
+export type { RobotHandle, DynamicsParams } from '../sim/build.js';
 export type * from './types.js';

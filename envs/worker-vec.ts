@@ -26,7 +26,7 @@ import { concatArrays } from './typed-arrays.js';
 import type { BlockPolicy } from './block-policy.js';
 import { vecBlockHandlers, type ActedStep } from './vec-block.js';
 import { checkEnvCount, RobotVecEnv, subarray } from './vec-env.js';
-import type { VecWorkerData, VecWorkerHello } from './vec-worker.js';
+import type { VecWorkerData, VecWorkerHello } from './vec-worker-protocol.js';
 
 /** How to run a vector env. */
 export interface VecRunOptions {
