@@ -1,12 +1,8 @@
 /**
- * Baselines (state-value estimates subtracted from returns):
- * - the linear feature baseline used with MAML (Duan et al. 2016; garage `LinearFeatureBaseline`):
- *   ridge regression of returns on per-step features, solved in float64 with a Cholesky factorisation;
- * - an MLP value function over a {@link Params} list, fitted with Adam on (obs, returns).
+ * The linear feature baseline used with MAML (Duan et al. 2016; garage `LinearFeatureBaseline`): a state-value
+ * estimate subtracted from returns, by ridge regression of returns on per-step features, solved in float64 with a
+ * Cholesky factorisation. (RL2 learns its value head with the policy: agents/meta/rl2-loss.ts.)
  */
-import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../envs/rng.js';
-import { mlpForward, mlpInit, type Activation, type InitOptions, type Params } from './nets.js';
 
 /** One path (episode) as the baseline sees it. */
 export interface BaselinePath {
@@ -163,90 +159,4 @@ export function predictLinearBaseline(model: LinearBaseline, obs: ArrayLike<numb
     out[t] = v;
   }
   return out;
-}
-
-/**
- * Initialise an MLP value function [B, obsDim] -> [B].
- * @returns `[W0, b0, ..., Wk: [h, 1], bk: [1]]`.
- */
-export function valueInit(rng: Rng, obsDim: number, hidden: number[] = [64, 64], init: InitOptions = {}): Params {
-  return mlpInit(rng, [obsDim, ...hidden, 1], init);
-}
-
-/** Value estimates. @param obs [B, obsDim]. @returns [B]. */
-export function valueForward(params: Params, obs: tf.Tensor2D, activation: Activation = 'tanh'): tf.Tensor1D {
-  return tf.reshape(mlpForward(params, obs, activation), [-1]);
-}
-
-/** Options for {@link fitValue}. */
-export interface ValueFitOptions {
-  /** Shuffles the minibatch order (seeded). */
-  rng: Rng;
-  /** Passes over the data (default 5). */
-  epochs?: number;
-  /** Minibatch size (default 64). */
-  batchSize?: number;
-  /** Adam step size (default 1e-3); ignored when `optimizer` is given. */
-  learningRate?: number;
-  /** An optimizer to reuse across fits (its moments persist); otherwise a fresh Adam, disposed after. */
-  optimizer?: tf.Optimizer;
-  activation?: Activation;
-}
-
-/** Mean squared error of the value function on all data. @param obs [N*obsDim]. @param returns [N]. */
-export function valueMse(params: Params, obs: Float32Array, returns: ArrayLike<number>, activation: Activation = 'tanh'): number {
-  const n = returns.length;
-  return tf.tidy(() => {
-    const v = valueForward(params, tf.tensor2d(obs, [n, obs.length / n]), activation);
-    return tf.mean(tf.squaredDifference(v, tf.tensor1d(Float32Array.from(returns)))).dataSync()[0];
-  });
-}
-
-/** A seeded permutation of 0..n−1 (Fisher–Yates). */
-function permutation(rng: Rng, n: number): Int32Array {
-  const p = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [p[i], p[j]] = [p[j], p[i]];
-  }
-  return p;
-}
-
-/** Rows `idx` of obs [N*obsDim] and returns [N], gathered on the JS side. */
-function minibatch(obs: Float32Array, returns: ArrayLike<number>, idx: Int32Array, obsDim: number): { x: Float32Array; y: Float32Array } {
-  const x = new Float32Array(idx.length * obsDim);
-  const y = new Float32Array(idx.length);
-  idx.forEach((row, k) => {
-    x.set(obs.subarray(row * obsDim, (row + 1) * obsDim), k * obsDim);
-    y[k] = returns[row];
-  });
-  return { x, y };
-}
-
-/**
- * Fit the value function in place: `epochs` passes of seeded-shuffled minibatch Adam on the MSE.
- * @param vars value-function variables (e.g. `toVariables(valueInit(...))`), updated in place.
- * @param obs [N*obsDim]. @param returns regression targets [N].
- * @returns full-data MSE before and after.
- */
-export function fitValue(vars: tf.Variable[], obs: Float32Array, returns: ArrayLike<number>, opts: ValueFitOptions): { lossBefore: number; lossAfter: number } {
-  const n = returns.length;
-  const obsDim = obs.length / n;
-  const activation = opts.activation ?? 'tanh';
-  const batchSize = opts.batchSize ?? 64;
-  const optimizer = opts.optimizer ?? tf.train.adam(opts.learningRate ?? 1e-3);
-  const lossBefore = valueMse(vars, obs, returns, activation);
-  for (let epoch = 0; epoch < (opts.epochs ?? 5); epoch++) {
-    const order = permutation(opts.rng, n);
-    for (let start = 0; start < n; start += batchSize) {
-      const { x, y } = minibatch(obs, returns, order.subarray(start, start + batchSize), obsDim);
-      tf.tidy(() => {
-        const xt = tf.tensor2d(x, [y.length, obsDim]);
-        const yt = tf.tensor1d(y);
-        optimizer.minimize(() => tf.mean(tf.squaredDifference(valueForward(vars, xt, activation), yt)) as tf.Scalar, false, vars);
-      });
-    }
-  }
-  if (!opts.optimizer) optimizer.dispose();
-  return { lossBefore, lossAfter: valueMse(vars, obs, returns, activation) };
 }

@@ -154,7 +154,8 @@ export function gruStep(params: Params, x: tf.Tensor2D, h: tf.Tensor2D): tf.Tens
 }
 
 /**
- * Run a GRU over a sequence (differentiable: backprop through time).
+ * Run a GRU over a sequence (differentiable: backprop through time). The input projection of all T steps is one
+ * matMul; the recurrence runs through {@link unrollSteps}.
  * @param xs inputs [T, B, in].
  * @param h0 initial hidden state [B, H].
  * @param resetMask optional [T, B]: 1 where the hidden state is zeroed before step t (a new trial starts).
@@ -163,17 +164,34 @@ export function gruStep(params: Params, x: tf.Tensor2D, h: tf.Tensor2D): tf.Tens
 export function gruUnroll(params: Params, xs: tf.Tensor3D, h0: tf.Tensor2D, resetMask?: tf.Tensor2D): tf.Tensor3D {
   const [wx, wh, bx, bh] = params;
   const [T, B, inDim] = xs.shape;
-  const xw = tf.reshape(tf.add(tf.matMul(tf.reshape(xs, [T * B, inDim]), wx as tf.Tensor2D), bx), [T, B, -1]);
-  const steps = tf.unstack(xw) as tf.Tensor2D[];
+  const xw = tf.reshape(tf.add(tf.matMul(tf.reshape(xs, [T * B, inDim]), wx as tf.Tensor2D), bx), [T, B, -1]) as tf.Tensor3D;
+  return unrollSteps((x, h) => gruCell(wh, bh, x, h), xw, h0, resetMask);
+}
+
+/**
+ * Run a recurrent step function over a sequence (differentiable: backprop through time).
+ * @param step one step: input x_t [B, in] and state [B, S] -> next state [B, S].
+ * @param xs inputs [T, B, in].
+ * @param s0 initial state [B, S].
+ * @param resetMask optional [T, B]: 1 where the state row is zeroed before step t (a new trial starts).
+ * @returns the state after each step, [T, B, S].
+ */
+export function unrollSteps(
+  step: (x: tf.Tensor2D, state: tf.Tensor2D) => tf.Tensor2D,
+  xs: tf.Tensor3D,
+  s0: tf.Tensor2D,
+  resetMask?: tf.Tensor2D,
+): tf.Tensor3D {
+  const inputs = tf.unstack(xs) as tf.Tensor2D[];
   const keep = resetMask ? (tf.unstack(tf.expandDims(tf.sub(1, resetMask), 2)) as tf.Tensor2D[]) : undefined;
-  const hs: tf.Tensor2D[] = [];
-  let h = h0;
-  for (let t = 0; t < T; t++) {
-    if (keep) h = tf.mul(h, keep[t]);
-    h = gruCell(wh, bh, steps[t], h);
-    hs.push(h);
+  const states: tf.Tensor2D[] = [];
+  let s = s0;
+  for (let t = 0; t < inputs.length; t++) {
+    if (keep) s = tf.mul(s, keep[t]);
+    s = step(inputs[t], s);
+    states.push(s);
   }
-  return tf.stack(hs) as tf.Tensor3D;
+  return tf.stack(states) as tf.Tensor3D;
 }
 
 /** Total number of scalar parameters. */
@@ -220,11 +238,6 @@ export function concatFlat(params: Params): tf.Tensor1D {
 export function splitFlat(flat: tf.Tensor1D, shapes: readonly number[][]): Params {
   const parts = tf.split(flat, shapes.map(sizeOf));
   return parts.map((part, i) => tf.reshape(part, shapes[i]));
-}
-
-/** Independent copies of the parameters (plain tensors). */
-export function cloneParams(params: Params): Params {
-  return params.map((p) => tf.clone(p));
 }
 
 /** Trainable variables holding the values of `params` (for tf optimizers); `params` may be disposed after. */

@@ -1,26 +1,19 @@
 /**
  * Policies over functional networks ({@link Params} lists, see nets.ts):
  * - a diagonal-Gaussian MLP policy (VPG/TRPO/PPO/MAML): params `[...mlp, logStd]`;
- * - a recurrent GRU policy as RL2 uses it: input concat(obs, previous action, previous reward, done flag),
- *   GRU, linear head to the mean; params `[...gru, wOut, bOut, logStd]`.
+ * - a recurrent policy as RL2 uses it: input concat(obs, previous action, previous reward, done flag), a
+ *   {@link RecurrentCore} (GRU by default), linear head from the core's features to the mean; params
+ *   `[...core, wOut, bOut, logStd]`.
  *
  * Tensor functions are pure (callers wrap in `tf.tidy`). Acting functions take and return batched
  * Float32Arrays and draw their noise from an explicit seeded {@link Rng} on the JS side.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../envs/rng.js';
-import {
-  gruInit,
-  gruStep,
-  gruUnroll,
-  mlpForward,
-  mlpInit,
-  type Activation,
-  type InitOptions,
-  type Params,
-} from './nets.js';
+import { mlpForward, mlpInit, type Activation, type InitOptions, type Params } from './nets.js';
 import { addNoise, type GaussianArrays } from './gaussian-block-policy.js';
 import { mlpArrays, mlpForwardArrays, snapshotParams } from './mlp-arrays.js';
+import type { RecurrentCore } from './recurrent-core.js';
 
 export type { GaussianArrays } from './gaussian-block-policy.js';
 
@@ -130,20 +123,6 @@ export function drawNormals(noise: Rng, n: number): Float64Array {
   return eps;
 }
 
-/**
- * Act with the Gaussian policy through the tf backend (one tidy forward, one read back).
- * @param obs observations [B*obsDim]. @returns actions [B*A], means [B*A], log-probs [B].
- */
-export function gaussianAct(params: Params, obs: Float32Array, batch: number, noise: ActionNoise, activation: Activation = 'tanh'): GaussianAction {
-  const obsDim = params[0].shape[0];
-  const mean = tf.tidy(() => {
-    const out = gaussianDistParams(params, tf.tensor2d(obs, [batch, obsDim]), activation);
-    return Float32Array.from(out.mean.dataSync());
-  });
-  const logStd = params[params.length - 1].dataSync() as Float32Array;
-  return sampleGaussian(mean, logStd, batch, noise);
-}
-
 /** Copy a Gaussian policy's params `[...mlp, logStd]` for {@link gaussianActArrays} (a synchronous read: once per rollout). */
 export function gaussianArrays(params: Params): GaussianArrays {
   const snapshot = snapshotParams(params);
@@ -152,7 +131,7 @@ export function gaussianArrays(params: Params): GaussianArrays {
 
 /**
  * Act with the Gaussian policy in plain JS on a {@link gaussianArrays} copy: the sampling path (no tensors per
- * step, identical actions on every TF.js backend). Same result as {@link gaussianAct} up to float rounding.
+ * step, identical actions on every TF.js backend).
  * @param obs observations [B*obsDim].
  */
 export function gaussianActArrays(policy: GaussianArrays, obs: Float32Array, batch: number, noise: ActionNoise, activation: Activation = 'tanh'): GaussianAction {
@@ -194,64 +173,96 @@ export interface RecurrentPolicyOptions {
 }
 
 /**
- * Initialise the RL2 recurrent policy.
- * @returns `[wx: [in, 3H], wh: [H, 3H], bx: [3H], bh: [3H], wOut: [H, A], bOut: [A], logStd: [A]]`
- * with `in = rl2InputDim(obsDim, actDim)`.
+ * Initialise the RL2 recurrent policy on `core`: the core's parameters, then a linear mean head on its F features.
+ * @returns `[...core, wOut: [F, A], bOut: [A], logStd: [A]]` with the core built for `in = rl2InputDim(obsDim, actDim)`
+ * (GRU: `[wx: [in, 3H], wh: [H, 3H], bx: [3H], bh: [3H], wOut: [H, A], bOut, logStd]`).
  */
-export function recurrentPolicyInit(rng: Rng, obsDim: number, actDim: number, hiddenDim: number, opts: RecurrentPolicyOptions = {}): Params {
-  const gru = gruInit(rng, rl2InputDim(obsDim, actDim), hiddenDim);
-  const head = mlpInit(rng, [hiddenDim, actDim], { outputGain: opts.outputGain ?? 0.01 });
-  return [...gru, ...head, tf.fill([actDim], opts.initLogStd ?? 0)];
+export function recurrentPolicyInit(core: RecurrentCore, rng: Rng, obsDim: number, actDim: number, hiddenDim: number, opts: RecurrentPolicyOptions = {}): Params {
+  const coreParams = core.init(rng, rl2InputDim(obsDim, actDim), hiddenDim);
+  const head = mlpInit(rng, [core.featureSize(coreParams), actDim], { outputGain: opts.outputGain ?? 0.01 });
+  return [...coreParams, ...head, tf.fill([actDim], opts.initLogStd ?? 0)];
 }
 
-/** The hidden size H of a recurrent policy's params. */
-export function recurrentHiddenDim(params: Params): number {
-  return params[1].shape[0];
+/** The core's part of recurrent policy params `[...core, wOut, bOut, logStd]`. */
+export function recurrentCoreParams(params: Params): Params {
+  return params.slice(0, -3);
+}
+
+/** The mean head `[wOut, bOut]` of recurrent policy params. */
+function meanHead(params: Params): Params {
+  return params.slice(-3, -1);
+}
+
+/** The log standard deviation [A] of recurrent policy params. */
+function recurrentLogStd(params: Params): tf.Tensor1D {
+  return params[params.length - 1] as tf.Tensor1D;
 }
 
 /**
  * One recurrent step.
- * @param x RL2 inputs [B, in]. @param h hidden state [B, H].
- * @returns `mean: [B, A]`, `logStd: [A]`, next hidden state `h: [B, H]`.
+ * @param x RL2 inputs [B, in]. @param state core states [B, S].
+ * @returns `mean: [B, A]`, `logStd: [A]`, the next state `state: [B, S]`.
  */
-export function recurrentStep(params: Params, x: tf.Tensor2D, h: tf.Tensor2D): { mean: tf.Tensor2D; logStd: tf.Tensor1D; h: tf.Tensor2D } {
-  const next = gruStep(params.slice(0, 4), x, h);
-  const mean = mlpForward(params.slice(4, 6), next);
-  return { mean, logStd: params[6] as tf.Tensor1D, h: next };
+function recurrentStep(core: RecurrentCore, params: Params, x: tf.Tensor2D, state: tf.Tensor2D): { mean: tf.Tensor2D; logStd: tf.Tensor1D; state: tf.Tensor2D } {
+  const coreParams = recurrentCoreParams(params);
+  const next = core.step(coreParams, x, state);
+  const mean = mlpForward(meanHead(params), core.features(coreParams, next));
+  return { mean, logStd: recurrentLogStd(params), state: next };
 }
 
 /**
  * Unroll over a trial batch for training (backprop through time).
- * @param xs RL2 inputs [T, B, in]. @param h0 initial hidden state [B, H].
- * @param resetMask optional [T, B]: 1 where the hidden state is zeroed before step t (a new trial starts).
- * @returns `mean: [T, B, A]`, `logStd: [A]`, hidden states `hs: [T, B, H]`.
+ * @param xs RL2 inputs [T, B, in]. @param s0 initial core states [B, S].
+ * @param resetMask optional [T, B]: 1 where the state is zeroed before step t (a new trial starts).
+ * @returns `mean: [T, B, A]`, `logStd: [A]`, core states `states: [T, B, S]` and their `features: [T, B, F]`.
  */
-export function recurrentUnroll(params: Params, xs: tf.Tensor3D, h0: tf.Tensor2D, resetMask?: tf.Tensor2D): { mean: tf.Tensor3D; logStd: tf.Tensor1D; hs: tf.Tensor3D } {
-  const hs = gruUnroll(params.slice(0, 4), xs, h0, resetMask);
-  const [T, B, H] = hs.shape;
-  const flatMean = mlpForward(params.slice(4, 6), tf.reshape(hs, [T * B, H]));
-  return { mean: tf.reshape(flatMean, [T, B, -1]), logStd: params[6] as tf.Tensor1D, hs };
+export function recurrentUnroll(
+  core: RecurrentCore,
+  params: Params,
+  xs: tf.Tensor3D,
+  s0: tf.Tensor2D,
+  resetMask?: tf.Tensor2D,
+): { mean: tf.Tensor3D; logStd: tf.Tensor1D; states: tf.Tensor3D; features: tf.Tensor3D } {
+  const coreParams = recurrentCoreParams(params);
+  const states = core.unroll(coreParams, xs, s0, resetMask);
+  const [T, B, S] = states.shape;
+  const flatFeatures = core.features(coreParams, tf.reshape(states, [T * B, S]));
+  const flatMean = mlpForward(meanHead(params), flatFeatures);
+  return {
+    mean: tf.reshape(flatMean, [T, B, -1]),
+    logStd: recurrentLogStd(params),
+    states,
+    features: tf.reshape(flatFeatures, [T, B, -1]),
+  };
 }
 
-/** Zero the hidden-state rows [H] of envs whose `mask` entry is nonzero, in place. @param h [B*H]. */
-export function resetHidden(h: Float32Array, mask: ArrayLike<number>, hiddenDim: number): void {
-  for (let b = 0; b < mask.length; b++) if (mask[b]) h.fill(0, b * hiddenDim, (b + 1) * hiddenDim);
+/** Zero the state rows [S] of envs whose `mask` entry is nonzero, in place. @param state [B*S]. */
+function resetStates(state: Float32Array, mask: ArrayLike<number>, stateSize: number): void {
+  for (let b = 0; b < mask.length; b++) if (mask[b]) state.fill(0, b * stateSize, (b + 1) * stateSize);
 }
 
 /**
- * Act with the recurrent policy, carrying the hidden state on the JS side.
- * @param x RL2 inputs [B*in] (see {@link rl2Input}). @param h hidden state [B*H] (zeros at a trial start).
- * @param resetMask optional [B]: rows of `h` zeroed before the step (same rule as in {@link recurrentUnroll}).
- * @returns actions/means [B*A], log-probs [B], and the next hidden state `h` [B*H].
+ * Act with the recurrent policy, carrying the core state on the JS side.
+ * @param x RL2 inputs [B*in] (see {@link rl2Input}). @param state core states [B*S] (zeros at a trial start).
+ * @param resetMask optional [B]: rows of `state` zeroed before the step (same rule as in {@link recurrentUnroll}).
+ * @returns actions/means [B*A], log-probs [B], and the next core states `state` [B*S].
  */
-export function recurrentAct(params: Params, x: Float32Array, h: Float32Array, batch: number, noise: ActionNoise, resetMask?: ArrayLike<number>): GaussianAction & { h: Float32Array } {
-  const hiddenDim = recurrentHiddenDim(params);
-  const hIn = Float32Array.from(h);
-  if (resetMask) resetHidden(hIn, resetMask, hiddenDim);
+export function recurrentAct(
+  core: RecurrentCore,
+  params: Params,
+  x: Float32Array,
+  state: Float32Array,
+  batch: number,
+  noise: ActionNoise,
+  resetMask?: ArrayLike<number>,
+): GaussianAction & { state: Float32Array } {
+  const stateSize = core.stateSize(recurrentCoreParams(params));
+  const sIn = Float32Array.from(state);
+  if (resetMask) resetStates(sIn, resetMask, stateSize);
   const [mean, next] = tf.tidy(() => {
-    const out = recurrentStep(params, tf.tensor2d(x, [batch, x.length / batch]), tf.tensor2d(hIn, [batch, hiddenDim]));
-    return [Float32Array.from(out.mean.dataSync()), Float32Array.from(out.h.dataSync())];
+    const out = recurrentStep(core, params, tf.tensor2d(x, [batch, x.length / batch]), tf.tensor2d(sIn, [batch, stateSize]));
+    return [Float32Array.from(out.mean.dataSync()), Float32Array.from(out.state.dataSync())];
   });
-  const logStd = params[6].dataSync() as Float32Array;
-  return { ...sampleGaussian(mean, logStd, batch, noise), h: next };
+  const logStd = recurrentLogStd(params).dataSync() as Float32Array;
+  return { ...sampleGaussian(mean, logStd, batch, noise), state: next };
 }

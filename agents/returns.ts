@@ -83,22 +83,6 @@ export function gae(
 }
 
 /**
- * TD(λ) value targets A_t + V(s_t) (the λ-return), for fitting a value baseline.
- * @returns [T].
- */
-export function lambdaReturns(
-  episode: EpisodeRewards,
-  values: ArrayLike<number>,
-  gamma: number,
-  lambda: number,
-  bootstrapValue = 0,
-): Float32Array {
-  const adv = gae(episode, values, gamma, lambda, bootstrapValue);
-  for (let t = 0; t < adv.length; t++) adv[t] += values[t];
-  return adv;
-}
-
-/**
  * Shift and scale advantages to mean 0 and (population) standard deviation 1: (A − mean) / (std + eps).
  * @param adv [N].
  * @returns [N]; all zeros when the advantages are all equal.

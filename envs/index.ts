@@ -12,6 +12,7 @@ export type { EnvOptions, ObservationDef, PhysicsDef, ResetNoise, RewardContext,
 export { Box } from './box.js';
 export { RobotVecEnv, ROBOT_SPACING, MAX_ROBOTS_PER_WORLD } from './vec-env.js';
 export { WorkerVecEnv, type VecRunOptions } from './worker-vec.js';
+export { checkEnv, formatEnvCheckReport, type EnvCheckOptions, type EnvCheckReport, type EnvCheckResult } from './check-env.js';
 export { Rng } from './rng.js';
 export { numberIn, taskDistribution, taskObject, vectorIn, TEST_SPLIT_SEED, type TaskLaw } from './task-dist.js';
 export { goalTasks, type GoalRegion, type GoalTask } from './goal-tasks.js';

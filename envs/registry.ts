@@ -11,7 +11,7 @@ const specs = new Map<string, EnvSpec<Task>>();
 /** Register an env family under its id (`Name-vN`); ids are unique. */
 export function registerEnv<T extends Task>(spec: EnvSpec<T>): void {
   if (!/^[A-Z][A-Za-z0-9]*-v\d+$/.test(spec.id)) throw new Error(`registerEnv: id "${spec.id}" must look like Name-vN.`);
-  if (specs.has(spec.id)) throw new Error(`registerEnv: "${spec.id}" is already registered.`);
+  if (specs.has(spec.id)) throw new Error(`registerEnv: "${spec.id}" is already registered; pick another id (or bump its version, e.g. Name-v1).`);
   specs.set(spec.id, spec as unknown as EnvSpec<Task>);
 }
 

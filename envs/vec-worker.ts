@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { initPhysics } from '../sim/rapier.js';
 import './builtin-envs.js';
 import { envSpec } from './registry.js';
+import { importSetupModule } from './setup-modules.js';
 import { serveSync } from './sync-channel.js';
 import { loadBlockPolicy } from './block-policy.js';
 import { vecBlockHandlers } from './vec-block.js';
@@ -14,7 +15,7 @@ import type { VecWorkerData, VecWorkerHello } from './vec-worker-protocol.js';
 import { RobotVecEnv } from './vec-env.js';
 
 async function start(data: VecWorkerData): Promise<void> {
-  for (const module of data.setupModules) await import(module);
+  for (const module of data.setupModules) await importSetupModule(module);
   await initPhysics();
   const vec = new RobotVecEnv(applyEnvOptions(envSpec(data.envId).def, data.options), data.numEnvs, data.options, data.firstIndex);
   serveSync(data.port, data.counters, data.slot, vecBlockHandlers(vec, data.firstIndex, loadBlockPolicy));

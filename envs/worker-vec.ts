@@ -16,6 +16,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type WorkerOptions } from 'node:worker_threads';
 import { initPhysics } from '../sim/rapier.js';
+import { setupModules } from './setup-modules.js';
 import type { RobotSpec } from '../sim/robot-spec.js';
 import type { Box } from './box.js';
 import { envCard } from './env-card.js';
@@ -35,7 +36,10 @@ export interface VecRunOptions {
    * (at most one per env). 1 (the default) keeps everything on the calling thread.
    */
   workers?: number;
-  /** Module specifiers (absolute paths or URLs) the workers import first: files that register your own envs. */
+  /**
+   * Module URLs the workers import first: files that register your own envs, in addition to the modules loaded
+   * into this process with `addSetupModule` (envs/setup-modules.ts; the CLI's `--module` does that).
+   */
   setupModules?: string[];
 }
 
@@ -81,7 +85,8 @@ export class WorkerVecEnv<T extends Task> implements VecEnv<T> {
     const counters = new Int32Array(new SharedArrayBuffer(4 * (sizes.length - 1)));
     const firsts = sizes.map((_, w) => sizes.slice(0, w).reduce((a, b) => a + b, 0));
     const local = new RobotVecEnv(def, sizes[0], options, 0);
-    const started = await Promise.allSettled(sizes.slice(1).map((size, w) => startBlock(def.id, options, run.setupModules ?? [], firsts[w + 1], size, counters, w)));
+    const modules = [...new Set([...setupModules(), ...(run.setupModules ?? [])])];
+    const started = await Promise.allSettled(sizes.slice(1).map((size, w) => startBlock(def.id, options, modules, firsts[w + 1], size, counters, w)));
     const workerBlocks = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failure) {
@@ -194,9 +199,9 @@ export function blockSizes(total: number, parts: number): number[] {
 }
 
 /** Start one worker hosting envs [firstIndex, firstIndex + numEnvs) and wait for it to be ready. */
-async function startBlock(envId: string, options: EnvOptions, setupModules: string[], firstIndex: number, numEnvs: number, counters: Int32Array, slot: number): Promise<Block> {
+async function startBlock(envId: string, options: EnvOptions, modules: string[], firstIndex: number, numEnvs: number, counters: Int32Array, slot: number): Promise<Block> {
   const { port1, port2 } = new MessageChannel();
-  const data: VecWorkerData = { envId, options, firstIndex, numEnvs, setupModules, port: port2, counters, slot };
+  const data: VecWorkerData = { envId, options, firstIndex, numEnvs, setupModules: modules, port: port2, counters, slot };
   const worker = startWorker({ workerData: data, transferList: [port2] });
   const hello = await new Promise<VecWorkerHello>((resolve) => {
     worker.once('message', resolve);
@@ -213,7 +218,8 @@ async function startBlock(envId: string, options: EnvOptions, setupModules: stri
 
 /**
  * A thread running the worker entry next to this module: vec-worker.js when compiled; vec-worker.ts when run from
- * source under tsx, whose loader hooks a worker does not inherit, so the thread registers them first.
+ * source under tsx, whose loader hooks a worker does not inherit, so the thread registers them first. (Setup
+ * modules written in TypeScript register the hooks themselves: envs/setup-modules.ts.)
  */
 function startWorker(options: WorkerOptions): Worker {
   const extension = extname(fileURLToPath(import.meta.url));

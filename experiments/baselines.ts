@@ -15,12 +15,23 @@ import { guardedMetaStep } from './train-step.js';
 /** A baseline that needs training. */
 export type PretrainedKind = 'multitask' | 'oracle';
 
+/** Where and how long a baseline trains. */
+export interface BaselineRun {
+  /** The agent's run directory (the cache is `<runDir>/baselines/<kind>/`). */
+  runDir: string;
+  iterations: number;
+  /** Threads stepping the sampling envs. */
+  workers: number;
+  log: (line: string) => void;
+}
+
 /**
- * The `kind` baseline for `config`'s experiment, trained for `iterations` iterations (or loaded from its
- * cache in `runDir` when a checkpoint with that many iterations is there). Dispose it after use.
+ * The `kind` baseline for `config`'s experiment, trained for `run.iterations` iterations (or loaded from its
+ * cache when a checkpoint with that many iterations is there). Dispose it after use.
  */
-export async function pretrainedBaseline(kind: PretrainedKind, config: ExperimentConfig, agent: MetaLearner, runDir: string, iterations: number, log: (line: string) => void): Promise<MetaLearner> {
-  const learner = await createBaselineLearner(kind, config, agent);
+export async function pretrainedBaseline(kind: PretrainedKind, config: ExperimentConfig, agent: MetaLearner, run: BaselineRun): Promise<MetaLearner> {
+  const { runDir, iterations, log } = run;
+  const learner = await createBaselineLearner(kind, config, agent, run.workers);
   const dir = join(runDir, 'baselines', kind);
   const cached = listCheckpoints(dir).at(-1);
   if (cached) {

@@ -7,11 +7,14 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { benchCommand, type BenchCommandOptions } from './bench-command.js';
+import { checkEnvCommand, type CheckEnvOptions } from './check-env-command.js';
 import { envsCommand } from './envs-command.js';
 import { BASELINES, type BaselineName } from './config.js';
 import { listPresets } from './config-file.js';
 import { evalCommand, plotCommand, type EvalCommandOptions } from './eval-command.js';
 import { rolloutCommand } from './rollout-command.js';
+import { learnersCommand } from './learners-command.js';
+import { loadUserModules } from './user-modules.js';
 import { INTERRUPTED_EXIT_CODE, trainCommand, type TrainCommandOptions } from './train-command.js';
 import { replayCommand, viewCommand, type ViewOptions } from './view-command.js';
 
@@ -65,7 +68,12 @@ export function createProgram(io: CliIo = processIo, outcome: CommandOutcome = {
     .option('--verbose', 'print stack traces on errors')
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();
+  program.hook('preAction', async (_program, command) => {
+    await loadUserModules((command.opts() as { module?: string[] }).module ?? []);
+  });
   addEnvsCommand(program, io);
+  addLearnersCommand(program, io);
+  addCheckEnvCommand(program, io, outcome);
   addRolloutCommand(program, io);
   addPresetsCommand(program, io);
   addTrainCommand(program, io, outcome);
@@ -77,17 +85,42 @@ export function createProgram(io: CliIo = processIo, outcome: CommandOutcome = {
   return program;
 }
 
+/** Help text of `--module`. */
+const MODULE_HELP = 'a .js/.mjs/.ts file that registers envs or learners (registerEnv / registerLearner from metarl); repeatable';
+
+/** Add the repeatable `--module <file>` option (loaded before the command runs, by the preAction hook). */
+function withModules(command: Command): Command {
+  return command.option('--module <file>', MODULE_HELP, collect, []);
+}
+
 function addEnvsCommand(program: Command, io: CliIo): void {
-  program
-    .command('envs')
+  withModules(program.command('envs'))
     .description('list the registered envs: dimensions, horizon, control step, task parameters')
     .option('--json', 'print the env cards as a JSON array')
     .action(async (opts: { json?: boolean }) => io.out(`${await envsCommand(opts)}\n`));
 }
 
+function addLearnersCommand(program: Command, io: CliIo): void {
+  withModules(program.command('learners'))
+    .description('list the registered learners (the config\'s algorithm.name) and their hyper-parameters')
+    .action(() => io.out(`${learnersCommand()}\n`));
+}
+
+function addCheckEnvCommand(program: Command, io: CliIo, outcome: CommandOutcome): void {
+  withModules(program.command('check-env'))
+    .description('run the env conformance checks on the envs a module registers (or on a registered env id, or on all envs)')
+    .argument('[target]', 'a .js/.mjs/.ts file that registers envs, or a registered env id (omit: every registered env)')
+    .option('--id <id>', 'check only this env id')
+    .option('--workers <n>', 'threads of the worker-thread check (default 2)', positiveInt('--workers'))
+    .action(async (target: string | undefined, opts: CheckEnvOptions) => {
+      const result = await checkEnvCommand(target, opts, (line) => io.err(`${line}\n`));
+      io.out(`${result.text}\n`);
+      if (!result.passed) outcome.exitCode = 1;
+    });
+}
+
 function addRolloutCommand(program: Command, io: CliIo): void {
-  program
-    .command('rollout')
+  withModules(program.command('rollout'))
     .description('run a seeded uniform random policy on one task of an env and report the episodes')
     .argument('<envId>', 'env id, e.g. PointNav-v0 (see `metarl envs`)')
     .option('--episodes <n>', 'episodes to run (positive integer)', positiveInt('--episodes'), 3)
@@ -113,8 +146,7 @@ function addPresetsCommand(program: Command, io: CliIo): void {
 }
 
 function addTrainCommand(program: Command, io: CliIo, outcome: CommandOutcome): void {
-  program
-    .command('train')
+  withModules(program.command('train'))
     .description('meta-train from a config file or preset; writes config.json, env-card.json, metrics.jsonl/.csv and checkpoints/')
     .argument('[config]', 'experiment config JSON file or preset name (see `metarl presets`)')
     .option('--set <key=value>', 'override a config field, e.g. --set iterations=5 --set algorithm.innerLr=0.05 (repeatable)', collect, [])
@@ -142,8 +174,7 @@ function baselineList(value: string): BaselineName[] {
 const WORKERS_HELP = 'threads stepping the sampling envs: the main thread and n-1 worker threads (default: one per core when there are several; 1 = the main thread only); results do not depend on it';
 
 function addEvalCommand(program: Command, io: CliIo): void {
-  program
-    .command('eval')
+  withModules(program.command('eval'))
     .description('evaluate a trained agent on held-out tasks against baselines; writes eval.json and plots into the run directory')
     .argument('<run>', 'run directory (its newest checkpoint) or a checkpoint file')
     .option('--tasks <split>', "task split: 'test' (held-out, default) or 'train'", (v: string) => {
@@ -174,8 +205,7 @@ function untilSigint(): Promise<void> {
 }
 
 function addViewCommand(program: Command, io: CliIo): void {
-  program
-    .command('view')
+  withModules(program.command('view'))
     .description('serve the live 3D viewer: a trained agent adapting to held-out tasks, side by side (or a random policy with --env)')
     .argument('[run]', 'run directory or checkpoint file (omit to watch a random policy on --env)')
     .option('--env <id>', 'env id for a random policy when no run is given')
@@ -189,8 +219,7 @@ function addViewCommand(program: Command, io: CliIo): void {
 }
 
 function addReplayCommand(program: Command, io: CliIo): void {
-  program
-    .command('replay')
+  withModules(program.command('replay'))
     .description("record a trained agent's adaptation into one self-contained HTML file that plays offline in any browser")
     .argument('<run>', 'run directory or checkpoint file')
     .requiredOption('--out <file>', 'HTML file to write')

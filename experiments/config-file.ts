@@ -3,9 +3,10 @@
  * then `--set key=value` overrides, then validation (config.ts).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseConfig, type ExperimentConfig } from './config.js';
 import { packageRoot } from './package-info.js';
+import { loadUserModules, resolveModulePath } from './user-modules.js';
 
 /** A validated config and where it came from. */
 export interface LoadedConfig {
@@ -31,19 +32,38 @@ export function listPresets(): string[] {
 
 /**
  * Load `source` (a path to a JSON file, or a preset name), apply `sets` (`key.path=value`; the value is
- * parsed as JSON when it is valid JSON, else taken as a string) and validate. Throws an Error naming the fix.
+ * parsed as JSON when it is valid JSON, else taken as a string), load the config's `modules` (relative to the
+ * config file) and then `modules` (relative to the working directory: `--module`), and validate. The loaded
+ * config lists all of them as absolute paths. Throws an Error naming the fix.
  */
-export function loadConfig(source: string, sets: readonly string[] = []): LoadedConfig {
-  const { raw, origin, name } = readSource(source);
+export async function loadConfig(source: string, sets: readonly string[] = [], modules: readonly string[] = []): Promise<LoadedConfig> {
+  const { raw, origin, name, dir } = readSource(source);
   for (const assignment of sets) applySet(raw, assignment);
+  const paths = [...configModules(raw, origin).map((m) => resolveModulePath(m, dir)), ...modules.map((m) => resolveModulePath(m))];
+  if (paths.length > 0) raw.modules = [...new Set(paths)];
+  await loadConfigModules(raw.modules as string[] | undefined);
   const config = parseConfig(raw, origin);
   return { config, origin, name: config.name ?? name };
 }
 
-function readSource(source: string): { raw: Record<string, unknown>; origin: string; name: string } {
-  if (existsSync(source)) return { raw: readJsonObject(source, source), origin: source, name: basename(source).replace(/\.json$/, '') };
+/** Load the modules a validated (or stored) config lists: call before creating its env or learner. */
+export async function loadConfigModules(modules: readonly string[] | undefined): Promise<void> {
+  await loadUserModules(modules ?? []);
+}
+
+/** The `modules` of a raw config, checked to be a list of file names. */
+function configModules(raw: Record<string, unknown>, origin: string): string[] {
+  const modules = raw.modules ?? [];
+  if (!Array.isArray(modules) || !modules.every((m) => typeof m === 'string' && m !== '')) {
+    throw new Error(`invalid config ${origin}: modules: must be a list of file paths, e.g. ["./my-env.ts"].`);
+  }
+  return modules;
+}
+
+function readSource(source: string): { raw: Record<string, unknown>; origin: string; name: string; dir: string } {
+  if (existsSync(source)) return { raw: readJsonObject(source, source), origin: source, name: basename(source).replace(/\.json$/, ''), dir: dirname(resolve(source)) };
   const preset = join(presetsDir(), `${source}.json`);
-  if (!source.includes('/') && existsSync(preset)) return { raw: readJsonObject(preset, `preset ${source}`), origin: `preset ${source}`, name: source };
+  if (!source.includes('/') && existsSync(preset)) return { raw: readJsonObject(preset, `preset ${source}`), origin: `preset ${source}`, name: source, dir: process.cwd() };
   throw new Error(`no config file or preset named '${source}'. Give a path to a JSON file or one of the presets: ${listPresets().join(', ')}.`);
 }
 

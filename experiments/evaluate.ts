@@ -14,8 +14,9 @@ import type { Task, VecEnv } from '../envs/types.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { pretrainedBaseline } from './baselines.js';
 import { loadCheckpoint, type Checkpoint } from './checkpoint.js';
+import { loadConfigModules } from './config-file.js';
 import type { BaselineName, ExperimentConfig } from './config.js';
-import { createLearner, curveShape, envOptions, samplingWorkers, vecRunOf } from './learners.js';
+import { createLearner, envOptions, learnerLabel, samplingWorkers } from './learners.js';
 import { versions } from './package-info.js';
 import { writePlots } from './plots.js';
 import { randomPolicyCurve } from './random-curve.js';
@@ -42,6 +43,8 @@ export interface EvalOptions {
 /** The resolved protocol of one evaluation. */
 interface Protocol {
   recurrent: boolean;
+  /** Threads stepping the sampling envs. */
+  workers: number;
   split: 'test' | 'train';
   /** Curve points: k + 1, or E. */
   points: number;
@@ -56,10 +59,12 @@ export async function evaluate(path: string, options: EvalOptions): Promise<{ re
   const { checkpoint, file } = loadCheckpoint(path);
   const config = checkpoint.config;
   const runDir = runDirOf(file);
+  await loadConfigModules(config.modules);
   const backend = await initBackend(config.backend, options.log);
-  const agent = await createLearner(config, samplingWorkers(options.workers));
+  const workers = samplingWorkers(options.workers);
+  const agent = await createLearner(config, workers);
   agent.setState(checkpoint.learner);
-  const protocol = resolveProtocol(config, agent, options);
+  const protocol = resolveProtocol(config, agent, workers, options);
   options.log(`metarl: evaluating ${agent.name} (iteration ${checkpoint.iteration}) on ${protocol.tasks.length} held-out tasks x ${protocol.seeds.length} seeds`);
   try {
     const curves = await evaluateAll(agent, config, protocol, runDir, options);
@@ -78,15 +83,16 @@ function runDirOf(checkpointFile: string): string {
   return basename(dir) === 'checkpoints' && existsSync(join(dirname(dir), 'config.json')) ? dirname(dir) : dir;
 }
 
-function resolveProtocol(config: ExperimentConfig, agent: MetaLearner, o: EvalOptions): Protocol {
-  const shape = curveShape(agent);
+function resolveProtocol(config: ExperimentConfig, agent: MetaLearner, workers: number, o: EvalOptions): Protocol {
+  const recurrent = agent.adaptation.kind === 'in-context';
   const e = config.eval;
   const seeds = o.seeds ?? e.seeds;
   return {
-    recurrent: shape.recurrent,
+    recurrent,
+    workers,
     split: o.split ?? 'test',
-    points: shape.recurrent ? shape.episodes : (o.steps ?? e.steps) + 1,
-    episodes: o.episodes ?? e.episodes ?? (shape.recurrent ? RL2_EVAL_TRIALS : shape.episodes),
+    points: recurrent ? agent.adaptation.episodes : (o.steps ?? e.steps) + 1,
+    episodes: o.episodes ?? e.episodes ?? (recurrent ? IN_CONTEXT_EVAL_TRIALS : agent.adaptation.episodes),
     tasks: evalTasks(config, o.split ?? 'test', o.tasks ?? e.tasks),
     seeds: Array.from({ length: seeds }, (_, s) => s),
   };
@@ -98,17 +104,17 @@ function evalTasks(config: ExperimentConfig, split: 'test' | 'train', n: number)
   return split === 'test' ? tasks.testTasks(n) : tasks.sample(Rng.fromSeed(config.seed).fork().fork(), n);
 }
 
-/** Trials per task and point for a recurrent agent when the config does not say. */
-const RL2_EVAL_TRIALS = 10;
+/** Trials per task and point for an in-context agent when the config does not say. */
+const IN_CONTEXT_EVAL_TRIALS = 10;
 
 /** A way to measure one policy's curve on one task with one seed. */
 type CurveFn = (task: Task, seed: number) => Promise<AdaptationCurve>;
 
 async function evaluateAll(agent: MetaLearner, config: ExperimentConfig, p: Protocol, runDir: string, o: EvalOptions): Promise<Record<string, EvalCurve>> {
-  const curves: Record<string, EvalCurve> = { agent: await measure(labelOf(agent.name), p, agentCurve(agent, p)) };
+  const curves: Record<string, EvalCurve> = { agent: await measure(learnerLabel(config), p, agentCurve(agent, p)) };
   for (const name of o.baselines ?? config.eval.baselines) {
     o.log(`metarl: baseline ${name}`);
-    if (name === 'random') curves.random = await measureRandom(agent, config, p);
+    if (name === 'random') curves.random = await measureRandom(config, p);
     else curves[name] = await measurePretrained(name, agent, config, p, runDir, o);
   }
   return curves;
@@ -126,8 +132,8 @@ function gradientCurve(learner: MetaLearner, episodes: number, points: number): 
   return (task, seed) => learner.adaptationCurve(task, { seed, episodes, steps: points - 1 });
 }
 
-async function measureRandom(agent: MetaLearner, config: ExperimentConfig, p: Protocol): Promise<EvalCurve> {
-  const vec: VecEnv = await makeVecEnv(config.env, p.episodes, envOptions(config), vecRunOf(agent));
+async function measureRandom(config: ExperimentConfig, p: Protocol): Promise<EvalCurve> {
+  const vec: VecEnv = await makeVecEnv(config.env, p.episodes, envOptions(config), { workers: p.workers });
   try {
     return await measure('random', p, async (task, seed) => randomPolicyCurve(vec, task, p.points, seed));
   } finally {
@@ -137,7 +143,7 @@ async function measureRandom(agent: MetaLearner, config: ExperimentConfig, p: Pr
 
 async function measurePretrained(kind: 'multitask' | 'oracle', agent: MetaLearner, config: ExperimentConfig, p: Protocol, runDir: string, o: EvalOptions): Promise<EvalCurve> {
   const iterations = config.eval.baselineIterations ?? config.iterations;
-  const baseline = await pretrainedBaseline(kind, config, agent, runDir, iterations, o.log);
+  const baseline = await pretrainedBaseline(kind, config, agent, { runDir, iterations, workers: p.workers, log: o.log });
   try {
     const points = kind === 'oracle' ? 1 : p.points;
     const label = kind === 'oracle' ? 'oracle (task observed)' : 'multi-task + fine-tune';
@@ -168,12 +174,6 @@ function evalSeed(seed: number, task: number): number {
 /** Element-wise mean of equal-length rows. */
 function meanOver(rows: readonly number[][]): number[] {
   return rows[0].map((_, j) => rows.reduce((s, r) => s + r[j], 0) / rows.length);
-}
-
-const LABELS: Record<string, string> = { 'maml-trpo': 'MAML-TRPO', 'fomaml-trpo': 'FOMAML-TRPO', 'rl2-ppo': 'RL2-PPO', 'promp': 'ProMP', 'reptile': 'Reptile', 'multitask-ppo': 'multi-task PPO' };
-
-function labelOf(name: string): string {
-  return LABELS[name] ?? name;
 }
 
 async function resultOf(c: Checkpoint, source: string, backend: string, p: Protocol, curves: Record<string, EvalCurve>, wallSeconds: number): Promise<EvalResult> {

@@ -1,17 +1,12 @@
 /**
- * From an experiment config to learners: the meta-learner it trains, and the multi-task and oracle baselines
- * its evaluation compares against (same policy network, same inner step, so "fine-tuned the same way").
+ * From an experiment config to learners, through the learner registry (agents/meta/learner-registry.ts): the
+ * meta-learner it trains, its label, and the multi-task and oracle baselines its evaluation compares against
+ * (the agent's policy network and inner step when it has them, so "fine-tuned the same way").
  */
 import { availableParallelism } from 'node:os';
 import type { EnvOptions } from '../envs/task-def.js';
-import type { VecRunOptions } from '../envs/worker-vec.js';
-import { Maml } from '../agents/meta/maml.js';
+import { learnerRegistration } from '../agents/index.js';
 import { MultiTask } from '../agents/meta/multitask.js';
-import { PolicyLearner } from '../agents/meta/policy-learner.js';
-import type { PolicyLearnerConfig } from '../agents/meta/policy-options.js';
-import { Promp } from '../agents/meta/promp.js';
-import { Reptile } from '../agents/meta/reptile.js';
-import { Rl2 } from '../agents/meta/rl2.js';
 import type { MetaLearner } from '../agents/meta/types.js';
 import type { ExperimentConfig } from './config.js';
 
@@ -36,48 +31,22 @@ export function samplingWorkers(requested?: number): number {
  * Call `initBackend()` first.
  */
 export async function createLearner(config: ExperimentConfig, workers = 1): Promise<MetaLearner> {
-  const { name, ...hyper } = config.algorithm;
-  const common = { envId: config.env, envOptions: envOptions(config), seed: config.seed, vecRun: { workers } };
-  switch (name) {
-    case 'maml':
-      return Maml.create({ ...common, ...hyper });
-    case 'promp':
-      return Promp.create({ ...common, ...hyper });
-    case 'reptile':
-      return Reptile.create({ ...common, ...hyper });
-    case 'multitask':
-      return MultiTask.create({ ...common, ...hyper });
-    case 'rl2':
-      return Rl2.create({ ...common, ...hyper });
-  }
+  const { name, ...options } = config.algorithm;
+  return learnerRegistration(name).create({ envId: config.env, envOptions: envOptions(config), seed: config.seed, vecRun: { workers } }, options);
 }
 
-/**
- * How a learner adapts: in its hidden state over a trial of `episodes` episodes (recurrent: RL2), or by
- * gradient steps on `episodes` episodes per step (the rest).
- */
-export function curveShape(learner: MetaLearner): { recurrent: boolean; episodes: number } {
-  if (learner instanceof Rl2) return { recurrent: true, episodes: learner.config.episodesPerTrial };
-  if (learner instanceof PolicyLearner) return { recurrent: false, episodes: (learner as PolicyLearner<PolicyLearnerConfig>).config.episodesPerTask };
-  throw new Error(`curveShape: unknown learner '${learner.name}'.`);
-}
-
-/** How `learner` runs its vector envs (worker threads). */
-export function vecRunOf(learner: MetaLearner): VecRunOptions {
-  if (learner instanceof Rl2) return learner.config.vecRun;
-  if (learner instanceof PolicyLearner) return (learner as PolicyLearner<PolicyLearnerConfig>).config.vecRun;
-  return {};
+/** The legend label of the config's learner, e.g. `MAML-TRPO`. */
+export function learnerLabel(config: ExperimentConfig): string {
+  const { name, ...options } = config.algorithm;
+  return learnerRegistration(name).label(options);
 }
 
 /**
  * A multi-task PPO baseline next to `agent`: the agent's policy network, episodes per task, advantages and
- * inner step size α (MAML's defaults when the agent is recurrent), task hidden (`multitask`) or appended to
- * the observation (`oracle`); it samples on the agent's worker threads.
+ * inner step size α when it has them (MultiTask's defaults otherwise, e.g. for recurrent agents), task hidden
+ * (`multitask`) or appended to the observation (`oracle`), sampling on `workers` threads.
  */
-export async function createBaselineLearner(kind: 'multitask' | 'oracle', config: ExperimentConfig, agent: MetaLearner): Promise<MultiTask> {
-  const options = { envId: config.env, envOptions: envOptions(config, kind === 'oracle'), seed: config.seed, vecRun: vecRunOf(agent) };
-  if (!(agent instanceof PolicyLearner)) return MultiTask.create(options);
-  const c = (agent as PolicyLearner<PolicyLearnerConfig>).config;
-  const policy = { hidden: c.hidden, activation: c.activation, initLogStd: c.initLogStd, episodesPerTask: c.episodesPerTask, innerLr: c.innerLr };
-  return MultiTask.create({ ...options, ...policy, gamma: c.gamma, gaeLambda: c.gaeLambda, normalizeAdvantages: c.normalizeAdvantages });
+export async function createBaselineLearner(kind: 'multitask' | 'oracle', config: ExperimentConfig, agent: MetaLearner, workers: number): Promise<MultiTask> {
+  const options = { envId: config.env, envOptions: envOptions(config, kind === 'oracle'), seed: config.seed, vecRun: { workers } };
+  return MultiTask.create({ ...options, ...agent.fineTuneSettings?.() });
 }

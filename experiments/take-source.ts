@@ -10,7 +10,6 @@ import { envSpec, makeVecEnv, Rng } from '../envs/index.js';
 import { actionSpace, type EnvOptions } from '../envs/task-def.js';
 import type { Task, VecEnv, VecStepResult } from '../envs/types.js';
 import type { LaneRecording, SceneInfo, Take, TakeSource } from '../viewer/source.js';
-import { curveShape } from './learners.js';
 import { uniformRandomPolicy } from './random-curve.js';
 
 /** What to show. */
@@ -30,15 +29,16 @@ type DemoMaker = (task: Task, seed: number) => Promise<AdaptationDemo>;
 
 /** Takes from `learner` (not disposed by the source: the caller owns it). */
 export async function learnerTakeSource(learner: MetaLearner, options: TakeSourceOptions): Promise<TakeSource> {
-  const shape = curveShape(learner);
+  const shape = learner.adaptation;
+  const recurrent = shape.kind === 'in-context';
   const steps = options.steps ?? 2;
-  const lanes = shape.recurrent
+  const lanes = recurrent
     ? Array.from({ length: shape.episodes }, (_, e) => `episode ${e + 1}`)
     : Array.from({ length: steps + 1 }, (_, s) => (s === 0 ? 'before adaptation' : `after ${s} step${s > 1 ? 's' : ''}`));
-  const demo: DemoMaker = shape.recurrent
+  const demo: DemoMaker = recurrent
     ? (task, seed) => learner.demo(task, { seed, episodes: shape.episodes, trials: options.episodes ?? 4 })
     : (task, seed) => learner.demo(task, { seed, episodes: options.episodes ?? shape.episodes, steps });
-  const axis = shape.recurrent ? 'episode in trial' : 'inner steps';
+  const axis = recurrent ? 'episode in trial' : 'inner steps';
   return RecordingTakeSource.create(options, learner.name, lanes, axis, demo);
 }
 

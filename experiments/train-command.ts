@@ -23,6 +23,8 @@ export interface TrainCommandOptions {
   view?: number | true;
   /** Worker threads for sampling (default: one per core when there are several). */
   workers?: number;
+  /** Modules registering envs/learners (`--module`, repeatable), recorded in the run's config. */
+  module?: string[];
 }
 
 /** Port of `--view` without a value. */
@@ -48,9 +50,12 @@ export async function trainCommand(source: string | undefined, opts: TrainComman
   const viewer = opts.view === undefined ? undefined : new TrainingViewer(opts.view === true ? DEFAULT_VIEW_PORT : opts.view, log);
   try {
     const options = { progress, log, signal: controller.signal, onIteration: viewer?.onIteration, workers: opts.workers };
-    if (opts.resume) return await resumeRun(opts.resume, opts.set, options);
+    if (opts.resume) {
+      if (opts.module?.length) throw new Error('--module cannot be combined with --resume: a resumed run loads the modules its config.json lists.');
+      return await resumeRun(opts.resume, opts.set, options);
+    }
     if (!source) throw new Error('missing config: give a config file or a preset name (see metarl presets), or --resume DIR.');
-    return await trainRun(loadConfig(source, opts.set), { ...options, out: opts.out, force: opts.force });
+    return await trainRun(await loadConfig(source, opts.set, opts.module), { ...options, out: opts.out, force: opts.force });
   } finally {
     process.off('SIGINT', onSigint);
     await viewer?.close();

@@ -14,7 +14,7 @@ import type { EnvCard } from '../envs/types.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { checkpointDir, checkpointOf, freshTrainerState, loadCheckpoint, saveCheckpoint, type TrainerState } from './checkpoint.js';
 import { parseConfig, type ExperimentConfig } from './config.js';
-import { applySet, type LoadedConfig } from './config-file.js';
+import { applySet, loadConfigModules, type LoadedConfig } from './config-file.js';
 import { createLearner, envOptions, samplingWorkers } from './learners.js';
 import { MetricsLog } from './metrics-log.js';
 import type { ProgressReporter } from './progress.js';
@@ -85,7 +85,7 @@ export async function trainRun(loaded: LoadedConfig, options: TrainOptions & { o
  */
 export async function resumeRun(runDir: string, sets: readonly string[], options: TrainOptions): Promise<TrainResult> {
   const dir = resolve(runDir);
-  const config = resumedConfig(dir, sets);
+  const config = await resumedConfig(dir, sets);
   const { checkpoint, file } = loadCheckpoint(dir);
   await initBackend(config.backend, options.log);
   const envCard = await envSpec(config.env).card(envOptions(config));
@@ -109,7 +109,7 @@ async function createSamplingLearner(config: ExperimentConfig, options: TrainOpt
   return createLearner(config, workers);
 }
 
-function resumedConfig(dir: string, sets: readonly string[]): ExperimentConfig {
+async function resumedConfig(dir: string, sets: readonly string[]): Promise<ExperimentConfig> {
   const file = join(dir, 'config.json');
   if (!existsSync(file)) throw new Error(`cannot resume '${dir}': it has no config.json (is it a run directory written by metarl train?).`);
   const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -118,6 +118,7 @@ function resumedConfig(dir: string, sets: readonly string[]): ExperimentConfig {
     if (!RESUME_SETTABLE.has(key)) throw new Error(`--set ${assignment}: '${key}' cannot change on resume (allowed: ${[...RESUME_SETTABLE].join(', ')}); start a new run instead.`);
     applySet(stored, assignment);
   }
+  await loadConfigModules(stored.modules as string[] | undefined);
   return parseConfig(stored, file);
 }
 

@@ -7,8 +7,10 @@ import { initBackend } from '../agents/backend.js';
 import type { MetaLearner } from '../agents/meta/types.js';
 import { startViewerServer, writeReplayHtml, type Take, type TakeSource } from '../viewer/index.js';
 import { loadCheckpoint } from './checkpoint.js';
+import { loadConfigModules } from './config-file.js';
 import { createLearner, envOptions } from './learners.js';
 import { learnerTakeSource, randomTakeSource } from './take-source.js';
+import { loadUserModules } from './user-modules.js';
 
 /** What to show and where. */
 export interface ViewOptions {
@@ -20,10 +22,13 @@ export interface ViewOptions {
   steps?: number;
   /** Open the page in the default browser (xdg-open / open). */
   open?: boolean;
+  /** Modules that register the env (`--module`, for --env); a run loads the modules its config lists. */
+  module?: string[];
 }
 
 /** A take source for `path` (a run or checkpoint) or, without one, a random policy on `env`. */
 export async function openSource(path: string | undefined, opts: ViewOptions, log: (line: string) => void): Promise<{ source: TakeSource; learner?: MetaLearner }> {
+  await loadUserModules(opts.module ?? []);
   if (!path) {
     if (!opts.env) throw new Error('give a run directory or checkpoint to watch an agent, or --env <id> to watch a random policy.');
     return { source: await randomTakeSource({ envId: opts.env }) };
@@ -31,6 +36,7 @@ export async function openSource(path: string | undefined, opts: ViewOptions, lo
   const { checkpoint } = loadCheckpoint(path);
   const config = checkpoint.config;
   if (opts.env && opts.env !== config.env) throw new Error(`--env ${opts.env} does not match the run's env ${config.env}; leave --env out.`);
+  await loadConfigModules(config.modules);
   await initBackend(config.backend, log);
   const learner = await createLearner(config);
   learner.setState(checkpoint.learner);

@@ -1,17 +1,11 @@
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import { Rng } from '../envs/rng.js';
-import { enableHigherOrderGradients } from '../agents/higher-order-grad.js';
-import { flattenParams, toVariables, disposeParams } from '../agents/nets.js';
 import {
   fitLinearBaseline,
-  fitValue,
   linearBaselineFeatures,
   linearFeatureDim,
   predictLinearBaseline,
-  valueInit,
   type BaselinePath,
 } from '../agents/baselines.js';
 import { normals, maxAbsDiff } from './helpers.js';
@@ -70,34 +64,5 @@ describe('linear feature baseline', () => {
     assert.ok(model.regCoeff > 1e-14, `regCoeff ${model.regCoeff}`);
     assert.ok(maxAbsDiff(predictLinearBaseline(model, paths[0].obs), paths[0].returns) < 1e-5);
     assert.throws(() => fitLinearBaseline([{ obs: new Float32Array(3), returns: [1, NaN, 2] }], 1), /NaN/);
-  });
-});
-
-describe('MLP value function', () => {
-  before(async () => {
-    await enableHigherOrderGradients(); // tfjs-core alone registers no gradients in Node
-    await tf.setBackend('cpu');
-  });
-
-  it('fitValue reduces MSE on a simple target, is seeded, and leaks no tensors', () => {
-    const rng = Rng.fromSeed(2);
-    const n = 512;
-    const obs = normals(rng, n * 2);
-    const returns = Float32Array.from({ length: n }, (_, i) => Math.sin(obs[2 * i]) + 0.5 * obs[2 * i + 1] ** 2);
-    const fit = () => {
-      const init = valueInit(Rng.fromSeed(3), 2, [32, 32]);
-      const vars = toVariables(init);
-      disposeParams(init);
-      const before = tf.memory().numTensors;
-      const result = fitValue(vars, obs, returns, { rng: Rng.fromSeed(4), epochs: 20, learningRate: 1e-2 });
-      assert.equal(tf.memory().numTensors, before);
-      const params = flattenParams(vars);
-      disposeParams(vars);
-      return { ...result, params };
-    };
-    const a = fit();
-    assert.ok(a.lossAfter < 0.1 * a.lossBefore, `MSE ${a.lossBefore} -> ${a.lossAfter}`);
-    const b = fit();
-    assert.deepEqual(b.params, a.params);
   });
 });

@@ -5,9 +5,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import { Rng } from '../envs/rng.js';
 import { enableHigherOrderGradients } from '../agents/higher-order-grad.js';
 import { useBackend } from '../agents/backend.js';
-import { flattenParams, type Params } from '../agents/nets.js';
+import { flattenParams, mlpForward, type Params } from '../agents/nets.js';
+import { gruCore } from '../agents/gru-core.js';
 import {
-  gaussianAct,
   gaussianActArrays,
   gaussianArrays,
   gaussianDistParams,
@@ -121,17 +121,23 @@ describe('policies', () => {
     assert.deepEqual(det.actions, mean0);
   });
 
-  it('policy init is seeded; acting via tf and via the JS snapshot agree', () => {
+  it('policy init is seeded; JS-snapshot acting equals the tf mean plus exp(logStd) times seeded noise', () => {
     const p = gaussianPolicyInit(Rng.fromSeed(7), OBS, A, { hidden: [16, 16], initLogStd: -0.5 });
     const q = gaussianPolicyInit(Rng.fromSeed(7), OBS, A, { hidden: [16, 16], initLogStd: -0.5 });
     assert.deepEqual(flattenParams(p), flattenParams(q));
     assertClose(p[p.length - 1].dataSync(), [-0.5, -0.5, -0.5], 0);
     const obs = normals(Rng.fromSeed(8), B * OBS);
-    const viaTf = gaussianAct(p, obs, B, Rng.fromSeed(9));
+    // Reference: the tf MLP's mean plus exp(logStd) times the same seeded normals (drawn row by row), and the
+    // float64 log-density of the result.
+    const mean = tf.tidy(() => Float32Array.from(mlpForward(p.slice(0, -1), tf.tensor2d(obs, [B, OBS])).dataSync()));
+    const logStd = p[p.length - 1].dataSync() as Float32Array;
+    const noise = Rng.fromSeed(9);
+    const expected = Float32Array.from(mean, (m, i) => m + Math.exp(logStd[i % A]) * noise.normal());
     const viaJs = gaussianActArrays(gaussianArrays(p), obs, B, Rng.fromSeed(9));
-    assertClose(viaJs.actions, viaTf.actions, 1e-5);
-    assertClose(viaJs.logProb, viaTf.logProb, 1e-5);
-    assert.deepEqual(gaussianAct(p, obs, B, 'mean').actions, viaTf.mean);
+    assertClose(viaJs.mean, mean, 1e-5);
+    assertClose(viaJs.actions, expected, 1e-5);
+    assertClose(viaJs.logProb, refLogProb(mean, logStd, expected), 1e-5);
+    assertClose(gaussianActArrays(gaussianArrays(p), obs, B, 'mean').actions, mean, 1e-5);
     tf.dispose([...p, ...q]);
   });
 
@@ -143,7 +149,7 @@ describe('policies', () => {
 
   it('recurrent acting step by step (with a trial reset) reproduces the training unroll', () => {
     const T = 8, H = 6, Bn = 2;
-    const params = recurrentPolicyInit(Rng.fromSeed(10), OBS, A, H, { outputGain: 1 });
+    const params = recurrentPolicyInit(gruCore, Rng.fromSeed(10), OBS, A, H, { outputGain: 1 });
     const width = rl2InputDim(OBS, A);
     const xs = normals(Rng.fromSeed(11), T * Bn * width);
     const reset = Float32Array.from({ length: T * Bn }, (_, i) => (i === 5 * Bn ? 1 : 0)); // row 0 starts a trial at t = 5
@@ -151,12 +157,12 @@ describe('policies', () => {
     const h0 = Float32Array.from(h);
     const means: number[] = [];
     for (let t = 0; t < T; t++) {
-      const out = recurrentAct(params, xs.subarray(t * Bn * width, (t + 1) * Bn * width), h, Bn, 'mean', reset.subarray(t * Bn, (t + 1) * Bn));
+      const out = recurrentAct(gruCore, params, xs.subarray(t * Bn * width, (t + 1) * Bn * width), h, Bn, 'mean', reset.subarray(t * Bn, (t + 1) * Bn));
       means.push(...out.mean);
-      h = out.h;
+      h = out.state;
     }
     const unrolled = tf.tidy(() =>
-      recurrentUnroll(params, tf.tensor3d(xs, [T, Bn, width]), tf.tensor2d(h0, [Bn, H]), tf.tensor2d(reset, [T, Bn])).mean.dataSync(),
+      recurrentUnroll(gruCore, params, tf.tensor3d(xs, [T, Bn, width]), tf.tensor2d(h0, [Bn, H]), tf.tensor2d(reset, [T, Bn])).mean.dataSync(),
     );
     assertClose(means, unrolled, 1e-5);
     tf.dispose(params);
@@ -164,14 +170,14 @@ describe('policies', () => {
 
   it('tensor count stays flat over repeated forward/backward in tidy', () => {
     const p = gaussianPolicyInit(Rng.fromSeed(13), OBS, A, { hidden: [8] });
-    const r = recurrentPolicyInit(Rng.fromSeed(14), OBS, A, 5);
+    const r = recurrentPolicyInit(gruCore, Rng.fromSeed(14), OBS, A, 5);
     const obs = tf.tensor2d(normals(Rng.fromSeed(15), B * OBS), [B, OBS]);
     const xs = tf.tensor3d(normals(Rng.fromSeed(16), 4 * B * rl2InputDim(OBS, A)), [4, B, rl2InputDim(OBS, A)]);
     const iterate = () =>
       tf.tidy(() => {
         tf.grads((...ps: tf.Tensor[]) => gaussianObjective(ps, obs))(p);
         tf.grads((...ps: tf.Tensor[]) => {
-          const { mean, logStd } = recurrentUnroll(ps, xs, tf.zeros([B, 5]));
+          const { mean, logStd } = recurrentUnroll(gruCore, ps, xs, tf.zeros([B, 5]));
           return tf.neg(tf.mean(gaussianLogProb(mean, logStd, tf.zerosLike(mean))));
         })(r);
       });

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { discountedReturns, flattenEpisodes, gae, lambdaReturns, normalizeAdvantages, tdErrors } from '../agents/returns.js';
+import { discountedReturns, flattenEpisodes, gae, normalizeAdvantages, tdErrors } from '../agents/returns.js';
 
 // γ = 0.9, λ = 0.8 (γλ = 0.72). Episode A: 4 steps, terminated. Episode B: 3 steps, truncated, V(s_T) = 2.
 const gamma = 0.9;
@@ -58,10 +58,6 @@ describe('returns and GAE', () => {
     assertClose(gae(epB, valuesB, gamma, 1, bootB), returnsB.map((g, t) => g - valuesB[t]));
     assertClose(gae(epA, valuesA, gamma, 0), deltasA);
     assertClose(gae(epB, valuesB, gamma, 0, bootB), deltasB);
-  });
-
-  it('λ-returns are advantages plus values', () => {
-    assertClose(lambdaReturns(epB, valuesB, gamma, lambda, bootB), advB.map((a, t) => a + valuesB[t]));
   });
 
   it('normalises advantages to mean 0 and std 1', () => {

@@ -14,6 +14,7 @@ import { Rl2TrialPolicy } from '../agents/meta/rl2-policy.js';
 import { Rl2 } from '../agents/meta/rl2.js';
 import { disposeParams, type Params } from '../agents/nets.js';
 import { recurrentPolicyInit, recurrentUnroll, rl2InputDim } from '../agents/policies.js';
+import { gruCore } from '../agents/gru-core.js';
 import { sampleEpisodes, type Path, type StepContext } from '../agents/sampler.js';
 import { envSpec, registerEnv, robotEnv, Rng } from '../envs/index.js';
 import { pointNav } from '../envs/point-nav.js';
@@ -48,11 +49,11 @@ describe('RL2 trial policy', () => {
   let params: Params;
   before(async () => {
     await initBackend('wasm', () => {});
-    params = recurrentPolicyInit(Rng.fromSeed(1), OBS, ACT, H, { outputGain: 1 });
+    params = recurrentPolicyInit(gruCore, Rng.fromSeed(1), OBS, ACT, H, { outputGain: 1 });
   });
 
   it('carries the hidden state across an episode boundary and resets it only at startTrial', () => {
-    const policy = new Rl2TrialPolicy(params, 2, 'mean');
+    const policy = new Rl2TrialPolicy(gruCore, params, 2, 'mean');
     const rng = Rng.fromSeed(2);
     // env 0 starts its second episode at step 2, env 1 at step 3; neither is reset.
     const starts = [[1, 1], [0, 0], [1, 0], [0, 1], [0, 0]];
@@ -67,8 +68,8 @@ describe('RL2 trial policy', () => {
     // Reference: one unroll over the whole trial, no resets (the done flag is an input, not a reset).
     const xs = steps.map(({ obs, ctx }) => inputRows(obs, ctx));
     const ref = tf.tidy(() => {
-      const out = recurrentUnroll(params, tf.tensor3d(concat(xs), [5, 2, rl2InputDim(OBS, ACT)]), tf.zeros([2, H]));
-      return { hs: out.hs.arraySync() as number[][][], mean: out.mean.arraySync() as number[][][] };
+      const out = recurrentUnroll(gruCore, params, tf.tensor3d(concat(xs), [5, 2, rl2InputDim(OBS, ACT)]), tf.zeros([2, H]));
+      return { hs: out.states.arraySync() as number[][][], mean: out.mean.arraySync() as number[][][] };
     });
     hs.forEach((h, t) => assertClose(h, ref.hs[t].flat(), 1e-5, `hidden after step ${t}`));
     actions.forEach((a, t) => assertClose(a, ref.mean[t].flat(), 1e-5, `action at step ${t}`));
@@ -76,7 +77,7 @@ describe('RL2 trial policy', () => {
     policy.startTrial();
     assert.deepEqual(policy.hidden(), new Float32Array(2 * H));
     assertClose(policy.act(steps[0].obs, steps[0].ctx), actions[0], 0, 'first action of a new trial');
-    const fresh = new Rl2TrialPolicy(params, 2, 'mean');
+    const fresh = new Rl2TrialPolicy(gruCore, params, 2, 'mean');
     const boundary = fresh.act(steps[2].obs, steps[2].ctx);
     assert.ok(Math.abs(boundary[0] - actions[2][0]) > 1e-4, 'at the boundary env 0 acts from its carried state, not a zero state');
   });
@@ -85,7 +86,7 @@ describe('RL2 trial policy', () => {
     const spec = envSpec('PointNavTiny-v0');
     const vec = await spec.makeVec(2);
     vec.setTasks(goals.sample(Rng.fromSeed(3), 2));
-    const policy = new Rl2TrialPolicy(params, 2, 'mean');
+    const policy = new Rl2TrialPolicy(gruCore, params, 2, 'mean');
     const seen: Float32Array[] = [];
     policy.startTrial();
     const paths = sampleEpisodes(vec, (obs, ctx) => (seen.push(policy.hidden()), policy.act(obs, ctx)), { seed: 4, episodesPerEnv: 2 });
@@ -94,7 +95,7 @@ describe('RL2 trial policy', () => {
     assert.ok(seen[3].every((v) => v !== 0), 'episode 2 starts (step 3) from the state episode 1 left');
     const batch = packTrials(groupTrials(paths, 2), OBS, ACT);
     assert.deepEqual([batch.T, batch.B], [6, 2]);
-    const mean = tf.tidy(() => recurrentUnroll(params, tf.tensor3d(batch.xs, [6, 2, batch.inputDim]), tf.zeros([2, H])).mean.dataSync());
+    const mean = tf.tidy(() => recurrentUnroll(gruCore, params, tf.tensor3d(batch.xs, [6, 2, batch.inputDim]), tf.zeros([2, H])).mean.dataSync());
     assertClose(batch.actions, mean, 1e-5, 'recorded actions vs training unroll');
   });
 });
@@ -154,7 +155,7 @@ describe('RL2 loss over padded trial batches', () => {
   before(async () => {
     await initBackend('wasm', () => {});
     const rng = Rng.fromSeed(7);
-    policy = recurrentPolicyInit(rng, OBS, ACT, H, { initLogStd: -0.3 });
+    policy = recurrentPolicyInit(gruCore, rng, OBS, ACT, H, { initLogStd: -0.3 });
     value = valueHeadInit(rng, H);
     // Trials of 5 and 8 steps: the first is padded with 3 steps in a joint batch.
     trials = groupTrials([fakePath(rng, 0, 0, 2), fakePath(rng, 0, 1, 3), fakePath(rng, 1, 0, 4), fakePath(rng, 1, 1, 4)], 2);
@@ -163,7 +164,7 @@ describe('RL2 loss over padded trial batches', () => {
 
   it('averages over real steps only: the padded joint loss is the step-weighted mean of the per-trial losses', () => {
     const parts = (mbTrials: Trial[], steps: Float32Array[]) => tf.tidy(() => {
-      const out = rl2Loss(policy, value, minibatch(mbTrials, steps), opts);
+      const out = rl2Loss(gruCore, policy, value, minibatch(mbTrials, steps), opts);
       return [out.policyLoss, out.valueLoss, out.loss].map((s) => s.dataSync()[0]);
     });
     const joint = parts(trials, perStep);
@@ -174,7 +175,7 @@ describe('RL2 loss over padded trial batches', () => {
 
   it('has finite, non-zero gradients for every policy and value parameter', () => {
     const all = [...policy, ...value];
-    const grads = tf.tidy(() => tf.grads((...ps: tf.Tensor[]) => rl2Loss(ps.slice(0, 7), ps.slice(7), minibatch(trials, perStep), opts).loss)(all).map((g) => g.dataSync()));
+    const grads = tf.tidy(() => tf.grads((...ps: tf.Tensor[]) => rl2Loss(gruCore, ps.slice(0, 7), ps.slice(7), minibatch(trials, perStep), opts).loss)(all).map((g) => g.dataSync()));
     assert.equal(grads.length, 9);
     grads.forEach((g, i) => {
       assert.ok(g.every(Number.isFinite), `gradient ${i} finite`);

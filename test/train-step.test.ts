@@ -21,6 +21,7 @@ function fakeLearner(next: () => number, loss: () => number): MetaLearner & { va
   const state = (value: number): MetaLearnerState => ({ name: 'fake', iteration: 0, params: { policy: [{ shape: [1], data: Float32Array.of(value) }] }, optimizer: [] });
   return {
     name: 'fake',
+    adaptation: { kind: 'gradient-steps', episodes: 1 },
     value: 1,
     async metaStep(): Promise<MetaMetrics> {
       this.value = next();
@@ -79,10 +80,10 @@ describe('RL2 stop and resume', () => {
   const strip = (rs: IterationRecord[]) => rs.map(({ timings: _t, wallSeconds: _w, ...rest }) => rest);
 
   it('continues with the same metrics as an uninterrupted run', async () => {
-    const full = await trainRun(loadConfig('pointnav-rl2', sets), { ...quiet, out: join(work, 'full') });
+    const full = await trainRun(await loadConfig('pointnav-rl2', sets), { ...quiet, out: join(work, 'full') });
     const controller = new AbortController();
     const stopAfter2 = (r: IterationRecord) => void (r.iteration === 2 && controller.abort());
-    const first = await trainRun(loadConfig('pointnav-rl2', sets), { ...quiet, out: join(work, 'split'), signal: controller.signal, onIteration: stopAfter2 });
+    const first = await trainRun(await loadConfig('pointnav-rl2', sets), { ...quiet, out: join(work, 'split'), signal: controller.signal, onIteration: stopAfter2 });
     assert.equal(first.interrupted, true);
     assert.equal(first.iteration, 2);
     const rest = await resumeRun(join(work, 'split'), [], quiet);

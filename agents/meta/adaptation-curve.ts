@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../envs/rng.js';
 import type { Task, VecEnv } from '../../envs/types.js';
 import { disposeParams, type Activation, type Params } from '../nets.js';
-import type { PolicyBatch } from './maml-objective.js';
+import type { PolicyBatch } from './policy-batch.js';
 import { processTaskPaths, toPolicyBatch, type AdvantageOptions, type TaskSamples } from './task-samples.js';
 import { rolloutTasks } from './task-rollouts.js';
 import { pathReturn, successRate, type Path } from '../sampler.js';

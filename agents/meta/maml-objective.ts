@@ -16,28 +16,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Activation, Params } from '../nets.js';
-import { gaussianDistParams, gaussianKL, gaussianLogProb } from '../policies.js';
 import { ratioSurrogateLoss, vpgLoss } from '../pg.js';
-
-/** Samples of one task for one policy-gradient evaluation (N samples). */
-export interface PolicyBatch {
-  /** Observations [N, obsDim]. */
-  obs: tf.Tensor2D;
-  /** Actions taken [N, A]. */
-  actions: tf.Tensor2D;
-  /** Advantages [N] (constants). */
-  advantages: tf.Tensor1D;
-}
-
-/** Post-update samples of one task and what the sampling (old adapted) policy said about them (constants). */
-export interface OuterBatch extends PolicyBatch {
-  /** log π_old(a|s) [N]. */
-  logpOld: tf.Tensor1D;
-  /** π_old's means [N, A]. */
-  oldMean: tf.Tensor2D;
-  /** π_old's log standard deviations [A]. */
-  oldLogStd: tf.Tensor1D;
-}
+import { batchKl, disposeBatches, policyLogProb, type OuterBatch, type PolicyBatch } from './policy-batch.js';
 
 /** One task of a meta-batch: a pre-update batch per inner step, and the post-update batch. */
 export interface MamlTaskData {
@@ -58,12 +38,6 @@ export interface InnerUpdate {
   activation: Activation;
   /** The loss each inner step descends (default {@link innerLoss}, VPG; ProMP passes its LVC loss). */
   loss?: InnerLossFn;
-}
-
-/** log π_params(actions | obs), [N]. */
-export function policyLogProb(params: Params, batch: PolicyBatch, activation: Activation): tf.Tensor1D {
-  const { mean, logStd } = gaussianDistParams(params, batch.obs, activation);
-  return gaussianLogProb(mean, logStd, batch.actions);
 }
 
 /** The inner (VPG) loss −mean(log π(a|s) · A) of one batch: a scalar. */
@@ -117,12 +91,6 @@ export function outerKl(params: Params, tasks: readonly MamlTaskData[], update: 
   return tf.div(tf.addN(perTask), tasks.length) as tf.Scalar;
 }
 
-/** mean KL(π_old ‖ π_params) over the batch's observations (π_old: the policy that sampled it): a scalar. */
-export function batchKl(params: Params, batch: OuterBatch, activation: Activation): tf.Scalar {
-  const { mean, logStd } = gaussianDistParams(params, batch.obs, activation);
-  return tf.mean(gaussianKL(batch.oldMean, batch.oldLogStd, mean, logStd));
-}
-
 /**
  * The meta-gradient ∇_θ L_out(θ) (through the inner update unless first order) and L_out's value.
  * @returns `value` and `grads` (one tensor per parameter, shapes of `params`); the caller disposes them.
@@ -132,24 +100,7 @@ export function metaGradient(params: Params, tasks: readonly MamlTaskData[], upd
   return { value, grads: grads.map((g, i) => g ?? tf.zerosLike(params[i])) };
 }
 
-/**
- * The constants of a task's outer batch from the adapted policy that sampled it (new tensors; the batch's own
- * tensors are shared, not copied).
- * @param adapted θ'_i as it was when sampling. @param batch the post-update samples.
- */
-export function outerBatch(adapted: Params, batch: PolicyBatch, activation: Activation): OuterBatch {
-  const [logpOld, oldMean, oldLogStd] = tf.tidy(() => {
-    const { mean, logStd } = gaussianDistParams(adapted, batch.obs, activation);
-    return [gaussianLogProb(mean, logStd, batch.actions), mean, tf.clone(logStd)];
-  });
-  return { ...batch, logpOld: logpOld as tf.Tensor1D, oldMean: oldMean as tf.Tensor2D, oldLogStd: oldLogStd as tf.Tensor1D };
-}
-
 /** Dispose every tensor of a meta-batch's task data (the outer batch may be missing: a partly built batch). */
 export function disposeTaskData(tasks: readonly { inner: readonly PolicyBatch[]; outer?: OuterBatch }[]): void {
-  for (const task of tasks) {
-    for (const b of task.inner) tf.dispose([b.obs, b.actions, b.advantages]);
-    const o = task.outer;
-    if (o) tf.dispose([o.obs, o.actions, o.advantages, o.logpOld, o.oldMean, o.oldLogStd]);
-  }
+  for (const task of tasks) disposeBatches(task.outer ? [...task.inner, task.outer] : task.inner);
 }

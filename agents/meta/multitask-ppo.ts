@@ -10,7 +10,7 @@ import type { Activation } from '../nets.js';
 import { clipFraction, ppoClipLoss } from '../pg.js';
 import { flattenEpisodes } from '../returns.js';
 import type { Adam } from './adam.js';
-import { batchKl, outerBatch, policyLogProb, type OuterBatch, type PolicyBatch } from './maml-objective.js';
+import { batchKl, disposeBatches, outerBatch, policyLogProb, type OuterBatch, type PolicyBatch } from './policy-batch.js';
 import { permutation } from './rl2-update.js';
 import { toPolicyBatch, type TaskSamples } from './task-samples.js';
 
@@ -94,6 +94,6 @@ export function ppoEpochs(vars: tf.Variable[], optimizer: Adam, samples: TaskSam
     ]);
     return { policyLoss: sum / steps, kl, clipFraction: clipped, steps };
   } finally {
-    tf.dispose(Object.values(old) as tf.Tensor[]);
+    disposeBatches([old]);
   }
 }

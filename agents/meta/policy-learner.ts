@@ -9,15 +9,16 @@ import { Rng } from '../../envs/rng.js';
 import type { Task, VecEnv } from '../../envs/types.js';
 import { disposeParams, paramShapes, toVariables, type Params } from '../nets.js';
 import { gaussianActArrays, gaussianArrays, gaussianPolicyInit, type GaussianArrays } from '../policies.js';
-import { adaptParams, innerLoss, outerBatch, type InnerUpdate, type OuterBatch, type PolicyBatch } from './maml-objective.js';
+import { adaptParams, innerLoss, type InnerUpdate } from './maml-objective.js';
+import { disposeBatches, outerBatch, type OuterBatch, type PolicyBatch } from './policy-batch.js';
 import type { PolicyLearnerConfig } from './policy-options.js';
 import { assignState, checkState, tensorsToState } from './state.js';
 import { TaskRunner, taskPolicy, type TaskRunnerConfig } from './task-runner.js';
 import { meanTaskReturn, type TaskSamples } from './task-samples.js';
-import type { AdaptationCurve, AdaptationDemo, AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics, TensorState } from './types.js';
+import type { AdaptationCurve, AdaptationDemo, AdaptationOptions, AdaptationShape, FineTuneSettings, MetaLearner, MetaLearnerState, MetaMetrics, TensorState } from './types.js';
 
 /** What {@link PolicyLearner} needs from a learner's configuration. */
-export type PolicyLearnerBaseConfig = TaskRunnerConfig & Pick<PolicyLearnerConfig, 'seed' | 'hidden' | 'initLogStd' | 'episodesPerTask'>;
+export type PolicyLearnerBaseConfig = TaskRunnerConfig & Pick<PolicyLearnerConfig, 'seed' | 'hidden' | 'initLogStd' | 'episodesPerTask' | 'innerLr'>;
 
 /** What {@link PolicyLearner.recordedInnerLoop} gathered. */
 export interface RecordedInner<B extends PolicyBatch> {
@@ -56,6 +57,17 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
   /** The current meta-parameters θ `[W0, b0, ..., logStd]` (owned by the learner: do not dispose). */
   get policyParams(): Params {
     return this.theta;
+  }
+
+  /** Adapts by inner gradient steps, K = `episodesPerTask` episodes each. */
+  get adaptation(): AdaptationShape {
+    return { kind: 'gradient-steps', episodes: this.config.episodesPerTask };
+  }
+
+  /** Its policy network and inner step, for baselines fine-tuned the same way. */
+  fineTuneSettings(): FineTuneSettings {
+    const c = this.config;
+    return { hidden: c.hidden, activation: c.activation, initLogStd: c.initLogStd, episodesPerTask: c.episodesPerTask, innerLr: c.innerLr, gamma: c.gamma, gaeLambda: c.gaeLambda, normalizeAdvantages: c.normalizeAdvantages };
   }
 
   /** The inner step of {@link adaptationCurve} (values only: first order). */
@@ -132,7 +144,7 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
         return batches.map((b, i) => tf.tidy(() => adaptParams(taskPolicy(current, i), [b], update)));
       });
     } catch (err) {
-      for (const b of result.batches.flat()) tf.dispose(Object.values(b) as tf.Tensor[]);
+      disposeBatches(result.batches.flat());
       throw err;
     }
     return result;

@@ -23,7 +23,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Activation, Params } from '../nets.js';
 import { gaussianDistParams, gaussianKL, gaussianLogProb } from '../policies.js';
 import { ppoClipLoss, ratioSurrogateLoss } from '../pg.js';
-import { adaptParams, batchKl, detach, policyLogProb, type InnerUpdate, type OuterBatch, type PolicyBatch } from './maml-objective.js';
+import { adaptParams, detach, type InnerUpdate } from './maml-objective.js';
+import { batchKl, disposeBatches, policyLogProb, type OuterBatch, type PolicyBatch } from './policy-batch.js';
 
 /** One task of a ProMP meta-batch: per inner step the batch its pre-update policy sampled, and the post-update batch. */
 export interface PrompTaskData {
@@ -122,11 +123,6 @@ export function adaptKlCoef(coef: number, kl: number, target: number): number {
   if (kl < target / 1.5) return coef / 2;
   if (kl > target * 1.5) return coef * 2;
   return coef;
-}
-
-/** Dispose every tensor of the batches (batches built with `outerBatch` share obs/actions/advantages with their source). */
-export function disposeBatches(batches: readonly OuterBatch[]): void {
-  for (const b of batches) tf.dispose(Object.values(b) as tf.Tensor[]);
 }
 
 /** Dispose every tensor of a ProMP meta-batch. */

@@ -1,32 +1,33 @@
 /**
- * RL2 networks and loss: the recurrent Gaussian policy (`recurrentPolicyInit` layout) plus a linear value head
- * on the GRU features (and the trial's elapsed time), unrolled over whole trials (backprop through the full
- * trial), and the PPO-clip loss of a padded trial minibatch.
+ * RL2 networks and loss: the recurrent Gaussian policy (`recurrentPolicyInit` layout on a {@link RecurrentCore})
+ * plus a linear value head on the core's features (and the trial's elapsed time), unrolled over whole trials
+ * (backprop through the full trial), and the PPO-clip loss of a padded trial minibatch.
  *
- * Why a value head on the GRU features rather than a separate value network: the task is hidden, so the value of
- * a state depends on what the trial has revealed so far; the GRU state is exactly that belief. A separate
- * feed-forward value net on the observation cannot see it, and a second GRU would double the unroll cost.
- * The value loss therefore also shapes the shared GRU (weighted by `valueCoef`).
+ * Why a value head on the core's features rather than a separate value network: the task is hidden, so the value
+ * of a state depends on what the trial has revealed so far; the core's state is exactly that belief. A separate
+ * feed-forward value net on the observation cannot see it, and a second core would double the unroll cost.
+ * The value loss therefore also shapes the shared core (weighted by `valueCoef`).
  *
  * Tensor functions are pure (no `tf.tidy` inside except in {@link rl2Evaluate}); callers tidy.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../envs/rng.js';
 import { mlpForward, mlpInit, type Params } from '../nets.js';
-import { gaussianEntropy, gaussianLogProb, recurrentUnroll } from '../policies.js';
+import { gaussianEntropy, gaussianLogProb, recurrentCoreParams, recurrentUnroll } from '../policies.js';
+import type { RecurrentCore } from '../recurrent-core.js';
 import { clipFraction, ppoClipLoss } from '../pg.js';
 
 /**
- * Initialise the value head `[wV: [H + 1, 1], bV: [1]]` (small weights, zero bias). Its input is the GRU
- * features plus the elapsed fraction of the trial (see {@link timeFeature}).
+ * Initialise the value head `[wV: [F + 1, 1], bV: [1]]` (small weights, zero bias). Its input is the core's
+ * F = `featureDim` features plus the elapsed fraction of the trial (see {@link timeFeature}).
  */
-export function valueHeadInit(rng: Rng, hiddenDim: number): Params {
-  return mlpInit(rng, [hiddenDim + 1, 1], { outputGain: 0.1 });
+export function valueHeadInit(rng: Rng, featureDim: number): Params {
+  return mlpInit(rng, [featureDim + 1, 1], { outputGain: 0.1 });
 }
 
 /**
  * The value head's time input, [T*B, 1] time-major: row t*B + b holds t / trialSteps. The value of a finite
- * trial depends on the steps left, which the GRU cannot count reliably; giving it to the baseline only (not to
+ * trial depends on the steps left, which the core cannot count reliably; giving it to the baseline only (not to
  * the policy) removes that error from the advantages without changing what the policy can condition on.
  */
 export function timeFeature(T: number, B: number, trialSteps: number): tf.Tensor2D {
@@ -46,20 +47,20 @@ export interface Rl2Outputs {
 }
 
 /**
- * Unroll policy and value head over trials from a zero hidden state.
- * @param xs RL2 inputs [T, B, in]. @param actions [T, B, A].
+ * Unroll policy and value head over trials from a zero core state.
+ * @param core the core `policy` is laid out for. @param xs RL2 inputs [T, B, in]. @param actions [T, B, A].
  * @param trialSteps nominal steps of a trial (E × horizon), the scale of the value head's time input.
  */
-export function rl2Forward(policy: Params, valueHead: Params, xs: tf.Tensor3D, actions: tf.Tensor3D, trialSteps: number): Rl2Outputs {
+export function rl2Forward(core: RecurrentCore, policy: Params, valueHead: Params, xs: tf.Tensor3D, actions: tf.Tensor3D, trialSteps: number): Rl2Outputs {
   const [T, B] = xs.shape;
-  const H = policy[1].shape[0];
   const A = actions.shape[2];
-  const { mean, logStd, hs } = recurrentUnroll(policy, xs, tf.zeros([B, H]));
-  const flatMean = tf.reshape(mean, [T * B, A]) as tf.Tensor2D;
-  const logp = gaussianLogProb(flatMean, logStd, tf.reshape(actions, [T * B, A]));
-  const features = tf.concat([tf.reshape(hs, [T * B, H]), timeFeature(T, B, trialSteps)], 1) as tf.Tensor2D;
+  const s0 = tf.zeros([B, core.stateSize(recurrentCoreParams(policy))]) as tf.Tensor2D;
+  const out = recurrentUnroll(core, policy, xs, s0);
+  const flatMean = tf.reshape(out.mean, [T * B, A]) as tf.Tensor2D;
+  const logp = gaussianLogProb(flatMean, out.logStd, tf.reshape(actions, [T * B, A]));
+  const features = tf.concat([tf.reshape(out.features, [T * B, -1]), timeFeature(T, B, trialSteps)], 1) as tf.Tensor2D;
   const values = tf.reshape(mlpForward(valueHead, features), [T * B]) as tf.Tensor1D;
-  return { logp, values, logStd, mean: flatMean };
+  return { logp, values, logStd: out.logStd, mean: flatMean };
 }
 
 /** {@link rl2Evaluate}'s read-back: the policy and value of every step of a batch, time-major. */
@@ -79,10 +80,10 @@ export interface Rl2Evaluation {
  * needs, and the distributions for the KL diagnostic.
  * @param xs [T*B*in]. @param actions [T*B*A].
  */
-export function rl2Evaluate(policy: Params, valueHead: Params, xs: Float32Array, actions: Float32Array, T: number, B: number, trialSteps: number): Rl2Evaluation {
+export function rl2Evaluate(core: RecurrentCore, policy: Params, valueHead: Params, xs: Float32Array, actions: Float32Array, T: number, B: number, trialSteps: number): Rl2Evaluation {
   return tf.tidy(() => {
     const A = actions.length / (T * B);
-    const out = rl2Forward(policy, valueHead, tf.tensor3d(xs, [T, B, xs.length / (T * B)]), tf.tensor3d(actions, [T, B, A]), trialSteps);
+    const out = rl2Forward(core, policy, valueHead, tf.tensor3d(xs, [T, B, xs.length / (T * B)]), tf.tensor3d(actions, [T, B, A]), trialSteps);
     const read = (t: tf.Tensor) => Float32Array.from(t.dataSync() as Float32Array);
     return { logp: read(out.logp), values: read(out.values), mean: read(out.mean), logStd: read(out.logStd) };
   });
@@ -127,8 +128,8 @@ export interface Rl2LossParts {
  * taken over real steps only. Padding is neutral: its log-ratio is masked to 0 (ratio 1) and its advantage is 0,
  * so it adds 0 to the clip objective, whose mean over all T*b rows is rescaled to a mean over real rows.
  */
-export function rl2Loss(policy: Params, valueHead: Params, mb: Rl2MinibatchTensors, opts: Rl2LossOptions): Rl2LossParts {
-  const out = rl2Forward(policy, valueHead, mb.xs, mb.actions, opts.trialSteps);
+export function rl2Loss(core: RecurrentCore, policy: Params, valueHead: Params, mb: Rl2MinibatchTensors, opts: Rl2LossOptions): Rl2LossParts {
+  const out = rl2Forward(core, policy, valueHead, mb.xs, mb.actions, opts.trialSteps);
   const logp = tf.mul(out.logp, mb.mask);
   const logpOld = tf.mul(mb.logpOld, mb.mask);
   const nReal = tf.sum(mb.mask);

@@ -4,6 +4,7 @@
  */
 import type { EnvOptions } from '../../envs/task-def.js';
 import type { VecRunOptions } from '../../envs/worker-vec.js';
+import { listRecurrentCores } from '../recurrent-cores.js';
 import { openUnitInterval, positive, positiveInteger, unitInterval } from './option-checks.js';
 
 /** What {@link Rl2.create} accepts; everything but `envId` has a default. */
@@ -15,7 +16,9 @@ export interface Rl2Options {
   vecRun?: VecRunOptions;
   /** Seeds the network initialisation (default 0). */
   seed?: number;
-  /** GRU hidden size H (default 64). */
+  /** Recurrent core: a name registered with `registerRecurrentCore` (agents/recurrent-core.ts; default `gru`). */
+  core?: string;
+  /** Width of the recurrent core (GRU: hidden size H; default 64). */
   hiddenDim?: number;
   /** Initial log standard deviation of the actions (default −0.5). */
   initLogStd?: number;
@@ -57,6 +60,7 @@ export function resolveRl2Options(o: Rl2Options): Rl2Config {
     envOptions: o.envOptions ?? {},
     vecRun: o.vecRun ?? {},
     seed: o.seed ?? 0,
+    core: o.core ?? 'gru',
     hiddenDim: o.hiddenDim ?? 64,
     initLogStd: o.initLogStd ?? -0.5,
     episodesPerTrial: o.episodesPerTrial ?? 2,
@@ -73,6 +77,8 @@ export function resolveRl2Options(o: Rl2Options): Rl2Config {
     scaleRewards: o.scaleRewards ?? true,
     evalTrials: o.evalTrials ?? 10,
   };
+  const cores = listRecurrentCores();
+  if (!cores.includes(c.core)) throw new Error(`RL2: core must be a registered recurrent core (${cores.join(', ')}), got '${c.core}'; add one with registerRecurrentCore.`);
   for (const name of ['hiddenDim', 'episodesPerTrial', 'epochs', 'minibatches', 'evalTrials'] as const) positiveInteger('RL2', name, c[name]);
   for (const name of ['gamma', 'gaeLambda'] as const) unitInterval('RL2', name, c[name]);
   openUnitInterval('RL2', 'clipEpsilon', c.clipEpsilon);
@@ -82,3 +88,4 @@ export function resolveRl2Options(o: Rl2Options): Rl2Config {
   }
   return c;
 }
+

@@ -1,14 +1,15 @@
 /**
- * RL2 acting: a batched policy closure for {@link sampleEpisodes} that runs the recurrent (GRU) Gaussian policy
- * over one trial per env, keeping the hidden state [numEnvs, H] on the JS side.
+ * RL2 acting: a batched policy closure for {@link sampleEpisodes} that runs the recurrent Gaussian policy (on any
+ * {@link RecurrentCore}) over one trial per env, keeping the core state [numEnvs, S] on the JS side.
  *
- * The hidden state is carried across the episodes of a trial (episode boundaries only set the done flag of the
+ * The core state is carried across the episodes of a trial (episode boundaries only set the done flag of the
  * input) and is zeroed only by {@link Rl2TrialPolicy.startTrial} (called once before each trial). Inputs are
  * built from the sampler's {@link StepContext} exactly as {@link trialInputs} (rl2-batch.ts) rebuilds them from
  * the recorded paths for training: `[obs, prevAction, prevReward, done]`, with `done = episodeStart`.
  */
-import { recurrentAct, recurrentHiddenDim, rl2Input, type ActionNoise } from '../policies.js';
+import { recurrentAct, recurrentCoreParams, rl2Input, type ActionNoise } from '../policies.js';
 import type { Params } from '../nets.js';
+import type { RecurrentCore } from '../recurrent-core.js';
 import type { BatchPolicy, StepContext } from '../sampler.js';
 
 /** A map of raw RL2 input rows [n * in] to what the network sees (e.g. running normalisation), same shape. */
@@ -16,11 +17,12 @@ export type InputTransform = (x: Float32Array) => Float32Array;
 
 /** A stateful batched RL2 policy: call {@link startTrial} before each trial, pass {@link act} to the sampler. */
 export class Rl2TrialPolicy {
-  /** Hidden state of every env, [numEnvs * H] (row b belongs to env b). */
-  private h: Float32Array;
-  private readonly hiddenDim: number;
+  /** Core state of every env, [numEnvs * S] (row b belongs to env b). */
+  private state: Float32Array;
+  private readonly stateSize: number;
 
   /**
+   * @param core the recurrent core `params` are laid out for.
    * @param params recurrent policy params (`recurrentPolicyInit` layout); read, never disposed or modified.
    * @param numEnvs envs of the VecEnv (one trial each).
    * @param noise seeded stream for the action noise, or 'mean' for deterministic actions.
@@ -28,33 +30,34 @@ export class Rl2TrialPolicy {
    * the same one to the rebuilt inputs.
    */
   constructor(
+    private readonly core: RecurrentCore,
     private readonly params: Params,
     readonly numEnvs: number,
     private readonly noise: ActionNoise,
     private readonly transform: InputTransform = (x) => x,
   ) {
-    this.hiddenDim = recurrentHiddenDim(params);
-    this.h = new Float32Array(numEnvs * this.hiddenDim);
+    this.stateSize = core.stateSize(recurrentCoreParams(params));
+    this.state = new Float32Array(numEnvs * this.stateSize);
   }
 
-  /** Zero every env's hidden state: the next step starts a new trial. */
+  /** Zero every env's core state: the next step starts a new trial. */
   startTrial(): void {
-    this.h = new Float32Array(this.numEnvs * this.hiddenDim);
+    this.state = new Float32Array(this.numEnvs * this.stateSize);
   }
 
-  /** A copy of the current hidden state, [numEnvs * H]. */
+  /** A copy of the current core (hidden) state, [numEnvs * S]. */
   hidden(): Float32Array {
-    return this.h.slice();
+    return this.state.slice();
   }
 
   /**
    * One batched step: observations [numEnvs * obsDim] and the sampler's context -> actions [numEnvs * actDim].
-   * Updates the hidden state; never resets it (episode starts only raise the done input).
+   * Updates the core state; never resets it (episode starts only raise the done input).
    */
   readonly act: BatchPolicy = (obs: Float32Array, context: StepContext): Float32Array => {
     const x = rl2Input(obs, context.prevAction, context.prevReward, context.episodeStart, this.numEnvs);
-    const out = recurrentAct(this.params, this.transform(x), this.h, this.numEnvs, this.noise);
-    this.h = out.h;
+    const out = recurrentAct(this.core, this.params, this.transform(x), this.state, this.numEnvs, this.noise);
+    this.state = out.state;
     return out.actions;
   };
 }

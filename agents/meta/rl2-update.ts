@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../envs/rng.js';
+import type { RecurrentCore } from '../recurrent-core.js';
 import { normalizeAdvantages } from '../returns.js';
 import type { Adam } from './adam.js';
 import { selectTrials, trialAdvantages, type TrialBatch } from './rl2-batch.js';
@@ -27,8 +28,12 @@ export interface Rl2PpoOptions extends Rl2LossOptions {
   maxGradNorm: number;
 }
 
-/** The learner's trainable state: policy `[wx, wh, bx, bh, wOut, bOut, logStd]` and value head `[wV, bV]`. */
+/**
+ * The learner's networks: the recurrent core, the trainable policy `[...core, wOut, bOut, logStd]` laid out for it
+ * (see `recurrentPolicyInit`) and the value head `[wV, bV]`.
+ */
 export interface Rl2Vars {
+  core: RecurrentCore;
   policy: tf.Variable[];
   value: tf.Variable[];
 }
@@ -67,7 +72,7 @@ function normalizeMasked(adv: Float32Array, mask: Float32Array): Float32Array {
 
 /** Old policy, values, GAE and normalised advantages of a batch (inputs as the network sees them). */
 export function preparePpo(vars: Rl2Vars, batch: TrialBatch, opts: Rl2PpoOptions): PreparedBatch {
-  const old = rl2Evaluate(vars.policy, vars.value, batch.xs, batch.actions, batch.T, batch.B, opts.trialSteps);
+  const old = rl2Evaluate(vars.core, vars.policy, vars.value, batch.xs, batch.actions, batch.T, batch.B, opts.trialSteps);
   const { adv, targets } = trialAdvantages(batch, old.values, opts.gamma, opts.lambda);
   return { batch, old, adv: normalizeMasked(adv, batch.mask), targets };
 }
@@ -114,7 +119,7 @@ function minibatchStep(vars: Rl2Vars, optimizer: Adam, p: PreparedBatch, cols: r
     const all = [...vars.policy, ...vars.value];
     let parts: number[] = [];
     const { grads } = tf.variableGrads(() => {
-      const out = rl2Loss(vars.policy, vars.value, mb, opts);
+      const out = rl2Loss(vars.core, vars.policy, vars.value, mb, opts);
       parts = [out.policyLoss, out.valueLoss, out.entropy, out.clipFrac].map((s) => s.dataSync()[0]);
       return out.loss;
     }, all);
@@ -157,6 +162,6 @@ export function runPpoEpochs(vars: Rl2Vars, optimizer: Adam, p: PreparedBatch, r
     }
   }
   const [policyLoss, valueLoss, entropy, clipFraction, gradNorm] = sums.map((s) => s / Math.max(1, steps));
-  const next = rl2Evaluate(vars.policy, vars.value, batch.xs, batch.actions, batch.T, batch.B, opts.trialSteps);
+  const next = rl2Evaluate(vars.core, vars.policy, vars.value, batch.xs, batch.actions, batch.T, batch.B, opts.trialSteps);
   return { policyLoss, valueLoss, entropy, clipFraction, gradNorm, kl: meanKl(p.old, next, batch.mask) };
 }

@@ -1,15 +1,16 @@
 /**
  * RL² (Duan et al. 2016, "Fast reinforcement learning via slow reinforcement learning") with a PPO-clip
- * meta-update. The policy is a GRU Gaussian policy whose input at each step is (observation, previous action,
- * previous reward, done flag); a trial is E consecutive episodes on ONE task with the hidden state carried
- * across its episodes and reset between trials, so adaptation happens in the hidden state.
+ * meta-update. The policy is a recurrent Gaussian policy (on a {@link RecurrentCore}: the registered `core` option,
+ * GRU by default) whose input at each step is (observation, previous action, previous reward, done flag); a trial
+ * is E consecutive episodes on ONE task with the core state carried across its episodes and reset between trials,
+ * so adaptation happens in that state.
  *
  * One meta-iteration on M tasks:
  * 1. sampling: one VecEnv with one env per task; every env runs one trial of E episodes (`sampleEpisodes` with
- *    `episodesPerEnv: E`) under {@link Rl2TrialPolicy}, whose hidden state [M, H] is zeroed once per trial;
+ *    `episodesPerEnv: E`) under {@link Rl2TrialPolicy}, whose core state [M, S] is zeroed once per trial;
  * 2. advantages: each trial is one RL sequence (GAE over its concatenated episodes, terminal at its end);
  * 3. PPO-clip epochs over minibatches of whole trials, backprop through the full trial (no truncation: at
- *    PointNav's 2 × 100 steps the unroll is cheap; a length-T trial costs T GRU steps forward and backward),
+ *    PointNav's 2 × 100 steps the unroll is cheap; a length-T trial costs T core steps forward and backward),
  *    policy and value head trained jointly with Adam and a global gradient-norm clip.
  * Inputs are normalised with running statistics and training rewards scaled by the running std of the
  * discounted trial returns (both frozen within an iteration; both part of the state).
@@ -20,7 +21,8 @@ import { Rng } from '../../envs/rng.js';
 import type { Task, VecEnv } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
 import { paramShapes, toVariables, type Params } from '../nets.js';
-import { recurrentPolicyInit, type ActionNoise } from '../policies.js';
+import { recurrentCoreParams, recurrentPolicyInit, type ActionNoise } from '../policies.js';
+import { recurrentCore } from '../recurrent-cores.js';
 import { sampleEpisodes } from '../sampler.js';
 import { Adam } from './adam.js';
 import { summarizeCurve } from './adaptation-curve.js';
@@ -33,7 +35,7 @@ import { scaleTrialRewards } from './rl2-rewards.js';
 import { preparePpo, runPpoEpochs, type Rl2PpoOptions, type Rl2UpdateStats, type Rl2Vars } from './rl2-update.js';
 import { RunningStats } from './running-stats.js';
 import { assignState, checkState, tensorsToState } from './state.js';
-import type { AdaptationCurve, AdaptationDemo, AdaptationOptions, MetaLearner, MetaLearnerState, MetaMetrics, MetaTimings, TensorState } from './types.js';
+import type { AdaptationCurve, AdaptationDemo, AdaptationOptions, AdaptationShape, MetaLearner, MetaLearnerState, MetaMetrics, MetaTimings, TensorState } from './types.js';
 
 export type { Rl2Options } from './rl2-options.js';
 
@@ -59,12 +61,18 @@ export class Rl2 implements MetaLearner {
     this.actDim = this.vecs.actDim;
     this.trialSteps = config.episodesPerTrial * (config.envOptions.horizon ?? envSpec(config.envId).def.horizon);
     const rng = Rng.fromSeed(config.seed);
-    const policy = recurrentPolicyInit(rng, this.obsDim, this.actDim, config.hiddenDim, { initLogStd: config.initLogStd });
-    const value = valueHeadInit(rng, config.hiddenDim);
-    this.vars = { policy: toVariables(policy), value: toVariables(value) };
+    const core = recurrentCore(config.core);
+    const policy = recurrentPolicyInit(core, rng, this.obsDim, this.actDim, config.hiddenDim, { initLogStd: config.initLogStd });
+    const value = valueHeadInit(rng, core.featureSize(recurrentCoreParams(policy)));
+    this.vars = { core, policy: toVariables(policy), value: toVariables(value) };
     [...policy, ...value].forEach((t) => t.dispose());
     this.optimizer = new Adam(paramShapes([...this.vars.policy, ...this.vars.value]), { learningRate: config.learningRate });
     this.inputs = new Rl2InputNormalizer(this.obsDim, this.actDim);
+  }
+
+  /** Adapts in context: a trial of E = `episodesPerTrial` episodes, the hidden state carried across them. */
+  get adaptation(): AdaptationShape {
+    return { kind: 'in-context', episodes: this.config.episodesPerTrial };
   }
 
   /**
@@ -78,7 +86,10 @@ export class Rl2 implements MetaLearner {
     return new Rl2(config);
   }
 
-  /** The policy parameters `[wx, wh, bx, bh, wOut, bOut, logStd]` (owned by the learner: do not dispose). */
+  /**
+   * The policy parameters `[...core, wOut, bOut, logStd]` (GRU core: `[wx, wh, bx, bh, wOut, bOut, logStd]`; owned
+   * by the learner: do not dispose).
+   */
   get policyParams(): Params {
     return this.vars.policy;
   }
@@ -89,7 +100,7 @@ export class Rl2 implements MetaLearner {
    */
   trialPolicy(numEnvs: number, noise: ActionNoise): Rl2TrialPolicy {
     const normalize = this.config.normalizeInputs;
-    return new Rl2TrialPolicy(this.vars.policy, numEnvs, noise, normalize ? (x) => this.inputs.apply(x) : undefined);
+    return new Rl2TrialPolicy(this.vars.core, this.vars.policy, numEnvs, noise, normalize ? (x) => this.inputs.apply(x) : undefined);
   }
 
   async metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics> {
@@ -176,7 +187,7 @@ export class Rl2 implements MetaLearner {
     this.vecs.close();
   }
 
-  /** One trial of `episodes` episodes per task on `vec` (env i runs task i), hidden state reset once. */
+  /** One trial of `episodes` episodes per task on `vec` (env i runs task i), core state reset once. */
   private sampleTrials(vec: VecEnv, tasks: readonly Task[], episodes: number, rng: Rng): Trial[] {
     vec.setTasks(tasks);
     const policy = this.trialPolicy(vec.numEnvs, rng);

@@ -25,13 +25,6 @@ export function assignState(vars: readonly tf.Variable[], states: readonly Tenso
   tf.tidy(() => assignParams(vars, stateToTensors(states)));
 }
 
-/** A deep copy of a state (the learner must never share arrays with its callers). */
-export function cloneState(state: MetaLearnerState): MetaLearnerState {
-  const copy = (ts: readonly TensorState[]): TensorState[] => ts.map((t) => ({ ...t, shape: [...t.shape], data: t.data.slice() }));
-  const params = Object.fromEntries(Object.entries(state.params).map(([k, v]) => [k, copy(v)]));
-  return { name: state.name, iteration: state.iteration, params, optimizer: copy(state.optimizer) };
-}
-
 /**
  * Check that `state` belongs to learner `name` and that its parameter groups have `shapes` exactly
  * (`{ group: [shape, ...] }`); throws an Error naming the first mismatch.

@@ -11,7 +11,7 @@ import type { Task, VecEnv } from '../../envs/types.js';
 import { disposeParams, type Activation, type Params } from '../nets.js';
 import type { Path } from '../sampler.js';
 import { curveSteps, gradientAdaptationCurve, type CurveSetup } from './adaptation-curve.js';
-import type { PolicyBatch } from './maml-objective.js';
+import type { PolicyBatch } from './policy-batch.js';
 import { groupPathsByTask, processTaskPaths, toPolicyBatch, type AdvantageOptions, type TaskSamples } from './task-samples.js';
 import { rolloutTasks } from './task-rollouts.js';
 import type { AdaptationCurve, AdaptationOptions, MetaTimings } from './types.js';

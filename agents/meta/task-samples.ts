@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { fitLinearBaseline, predictLinearBaseline } from '../baselines.js';
 import { discountedReturns, flattenEpisodes, gae, normalizeAdvantages } from '../returns.js';
 import { pathReturn, type Path } from '../sampler.js';
-import type { PolicyBatch } from './maml-objective.js';
+import type { PolicyBatch } from './policy-batch.js';
 
 /** How advantages are computed. */
 export interface AdvantageOptions {

@@ -7,6 +7,7 @@
  * a call is reproducible from (state, tasks, seed).
  */
 import type { Task } from '../../envs/types.js';
+import type { Activation } from '../nets.js';
 import type { BatchPolicy } from '../sampler.js';
 
 /** Wall-clock time of one meta-iteration's phases, in milliseconds. */
@@ -118,10 +119,40 @@ export interface MetaLearnerState {
   optimizer: TensorState[];
 }
 
+/**
+ * How a learner adapts to a new task, which decides its adaptation curve's axis (see
+ * {@link MetaLearner.adaptationCurve}): `gradient-steps` (MAML family: k inner steps, `episodes` = K episodes per
+ * step) or `in-context` (recurrent: a trial of `episodes` = E episodes, adaptation in the hidden state).
+ */
+export interface AdaptationShape {
+  kind: 'gradient-steps' | 'in-context';
+  /** K episodes per inner step, or E episodes per trial. */
+  episodes: number;
+}
+
+/**
+ * The policy network and inner step of a gradient-based learner, which the multi-task and oracle baselines copy
+ * so that they are fine-tuned the same way (multitask-options.ts names).
+ */
+export interface FineTuneSettings {
+  hidden: number[];
+  activation: Activation;
+  initLogStd: number;
+  episodesPerTask: number;
+  innerLr: number;
+  gamma: number;
+  gaeLambda: number;
+  normalizeAdvantages: boolean;
+}
+
 /** A meta-reinforcement-learning algorithm. */
 export interface MetaLearner {
   /** Algorithm name as results and checkpoints record it, e.g. `maml-trpo`, `fomaml-trpo`, `rl2-ppo`. */
   readonly name: string;
+  /** How it adapts: by gradient steps or in context (decides the evaluation protocol and the viewer's lanes). */
+  readonly adaptation: AdaptationShape;
+  /** Gradient-based learners: the settings the pretrained baselines copy (absent: the baselines' defaults). */
+  fineTuneSettings?(): FineTuneSettings;
   /**
    * One meta-iteration on a batch of training tasks: sample, adapt, meta-update the learner's parameters.
    * @param taskBatch the meta-batch (M tasks).

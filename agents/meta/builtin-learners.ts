@@ -1,0 +1,47 @@
+/**
+ * The meta-learners metarl ships: one registerLearner call each. Importing this module registers them
+ * (agents/index.ts does).
+ */
+import { registerLearner } from './learner-registry.js';
+import { mamlShape, multiTaskShape, prompShape, reptileShape, rl2Shape } from './learner-schemas.js';
+import { Maml } from './maml.js';
+import { MultiTask } from './multitask.js';
+import { Promp } from './promp.js';
+import { Reptile } from './reptile.js';
+import { Rl2 } from './rl2.js';
+
+registerLearner({
+  name: 'maml',
+  description: 'MAML with a TRPO meta-update (second order; firstOrder: FOMAML), Finn et al. 2017',
+  options: mamlShape,
+  create: (context, options) => Maml.create({ ...context, ...options }),
+  label: (options) => (options.firstOrder ? 'FOMAML-TRPO' : 'MAML-TRPO'),
+});
+registerLearner({
+  name: 'promp',
+  description: 'ProMP: proximal meta-policy search with low-variance curvature, Rothfuss et al. 2019',
+  options: prompShape,
+  create: (context, options) => Promp.create({ ...context, ...options }),
+  label: () => 'ProMP',
+});
+registerLearner({
+  name: 'reptile',
+  description: 'Reptile with VPG inner steps, Nichol et al. 2018',
+  options: reptileShape,
+  create: (context, options) => Reptile.create({ ...context, ...options }),
+  label: () => 'Reptile',
+});
+registerLearner({
+  name: 'rl2',
+  description: 'RL2: a recurrent policy adapting in its hidden state over a trial, PPO meta-update, Duan et al. 2016',
+  options: rl2Shape,
+  create: (context, options) => Rl2.create({ ...context, ...options }),
+  label: () => 'RL2-PPO',
+});
+registerLearner({
+  name: 'multitask',
+  description: 'multi-task PPO: one policy for all training tasks (task hidden), fine-tuned with the inner step at test time',
+  options: multiTaskShape,
+  create: (context, options) => MultiTask.create({ ...context, ...options }),
+  label: () => 'multi-task PPO',
+});
