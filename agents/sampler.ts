@@ -31,13 +31,17 @@ export interface Path {
   physicsError?: string;
 }
 
-/** What a batched policy sees besides the observations, one entry per env. */
+/**
+ * What a batched policy sees besides the observations, one entry per env. The previous step's action and reward
+ * carry across episode boundaries (an episode's first step sees the last action and reward of the episode
+ * before it, as RL2's inputs need); only the first step of the sampling call sees zeros.
+ */
 export interface StepContext {
-  /** 1 where the env starts a new episode at this step, [numEnvs]. */
+  /** 1 where the env starts a new episode at this step (the previous step ended one, or sampling starts), [numEnvs]. */
   episodeStart: Uint8Array;
-  /** Reward of each env's previous step (0 at an episode start), [numEnvs]. */
+  /** Reward of each env's previous step (0 before the first step), [numEnvs]. */
   prevReward: Float32Array;
-  /** Each env's previous action (zeros at an episode start), [numEnvs * actDim]. */
+  /** Each env's previous action (zeros before the first step), [numEnvs * actDim]. */
   prevAction: Float32Array;
 }
 
@@ -100,9 +104,9 @@ export function sampleEpisodes(vec: VecEnv, policy: BatchPolicy | PortablePolicy
         if (done) paths.push(finishPath(rec, i, tasks[i], result.terminated[i] === 1, result.infos[i]));
       }
       context.episodeStart[i] = done ? 1 : 0;
-      context.prevReward[i] = done ? 0 : result.rewards[i];
-      context.prevAction.set(done ? new Float32Array(actDim) : actions.subarray(i * actDim, (i + 1) * actDim), i * actDim);
+      context.prevReward[i] = result.rewards[i];
     }
+    context.prevAction.set(actions);
     obs = result.obs;
   }
   return paths.sort((a, b) => a.envIndex - b.envIndex || a.episode - b.episode);
@@ -167,6 +171,11 @@ function finishPath(rec: Recorder, envIndex: number, task: Task, terminated: boo
 export function successRate(paths: readonly Path[]): number | undefined {
   if (paths.length === 0 || paths.some((p) => p.success === undefined)) return undefined;
   return paths.filter((p) => p.success).length / paths.length;
+}
+
+/** Env steps recorded in `paths` (the sum of their lengths): what metrics and benchmarks count as env steps. */
+export function recordedSteps(paths: readonly Path[]): number {
+  return paths.reduce((n, p) => n + p.length, 0);
 }
 
 /** Undiscounted return of a path. */

@@ -49,7 +49,7 @@ export async function measureFidelity(envId: string, options: FidelityOptions): 
   const seed = options.seed ?? 0;
   const world = createWorld(def);
   try {
-    const episodes = Array.from({ length: options.robots }, (_, i) => new RobotEpisode<Task>(def, world, robotOrigin(i), {}));
+    const episodes = Array.from({ length: options.robots }, (_, i) => new RobotEpisode<Task>(def, world, robotOrigin(i), {}, i));
     episodes.forEach((e, i) => e.reset(seed + i));
     const rng = Rng.fromSeed(seed);
     const action = new Float32Array(def.robot.actuators.length);

@@ -6,14 +6,14 @@ import { planarObservation } from './observations.js';
 import { controlCost, rootVelocity } from './reward-terms.js';
 import { taskDistribution, taskObject } from './task-dist.js';
 import type { RobotTaskDef } from './task-def.js';
-import { CHEETAH_PHYSICS, CHEETAH_RESET_NOISE } from './cheetah-common.js';
+import { CHEETAH_DIFFERENCES, CHEETAH_PHYSICS, CHEETAH_RESET_NOISE } from './cheetah-common.js';
 
 /** Running direction: +1 forward, -1 backward. */
 export type CheetahDirTask = { direction: 1 | -1 };
 
 export const cheetahDir: RobotTaskDef<CheetahDirTask> = {
   id: 'CheetahDir-v0',
-  description: 'Planar half-cheetah; run in a hidden direction (forward or backward). Reward: direction * v - 0.05 |a|^2.',
+  description: 'Planar half-cheetah; run in a hidden direction (forward or backward). Reward: direction * v - 0.05 |a|^2, v = torso x displacement / 0.05 s.',
   robot: cheetahSpec,
   physics: CHEETAH_PHYSICS,
   horizon: 200,
@@ -34,4 +34,6 @@ export const cheetahDir: RobotTaskDef<CheetahDirTask> = {
   ],
   reward: (ctx) => ({ terms: { progress: ctx.task.direction * rootVelocity(ctx)[0], control: controlCost(ctx.action, 0.05) } }),
   resetNoise: CHEETAH_RESET_NOISE,
+  reference: 'MAML HalfCheetahDir (Finn et al. 2017): cbfinn/maml_rl rllab/envs/mujoco/half_cheetah_env_rand_direc.py',
+  differences: CHEETAH_DIFFERENCES,
 };

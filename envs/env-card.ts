@@ -1,11 +1,14 @@
 /**
  * Env cards: the plain-JSON description of an env (layouts, reward terms, task ranges, horizon, physics
- * engine and settings) and its stable hash.
+ * engine and settings, the reference task and the deliberate differences from it) and its stable hash.
  */
 import { createHash } from 'node:crypto';
 import { engineVersion } from '../sim/rapier.js';
 import { taskFeatureDim, type EnvOptions, type RobotTaskDef } from './task-def.js';
 import type { EnvCard, Task } from './types.js';
+
+/** The card's reference when a definition declares none. */
+export const NO_REFERENCE = 'none declared (an original task)';
 
 /** Build the env card and its hash. */
 export function envCard<T extends Task>(def: RobotTaskDef<T>, options: EnvOptions): EnvCard {
@@ -24,6 +27,8 @@ export function envCard<T extends Task>(def: RobotTaskDef<T>, options: EnvOption
     controlDt: def.physics.dt * def.physics.frameSkip,
     physics: { engine: engineVersion(), dt: def.physics.dt, frameSkip: def.physics.frameSkip, solverIterations: def.physics.solverIterations ?? 4 },
     ...(def.success ? { success: def.success } : {}),
+    reference: def.reference ?? NO_REFERENCE,
+    differences: [...(def.differences ?? [])],
   };
   const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16);
   return { ...body, hash };

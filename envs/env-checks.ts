@@ -6,6 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { buildRobot } from '../sim/build.js';
 import { initPhysics } from '../sim/rapier.js';
+import { horizonFailures } from './horizon-check.js';
 import { Rng } from './rng.js';
 import type { EnvSpec } from './robot-env.js';
 import { createWorld } from './task-def.js';
@@ -166,19 +167,9 @@ async function rewardTerms({ spec }: CheckContext): Promise<string[]> {
   });
 }
 
-/** With zero actions the episode truncates exactly at the horizon (or terminates before it). */
+/** Episodes end by termination before the horizon or by truncation exactly at it; some seed reaches it (horizon-check.ts). */
 async function horizon({ spec }: CheckContext): Promise<string[]> {
-  return withClosed(spec.make(), (env) => {
-    env.reset({ seed: 0 });
-    const zero = new Float32Array(env.actionSpace.dim);
-    for (let steps = 1; ; steps++) {
-      const r = env.step(zero);
-      if (r.info.episodeStep !== steps) return [`step ${steps}: info.episodeStep is ${r.info.episodeStep}, expected ${steps}: count control steps since reset`];
-      if (r.terminated) return [];
-      if (r.truncated) return steps === env.card.horizon ? [] : [`truncated at step ${steps}, not at the horizon ${env.card.horizon}: truncate exactly when episodeStep reaches card.horizon`];
-      if (steps >= env.card.horizon) return [`the episode ran past its horizon ${env.card.horizon} without truncation: set truncated when episodeStep reaches card.horizon`];
-    }
-  });
+  return withClosed(spec.make(), (env) => horizonFailures(env, spec.def));
 }
 
 /** Same seed and actions: same rollout and physics state; another seed: another state when reset noise is on. */

@@ -56,6 +56,20 @@ export const antObservation: ObservationDef = {
   },
 };
 
+/**
+ * The ant layout with the torso x, y (m, relative to the robot origin) in front (29), as ProMP's AntRandGoal
+ * observes qpos whole: a goal-reaching policy needs to know where it is.
+ */
+export const antObservationWithXY: ObservationDef = {
+  layout: [{ name: 'root.xy', size: 2, description: 'torso position x, y (m)' }, ...antObservation.layout],
+  write(robot, out, o) {
+    const [x, y] = robot.bodyPosition(0);
+    out[o] = x;
+    out[o + 1] = y;
+    antObservation.write(robot, out, o + 2);
+  },
+};
+
 /** Reacher layout (8): cos and sin of both joint angles, joint velocities, fingertip x, y (m). The goal is hidden. */
 export function reacherObservation(fingertip: (robot: RobotHandle) => [number, number, number]): ObservationDef {
   const q = new Float64Array(2);

@@ -7,6 +7,7 @@ import { controlCost } from './reward-terms.js';
 import { goalTasks, type GoalTask } from './goal-tasks.js';
 import type { RobotTaskDef } from './task-def.js';
 import type { RobotHandle } from '../sim/build.js';
+import { armatureNote, RAPIER_NOT_MUJOCO, velocityNoiseNote } from './fidelity-notes.js';
 
 export type ReacherGoalTask = GoalTask;
 
@@ -17,7 +18,7 @@ const fingertip = (robot: RobotHandle) => robot.pointOnBody(REACHER_LOWER_LINK, 
 
 export const reacherGoal: RobotTaskDef<ReacherGoalTask> = {
   id: 'ReacherGoal-v0',
-  description: '2-link arm on a table; bring the fingertip to a hidden goal. Reward: -distance - |a|^2; success within 5 cm.',
+  description: '2-link arm on a table; bring the fingertip to a hidden goal. Reward: -fingertip distance to the goal - |a|^2; success within 5 cm.',
   robot: reacherSpec,
   physics: { dt: 0.01, frameSkip: 2, ground: false },
   horizon: 50,
@@ -34,4 +35,13 @@ export const reacherGoal: RobotTaskDef<ReacherGoalTask> = {
   },
   resetNoise: { position: 0.1, velocity: 0.005 },
   success: `fingertip within ${SUCCESS_RADIUS * 100} cm of the goal`,
+  reference: 'Gymnasium Reacher-v5: Farama-Foundation/Gymnasium gymnasium/envs/mujoco/reacher_v5.py',
+  differences: [
+    RAPIER_NOT_MUJOCO,
+    'The goal is the hidden task: drawn from the task distribution and kept across resets; Gymnasium draws a new target at every reset and shows it in the observation.',
+    'The observation (8) has the fingertip x, y where Gymnasium (10) has the target x, y and fingertip minus target.',
+    armatureNote(1, 1),
+    velocityNoiseNote(0.005),
+    'Success (fingertip within 5 cm of the goal) is ours; Gymnasium defines none.',
+  ],
 };

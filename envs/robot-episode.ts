@@ -40,11 +40,16 @@ export class RobotEpisode<T extends Task> {
   private rootBefore: Vec3 = [0, 0, 0];
   private readonly oracle: boolean;
 
+  /**
+   * @param index the env's index in its vector env (0 for a single env): before the first seeded reset, its random
+   * stream is that of seed `index`, so that unseeded resets of a vector env's envs differ (and equal `reset(0)`).
+   */
   constructor(
     private readonly def: RobotTaskDef<T>,
     world: PhysicsWorld,
     origin: Vec3,
     options: EnvOptions,
+    index = 0,
   ) {
     this.robot = buildRobot(world, def.robot, { origin, groundContact: def.physics.ground });
     this.oracle = options.oracle ?? false;
@@ -52,7 +57,7 @@ export class RobotEpisode<T extends Task> {
     this.actDim = def.robot.actuators.length;
     this.action = new Float32Array(this.actDim);
     this.lastObs = new Float32Array(this.obsDim);
-    this.rng = Rng.fromSeed(0);
+    this.rng = Rng.fromSeed(index);
     this.task = def.tasks.testTasks(1)[0];
     this.setTask(this.task);
   }

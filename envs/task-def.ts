@@ -73,6 +73,17 @@ export interface RobotTaskDef<T extends Task> {
   resetNoise: ResetNoise;
   /** Human-readable success criterion, when the family defines success. */
   success?: string;
+  /**
+   * The published task this family follows, as `Short name (authors year): repository path`, e.g.
+   * `MAML HalfCheetahVel (Finn et al. 2017): cbfinn/maml_rl rllab/envs/mujoco/half_cheetah_env_rand.py`.
+   * Every built-in env declares one (test/env-fidelity.test.ts); an original task may omit it.
+   */
+  reference?: string;
+  /**
+   * Every deliberate deviation from {@link RobotTaskDef.reference}, one sentence each, with the measured reason
+   * where there is one (engine, masses, control step, reward terms, termination, observation, ...).
+   */
+  differences?: readonly string[];
 }
 
 /** Options when making an env. */

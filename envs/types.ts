@@ -85,6 +85,10 @@ export interface EnvCard {
   controlDt: number;
   physics: { engine: string; dt: number; frameSkip: number; solverIterations: number };
   success?: string;
+  /** The published task this env follows: paper and reference code (RobotTaskDef.reference). */
+  reference: string;
+  /** Each deliberate deviation from the reference, one sentence each (RobotTaskDef.differences). */
+  differences: string[];
   /** Digest of everything above: equal hashes, same env. */
   hash: string;
 }

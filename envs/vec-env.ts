@@ -56,7 +56,7 @@ export class RobotVecEnv<T extends Task> implements VecEnv<T> {
     this.singleActionSpace = actionSpace(def);
     this.card = envCard(def, options);
     this.world = createWorld(def as RobotTaskDef<Task>);
-    this.episodes = Array.from({ length: numEnvs }, (_, j) => new RobotEpisode(def, this.world, robotOrigin(firstIndex + j), options));
+    this.episodes = Array.from({ length: numEnvs }, (_, j) => new RobotEpisode(def, this.world, robotOrigin(firstIndex + j), options, firstIndex + j));
   }
 
   setTasks(tasks: readonly T[]): void {

@@ -8,12 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { benchCommand, type BenchCommandOptions } from './bench-command.js';
 import { checkEnvCommand, type CheckEnvOptions } from './check-env-command.js';
-import { envsCommand } from './envs-command.js';
+import { envsCommand, type EnvsCommandOptions } from './envs-command.js';
 import { BASELINES, type BaselineName } from './config.js';
 import { listPresets } from './config-file.js';
 import { evalCommand, plotCommand, type EvalCommandOptions } from './eval-command.js';
 import { rolloutCommand } from './rollout-command.js';
 import { learnersCommand } from './learners-command.js';
+import { parseSeeds } from './train-seeds.js';
 import { loadUserModules } from './user-modules.js';
 import { INTERRUPTED_EXIT_CODE, trainCommand, type TrainCommandOptions } from './train-command.js';
 import { replayCommand, viewCommand, type ViewOptions } from './view-command.js';
@@ -95,9 +96,10 @@ function withModules(command: Command): Command {
 
 function addEnvsCommand(program: Command, io: CliIo): void {
   withModules(program.command('envs'))
-    .description('list the registered envs: dimensions, horizon, control step, task parameters')
-    .option('--json', 'print the env cards as a JSON array')
-    .action(async (opts: { json?: boolean }) => io.out(`${await envsCommand(opts)}\n`));
+    .description('list the registered envs: dimensions, horizon, control step, task parameters, reference task')
+    .option('--id <envId>', 'one env in detail: reference, reward terms and every deliberate difference from the reference')
+    .option('--json', 'print the env cards as a JSON array (with --id: that card)')
+    .action(async (opts: EnvsCommandOptions) => io.out(`${await envsCommand(opts)}\n`));
 }
 
 function addLearnersCommand(program: Command, io: CliIo): void {
@@ -133,6 +135,15 @@ function addRolloutCommand(program: Command, io: CliIo): void {
     );
 }
 
+/** A commander parser for `--seeds 0,1,2` / `--seeds 0..9`. */
+function seedList(value: string): number[] {
+  try {
+    return parseSeeds(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
 /** Collects a repeatable option's values. */
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -154,9 +165,12 @@ function addTrainCommand(program: Command, io: CliIo, outcome: CommandOutcome): 
     .option('--force', 'overwrite a non-empty output directory')
     .option('--resume <dir>', 'continue the run in <dir> from its newest checkpoint')
     .option('--view [port]', 'serve the live viewer of the run while it trains (default port 8080)', (v: string) => nonNegativeInt('--view')(v))
+    .option('--allow-origin <origin>', 'with --view: also let pages from this origin open the viewer socket (repeatable)', collect, [])
     .option('--workers <n>', WORKERS_HELP, positiveInt('--workers'))
+    .option('--seeds <list>', 'train once per training seed (0,1,2 or 0..9) into <out>/seed-<s>, then evaluate them together: 95% CI over training seeds', (v: string) => seedList(v))
     .action(async (source: string | undefined, opts: TrainCommandOptions) => {
       const result = await trainCommand(source, opts, (line) => io.err(`${line}\n`));
+      if (result.evaluation) io.out(`${result.evaluation}\n`);
       io.out(`${result.runDir}\n`);
       if (result.interrupted) outcome.exitCode = INTERRUPTED_EXIT_CODE;
     });
@@ -176,7 +190,7 @@ const WORKERS_HELP = 'threads stepping the sampling envs: the main thread and n-
 function addEvalCommand(program: Command, io: CliIo): void {
   withModules(program.command('eval'))
     .description('evaluate a trained agent on held-out tasks against baselines; writes eval.json and plots into the run directory')
-    .argument('<run>', 'run directory (its newest checkpoint) or a checkpoint file')
+    .argument('<runs...>', 'run directory (its newest checkpoint) or a checkpoint file; several runs of one experiment (one per training seed) give one evaluation with the CI over training seeds')
     .option('--tasks <split>', "task split: 'test' (held-out, default) or 'train'", (v: string) => {
       if (v !== 'test' && v !== 'train') throw new InvalidArgumentError(`--tasks must be 'test' or 'train', got '${v}'.`);
       return v;
@@ -187,8 +201,9 @@ function addEvalCommand(program: Command, io: CliIo): void {
     .option('--episodes <n>', 'episodes per point (MAML family) or trials per task (RL2)', positiveInt('--episodes'))
     .option('--baselines <list>', `comma-separated baselines (${BASELINES.join(', ')}); 'none' for none`, (v: string) => (v === 'none' ? [] : baselineList(v)))
     .option('--workers <n>', WORKERS_HELP, positiveInt('--workers'))
+    .option('--out <dir>', 'several runs: directory of the combined eval.json and plots (default: their common parent)')
     .option('--json', 'print eval.json instead of a table')
-    .action(async (run: string, opts: EvalCommandOptions) => io.out(`${await evalCommand(run, opts, (line) => io.err(`${line}\n`))}\n`));
+    .action(async (runs: string[], opts: EvalCommandOptions) => io.out(`${await evalCommand(runs, opts, (line) => io.err(`${line}\n`))}\n`));
 }
 
 function addPlotCommand(program: Command, io: CliIo): void {
@@ -210,7 +225,9 @@ function addViewCommand(program: Command, io: CliIo): void {
     .argument('[run]', 'run directory or checkpoint file (omit to watch a random policy on --env)')
     .option('--env <id>', 'env id for a random policy when no run is given')
     .option('--port <p>', 'TCP port (default 8080; 0 picks a free one)', nonNegativeInt('--port'), 8080)
-    .option('--host <h>', 'interface to listen on (default 127.0.0.1: this machine only)', '127.0.0.1')
+    .option('--host <h>', 'interface to listen on (default 127.0.0.1: this machine only; any other address requires an access token)', '127.0.0.1')
+    .option('--allow-origin <origin>', 'also let pages from this origin open the viewer socket, e.g. http://localhost:8888, or * for any (repeatable)', collect, [])
+    .option('--token <t>', 'access token for the page and socket (16+ URL-safe characters; default: a random one off loopback, none on 127.0.0.1)')
     .option('--steps <k>', 'MAML family: inner steps shown side by side (default: min(eval.steps, 3))', nonNegativeInt('--steps'))
     .option('--open', 'open the page in the default browser')
     .action(async (run: string | undefined, opts: ViewOptions) => {

@@ -1,8 +1,8 @@
 /**
  * The evaluation protocol (DESIGN.md) on held-out tasks: the agent's adaptation curve (MAML family: return
  * after 0..k inner steps; RL2: return per episode of a trial) next to the baselines (random, pretrained
- * multi-task fine-tuned with the same inner step, oracle), mean ± 95% CI over evaluation seeds, success rate
- * where the env defines success. Writes eval.json (with config, env card, versions, backend and seeds) and
+ * multi-task fine-tuned with the same inner step, oracle), mean ± 95% CI over evaluation seeds (the CI over
+ * training seeds of several runs is evaluate-runs.ts), success rate where the env defines success. Writes eval.json (with config, env card, versions, backend and seeds) and
  * the plots.
  */
 import { existsSync } from 'node:fs';
@@ -190,7 +190,7 @@ async function resultOf(c: Checkpoint, source: string, backend: string, p: Proto
     envCardHash: envCard.hash,
     backend,
     versions: versions(),
-    protocol: { axis: p.recurrent ? 'episode in trial' : 'inner steps', points: p.points, episodes: p.episodes, split: p.split, tasks: p.tasks, seeds: p.seeds },
+    protocol: { axis: p.recurrent ? 'episode in trial' : 'inner steps', points: p.points, episodes: p.episodes, split: p.split, tasks: p.tasks, seeds: p.seeds, ciOver: 'evaluation seeds' },
     curves,
     wallSeconds,
   };

@@ -21,20 +21,17 @@ export async function readEvalResult(file: string): Promise<EvalResult> {
 
 function evalCurveFrom(value: unknown, where: string): EvalCurve {
   if (!isObject(value) || typeof value.label !== 'string') throw new Error(`${where}: a curve needs a "label"`);
-  const curve: EvalCurve = {
-    ...(value as unknown as EvalCurve),
-    ...curveSummaryFrom(value, where),
-    perSeed: arrayFrom(value.perSeed, `${where}.perSeed`).map((row, seed) =>
-      numbersOrNaN(row, `${where}.perSeed[${seed}]`),
-    ),
-  };
-  if (value.successRate !== undefined) curve.successRate = curveSummaryFrom(value.successRate, `${where}.successRate`);
+  const perSeed = arrayFrom(value.perSeed, `${where}.perSeed`).map((row, seed) => numbersOrNaN(row, `${where}.perSeed[${seed}]`));
+  const curve: EvalCurve = { ...(value as unknown as EvalCurve), ...curveSummaryFrom(value, where, perSeed.length), perSeed };
+  if (value.successRate !== undefined) curve.successRate = curveSummaryFrom(value.successRate, `${where}.successRate`, perSeed.length);
   return curve;
 }
 
-function curveSummaryFrom(value: unknown, where: string): CurveSummary {
+/** A mean/ci95 pair; `n` defaults to `seeds` (files written before `n` was recorded). */
+function curveSummaryFrom(value: unknown, where: string, seeds: number): CurveSummary {
   if (!isObject(value)) throw new Error(`${where}: expected an object with "mean" and "ci95"`);
-  const summary = { mean: numbersOrNaN(value.mean, `${where}.mean`), ci95: numbersOrNaN(value.ci95, `${where}.ci95`) };
+  const n = typeof value.n === 'number' ? value.n : seeds;
+  const summary = { mean: numbersOrNaN(value.mean, `${where}.mean`), ci95: numbersOrNaN(value.ci95, `${where}.ci95`), n };
   if (summary.mean.length !== summary.ci95.length) {
     throw new Error(`${where}: "mean" has ${summary.mean.length} points but "ci95" has ${summary.ci95.length}`);
   }

@@ -123,12 +123,12 @@ function curvesChartSvg(
     const summary = pick(curve);
     return summary ? [{ label: curve.label, summary, style: curveStyle(index, summary) }] : [];
   });
-  const { axis, seeds, tasks } = result.protocol;
+  const { axis, tasks } = result.protocol;
   const first = axis === 'inner steps' ? 0 : 1;
   const points = Math.max(result.protocol.points, ...curves.map((c) => c.summary.mean.length));
   const chart = layoutChart({
     title: `${result.envId} · ${result.algorithm}: ${what} on ${taskWords(result).adjective} tasks`,
-    subtitle: `mean ± 95% CI over ${plural(seeds.length, 'seed')}, ${plural(tasks.length, taskWords(result).noun)}`,
+    subtitle: `${ciWords(result)}, ${plural(tasks.length, taskWords(result).noun)}`,
     x: { label: axis, ticks: pointTicks(first, first + points - 1) },
     y: { label: yLabel, ticks: yTicks },
     legend: curves.map((c) => ({ label: c.label, style: c.style, band: true, marker: c.summary.mean.length > 1 })),
@@ -224,6 +224,14 @@ export async function writePlots(runDir: string): Promise<string[]> {
     written.push(file);
   }
   return written;
+}
+
+/** "mean ± 95% CI over 3 training seeds", or "mean, n = 1 evaluation seed (no CI)". */
+function ciWords(result: EvalResult): string {
+  const over = result.protocol.ciOver ?? 'evaluation seeds';
+  const n = over === 'training seeds' ? (result.sources?.length ?? 1) : result.protocol.seeds.length;
+  const seeds = plural(n, over.replace(/s$/, ''));
+  return n > 1 ? `mean ± 95% CI over ${seeds}` : `mean, n = ${seeds} (no CI)`;
 }
 
 /** "CheetahVel-v0 · maml-trpo: meta-training" when the run has been evaluated, else the run directory's name. */

@@ -22,15 +22,23 @@ export interface IterationRecord extends MetaMetrics {
 export interface CurveSummary {
   /** Mean over seeds, one entry per curve point. */
   mean: number[];
-  /** Half-width of the 95% Student-t confidence interval of the mean over seeds (0 with one seed). */
+  /** Half-width of the 95% Student-t confidence interval of the mean over seeds; NaN (null in JSON) when n = 1. */
   ci95: number[];
+  /** Seeds the mean and interval are over (see {@link EvalResult} `protocol.ciOver` for which seeds). */
+  n: number;
 }
+
+/**
+ * What a confidence interval is over: the evaluation seeds of one trained agent (rollout noise only), or the
+ * training seeds of independently trained agents (what the literature reports).
+ */
+export type CiOver = 'evaluation seeds' | 'training seeds';
 
 /** One policy's adaptation curve on the held-out tasks. */
 export interface EvalCurve extends CurveSummary {
   /** Legend label, e.g. "MAML-TRPO", "random", "multi-task + fine-tune", "oracle". */
   label: string;
-  /** Per evaluation seed: the curve averaged over the test tasks, [seeds][points]. */
+  /** Per seed (see `protocol.ciOver`): the curve averaged over the test tasks (and evaluation seeds), [seeds][points]. */
   perSeed: number[][];
   /** Success rate (fraction of episodes whose last step met the env's success criterion), where defined. */
   successRate?: CurveSummary;
@@ -42,8 +50,10 @@ export interface EvalResult {
   format: 'metarl-eval/1';
   /** ISO time the evaluation finished. */
   createdAt: string;
-  /** The run directory or checkpoint evaluated. */
+  /** The run directory or checkpoint evaluated (the first of `sources` when several training seeds were). */
   source: string;
+  /** Every run evaluated, one per training seed (present when the CI is over training seeds). */
+  sources?: string[];
   envId: string;
   /** Learner name, e.g. `maml-trpo`, `rl2-ppo`. */
   algorithm: string;
@@ -70,6 +80,10 @@ export interface EvalResult {
     tasks: Task[];
     /** Evaluation seeds: env resets and action noise. */
     seeds: number[];
+    /** What the CIs are over (absent in files written before it was recorded: evaluation seeds). */
+    ciOver?: CiOver;
+    /** The training seeds of the runs, when the CI is over training seeds. */
+    trainingSeeds?: number[];
   };
   /** `agent` first, then the baselines (`random`, `multitask`, `oracle`) that were evaluated. */
   curves: Record<string, EvalCurve>;

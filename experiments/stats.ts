@@ -1,5 +1,6 @@
 /**
- * Summary statistics over evaluation seeds: means, sample standard deviations and 95% Student-t confidence
+ * Summary statistics over seeds (evaluation seeds of one agent, or training seeds of independently trained
+ * agents): means, sample standard deviations and 95% Student-t confidence
  * intervals, with the Student-t quantile computed here (inverse CDF by bisection on the incomplete beta).
  */
 import type { CurveSummary } from './results.js';
@@ -23,18 +24,18 @@ export function sampleStandardDeviation(values: readonly number[]): number {
 
 /**
  * Mean over seeds and 95% confidence half-width at each curve point. `perSeed` is [seeds][points]; the
- * half-width is t_{0.975, n−1} · sd / √n with the sample sd, and 0 with a single seed. Throws on no seeds,
- * rows of different lengths, or a non-finite value.
+ * half-width is t_{0.975, n−1} · sd / √n with the sample sd. A single seed has no interval: its half-widths are
+ * NaN (null in JSON), never 0. Throws on no seeds, rows of different lengths, or a non-finite value.
  */
 export function summarize(perSeed: readonly (readonly number[])[]): CurveSummary {
   checkRectangularFinite(perSeed);
   const seeds = perSeed.length;
-  const t = seeds > 1 ? studentTQuantile(0.975, seeds - 1) : 0;
-  const summary: CurveSummary = { mean: [], ci95: [] };
+  const t = seeds > 1 ? studentTQuantile(0.975, seeds - 1) : NaN;
+  const summary: CurveSummary = { mean: [], ci95: [], n: seeds };
   for (let point = 0; point < perSeed[0].length; point++) {
     const column = perSeed.map((row) => row[point]);
     summary.mean.push(mean(column));
-    summary.ci95.push(seeds > 1 ? (t * sampleStandardDeviation(column)) / Math.sqrt(seeds) : 0);
+    summary.ci95.push(seeds > 1 ? (t * sampleStandardDeviation(column)) / Math.sqrt(seeds) : NaN);
   }
   return summary;
 }

@@ -4,6 +4,7 @@
  * a second Ctrl-C quits at once (the newest checkpoint on disk stays valid).
  */
 import type { MetaLearner } from '../agents/meta/types.js';
+import { normalizeAllowedOrigin } from '../viewer/access.js';
 import { startViewerServer, type ViewerServer } from '../viewer/index.js';
 import type { ExperimentConfig } from './config.js';
 import { loadConfig } from './config-file.js';
@@ -12,6 +13,7 @@ import type { IterationRecord } from './results.js';
 import { learnerTakeSource } from './take-source.js';
 import { createProgress, type ProgressReporter } from './progress.js';
 import { resumeRun, trainRun, type TrainResult } from './train.js';
+import { trainSeeds } from './train-seeds.js';
 
 /** Options of `metarl train`. */
 export interface TrainCommandOptions {
@@ -21,10 +23,14 @@ export interface TrainCommandOptions {
   resume?: string;
   /** Serve the live viewer while training (the agent as it is after each iteration); `true`: port 8080. */
   view?: number | true;
+  /** With `view`: extra origins whose pages may open the viewer's WebSocket (`--allow-origin`, repeatable). */
+  allowOrigin?: string[];
   /** Worker threads for sampling (default: one per core when there are several). */
   workers?: number;
   /** Modules registering envs/learners (`--module`, repeatable), recorded in the run's config. */
   module?: string[];
+  /** Train once per training seed into `<out>/seed-<s>` and evaluate them together (CI over training seeds). */
+  seeds?: number[];
 }
 
 /** Port of `--view` without a value. */
@@ -37,9 +43,12 @@ export const INTERRUPTED_EXIT_CODE = 130;
  * Run `metarl train`; @returns the run's result. Installs a SIGINT handler for the duration of the run.
  * @param progress defaults to a bar on a TTY stderr, log lines otherwise.
  */
-export async function trainCommand(source: string | undefined, opts: TrainCommandOptions, log: (line: string) => void, progress: ProgressReporter = createProgress()): Promise<TrainResult> {
+export async function trainCommand(source: string | undefined, opts: TrainCommandOptions, log: (line: string) => void, progress: ProgressReporter = createProgress()): Promise<TrainResult & { evaluation?: string }> {
+  if (opts.resume && opts.seeds) throw new Error('--seeds starts new runs; resume each seed directory with --resume <out>/seed-<s>.');
   if (opts.resume && source) throw new Error(`give either a config or --resume DIR, not both (a resumed run keeps its own config.json; change iterations with --set iterations=N).`);
   if (opts.resume && (opts.out || opts.force)) throw new Error('--out and --force start a new run; they cannot be combined with --resume.');
+  if (opts.allowOrigin?.length && opts.view === undefined) throw new Error('--allow-origin applies to the live viewer: give it together with --view.');
+  opts.allowOrigin?.forEach(normalizeAllowedOrigin); // fail now, not after the first iteration
   const controller = new AbortController();
   const onSigint = (): void => {
     if (controller.signal.aborted) process.exit(INTERRUPTED_EXIT_CODE);
@@ -47,7 +56,7 @@ export async function trainCommand(source: string | undefined, opts: TrainComman
     controller.abort();
   };
   process.on('SIGINT', onSigint);
-  const viewer = opts.view === undefined ? undefined : new TrainingViewer(opts.view === true ? DEFAULT_VIEW_PORT : opts.view, log);
+  const viewer = opts.view === undefined ? undefined : new TrainingViewer(opts.view === true ? DEFAULT_VIEW_PORT : opts.view, opts.allowOrigin ?? [], log);
   try {
     const options = { progress, log, signal: controller.signal, onIteration: viewer?.onIteration, workers: opts.workers };
     if (opts.resume) {
@@ -55,7 +64,9 @@ export async function trainCommand(source: string | undefined, opts: TrainComman
       return await resumeRun(opts.resume, opts.set, options);
     }
     if (!source) throw new Error('missing config: give a config file or a preset name (see metarl presets), or --resume DIR.');
-    return await trainRun(await loadConfig(source, opts.set, opts.module), { ...options, out: opts.out, force: opts.force });
+    const loaded = await loadConfig(source, opts.set, opts.module);
+    if (opts.seeds) return await trainSeeds(loaded, opts.seeds, { ...options, out: opts.out, force: opts.force });
+    return await trainRun(loaded, { ...options, out: opts.out, force: opts.force });
   } finally {
     process.off('SIGINT', onSigint);
     await viewer?.close();
@@ -71,13 +82,19 @@ class TrainingViewer {
 
   constructor(
     private readonly port: number,
+    private readonly allowOrigins: string[],
     private readonly log: (line: string) => void,
   ) {}
 
   readonly onIteration = async (record: IterationRecord, learner: MetaLearner, config: ExperimentConfig): Promise<void> => {
     if (!this.server) {
       const source = await learnerTakeSource(learner, { envId: config.env, envOptions: envOptions(config), steps: Math.min(config.eval.steps, 3) });
-      this.server = await startViewerServer({ source, port: this.port });
+      try {
+        this.server = await startViewerServer({ source, port: this.port, allowOrigins: this.allowOrigins, log: this.log });
+      } catch (e) {
+        source.close();
+        throw e;
+      }
       this.log(`metarl: live viewer of the training run at ${this.server.url}`);
     }
     this.server.publishMetrics({ iteration: record.iteration, preReturn: record.preReturn, postReturn: record.postReturn, totalEnvSteps: record.totalEnvSteps });

@@ -2,7 +2,8 @@
  * Meta-training runs: `trainRun` starts one in a fresh output directory, `resumeRun` continues one from its
  * newest checkpoint. A run directory holds config.json, env-card.json, metrics.jsonl + metrics.csv and
  * checkpoints/. Resuming reproduces the metrics an uninterrupted run would have written: every random choice
- * of the loop comes from the trainer's RNG, whose state is checkpointed with the learner's.
+ * of the loop comes from the trainer's RNG, whose state is checkpointed with the learner's. Both hold the run
+ * directory's lock (run-lock.ts) from before they change anything in it until they return or the process exits.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,6 +20,7 @@ import { createLearner, envOptions, samplingWorkers } from './learners.js';
 import { MetricsLog } from './metrics-log.js';
 import type { ProgressReporter } from './progress.js';
 import type { IterationRecord } from './results.js';
+import { acquireRunLock, isLockFile } from './run-lock.js';
 import { guardedMetaStep } from './train-step.js';
 
 /** How to run. */
@@ -63,20 +65,27 @@ const RESUME_SETTABLE = new Set(['iterations', 'checkpointEvery', 'keepCheckpoin
 
 /**
  * Start a new run of `loaded.config` in `out` (default: the config's outDir, else `runs/<name>`).
- * An existing non-empty directory is refused unless `force` (then its contents are replaced).
+ * An existing non-empty directory is refused unless `force` (then its contents are replaced); a directory locked
+ * by another live writer is refused either way (RunLockedError).
  */
 export async function trainRun(loaded: LoadedConfig, options: TrainOptions & { out?: string; force?: boolean }): Promise<TrainResult> {
   const { config } = loaded;
   const runDir = resolve(options.out ?? config.outDir ?? join('runs', loaded.name));
-  prepareRunDir(runDir, options.force ?? false);
-  await initBackend(config.backend, options.log);
-  const envCard = await envSpec(config.env).card(envOptions(config));
-  writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-  writeFileAtomic(join(runDir, 'env-card.json'), `${JSON.stringify(envCard, null, 2)}\n`);
-  const trainer = freshTrainerState(Rng.fromSeed(config.seed).fork().state());
-  const session = { runDir, config, learner: await createSamplingLearner(config, options), rng: Rng.fromState(trainer.rng), trainer, metrics: new MetricsLog(runDir), envCard, done: 0 };
-  options.log(`metarl: training ${config.algorithm.name} on ${config.env} into ${runDir}`);
-  return runLoop(session, options);
+  mkdirSync(runDir, { recursive: true });
+  const lock = acquireRunLock(runDir, { log: options.log });
+  try {
+    prepareRunDir(runDir, options.force ?? false);
+    await initBackend(config.backend, options.log);
+    const envCard = await envSpec(config.env).card(envOptions(config));
+    writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+    writeFileAtomic(join(runDir, 'env-card.json'), `${JSON.stringify(envCard, null, 2)}\n`);
+    const trainer = freshTrainerState(Rng.fromSeed(config.seed).fork().state());
+    const session = { runDir, config, learner: await createSamplingLearner(config, options), rng: Rng.fromState(trainer.rng), trainer, metrics: new MetricsLog(runDir), envCard, done: 0 };
+    options.log(`metarl: training ${config.algorithm.name} on ${config.env} into ${runDir}`);
+    return await runLoop(session, options);
+  } finally {
+    lock.release();
+  }
 }
 
 /**
@@ -85,21 +94,27 @@ export async function trainRun(loaded: LoadedConfig, options: TrainOptions & { o
  */
 export async function resumeRun(runDir: string, sets: readonly string[], options: TrainOptions): Promise<TrainResult> {
   const dir = resolve(runDir);
-  const config = await resumedConfig(dir, sets);
-  const { checkpoint, file } = loadCheckpoint(dir);
-  await initBackend(config.backend, options.log);
-  const envCard = await envSpec(config.env).card(envOptions(config));
-  if (checkpoint.envCardHash !== envCard.hash) {
-    throw new Error(`cannot resume ${dir}: the env ${config.env} changed since the checkpoint (card hash ${checkpoint.envCardHash}, now ${envCard.hash}); start a new run.`);
+  // Not a run directory: no lock (resumedConfig says what is wrong), so nothing is created in it.
+  const lock = existsSync(join(dir, 'config.json')) ? acquireRunLock(dir, { log: options.log }) : undefined;
+  try {
+    const config = await resumedConfig(dir, sets);
+    const { checkpoint, file } = loadCheckpoint(dir);
+    await initBackend(config.backend, options.log);
+    const envCard = await envSpec(config.env).card(envOptions(config));
+    if (checkpoint.envCardHash !== envCard.hash) {
+      throw new Error(`cannot resume ${dir}: the env ${config.env} changed since the checkpoint (card hash ${checkpoint.envCardHash}, now ${envCard.hash}); start a new run.`);
+    }
+    writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+    const learner = await createSamplingLearner(config, options);
+    learner.setState(checkpoint.learner);
+    const metrics = new MetricsLog(dir);
+    metrics.truncate(checkpoint.iteration);
+    options.log(`metarl: resuming ${dir} from ${file} (iteration ${checkpoint.iteration})`);
+    const trainer = { ...checkpoint.trainer };
+    return await runLoop({ runDir: dir, config, learner, rng: Rng.fromState(trainer.rng), trainer, metrics, envCard, done: checkpoint.iteration }, options);
+  } finally {
+    lock?.release();
   }
-  writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-  const learner = await createSamplingLearner(config, options);
-  learner.setState(checkpoint.learner);
-  const metrics = new MetricsLog(dir);
-  metrics.truncate(checkpoint.iteration);
-  options.log(`metarl: resuming ${dir} from ${file} (iteration ${checkpoint.iteration})`);
-  const trainer = { ...checkpoint.trainer };
-  return runLoop({ runDir: dir, config, learner, rng: Rng.fromState(trainer.rng), trainer, metrics, envCard, done: checkpoint.iteration }, options);
 }
 
 /** The config's learner, sampling on the requested (or default) worker threads, which the log names. */
@@ -122,10 +137,12 @@ async function resumedConfig(dir: string, sets: readonly string[]): Promise<Expe
   return parseConfig(stored, file);
 }
 
+/** Check (and with `force`, empty) the locked `runDir`; its lock files do not count and are kept. */
 function prepareRunDir(runDir: string, force: boolean): void {
-  if (existsSync(runDir) && readdirSync(runDir).length > 0) {
+  const entries = readdirSync(runDir).filter((name) => !isLockFile(name));
+  if (entries.length > 0) {
     if (!force) throw new Error(`output directory ${runDir} already exists and is not empty: use --resume ${runDir} to continue it, --force to overwrite it, or --out DIR.`);
-    rmSync(runDir, { recursive: true, force: true });
+    for (const name of entries) rmSync(join(runDir, name), { recursive: true, force: true });
   }
   mkdirSync(checkpointDir(runDir), { recursive: true });
 }

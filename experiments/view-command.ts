@@ -3,9 +3,11 @@
  * an env) until Ctrl-C; `metarl replay <run> --out file.html` records takes into one self-contained HTML file.
  */
 import { spawn } from 'node:child_process';
+import { networkInterfaces } from 'node:os';
 import { initBackend } from '../agents/backend.js';
 import type { MetaLearner } from '../agents/meta/types.js';
-import { startViewerServer, writeReplayHtml, type Take, type TakeSource } from '../viewer/index.js';
+import { checkAccessToken, normalizeAllowedOrigin } from '../viewer/access.js';
+import { startViewerServer, writeReplayHtml, type Take, type TakeSource, type ViewerServer } from '../viewer/index.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { loadConfigModules } from './config-file.js';
 import { createLearner, envOptions } from './learners.js';
@@ -17,7 +19,12 @@ export interface ViewOptions {
   /** Env id, for a random policy when no run is given (or to check the run's env). */
   env?: string;
   port?: number;
+  /** Interface to listen on (default 127.0.0.1); any other address makes the viewer require an access token. */
   host?: string;
+  /** Extra origins whose pages may open the viewer's WebSocket (`--allow-origin`, repeatable; `*`: any). */
+  allowOrigin?: string[];
+  /** Access token (`--token`; default: a random one off loopback, none on loopback). */
+  token?: string;
   /** MAML family: inner steps shown side by side. */
   steps?: number;
   /** Open the page in the default browser (xdg-open / open). */
@@ -46,9 +53,20 @@ export async function openSource(path: string | undefined, opts: ViewOptions, lo
 
 /** Serve the viewer until `stop` resolves (Ctrl-C in the CLI); @returns the URL it served. */
 export async function viewCommand(path: string | undefined, opts: ViewOptions, log: (line: string) => void, stop: Promise<void>): Promise<string> {
+  opts.allowOrigin?.forEach(normalizeAllowedOrigin); // fail before loading the agent
+  if (opts.token !== undefined) checkAccessToken(opts.token);
   const { source, learner } = await openSource(path, opts, log);
-  const server = await startViewerServer({ source, port: opts.port ?? 8080, host: opts.host ?? '127.0.0.1', log });
+  let server: ViewerServer;
+  try {
+    server = await startViewerServer({ source, port: opts.port ?? 8080, host: opts.host ?? '127.0.0.1', allowOrigins: opts.allowOrigin, token: opts.token, log });
+  } catch (e) {
+    source.close();
+    learner?.dispose();
+    throw e;
+  }
   log(`metarl: viewer at ${server.url} (Ctrl-C to stop)`);
+  for (const url of otherInterfaceUrls(opts.host ?? '127.0.0.1', server)) log(`metarl:   also at ${url}`);
+  if (server.token) log('metarl: the viewer requires the token in that URL (anyone with it can watch and control the viewer)');
   if (opts.open) openBrowser(server.url, log);
   try {
     await stop;
@@ -71,6 +89,14 @@ export async function replayCommand(path: string, opts: ViewOptions & { out: str
     source.close();
     learner?.dispose();
   }
+}
+
+/** After a bind to all interfaces, the page's URL on each of this machine's external IPv4 addresses. */
+function otherInterfaceUrls(host: string, server: ViewerServer): string[] {
+  if (host !== '0.0.0.0' && host !== '::') return [];
+  const addresses = Object.values(networkInterfaces()).flatMap((list) => list ?? []);
+  const query = server.token ? `?token=${server.token}` : '';
+  return addresses.filter((a) => a.family === 'IPv4' && !a.internal).map((a) => `http://${a.address}:${server.port}/${query}`);
 }
 
 function openBrowser(url: string, log: (line: string) => void): void {

@@ -70,6 +70,22 @@ registerEnv({
   },
 });
 
+registerEnv(robotEnv({ ...pointNav, id: 'AlwaysFalls-v0', reward: (ctx) => ({ ...pointNav.reward(ctx), terminated: true }) }));
+
+/** `spec` whose single envs never report truncation (they run past the horizon). */
+function neverTruncates(spec: EnvSpec<Task>): EnvSpec<Task> {
+  return {
+    ...spec,
+    make: async (options) => {
+      const env = await spec.make(options);
+      const step = env.step.bind(env);
+      env.step = (action) => ({ ...step(action), truncated: false });
+      return env;
+    },
+  };
+}
+registerEnv(neverTruncates(robotEnv({ ...pointNav, id: 'NeverTruncates-v0' }) as unknown as EnvSpec<Task>));
+
 const failed = (report: EnvCheckReport): string[] => report.results.filter((r) => !r.passed).map((r) => r.check);
 const failuresOf = (report: EnvCheckReport, check: string): string => report.results.find((r) => r.check === check)?.failures.join('\n') ?? '';
 
@@ -111,6 +127,15 @@ if (isMainThread) {
       const report = await checkEnv('BrokenResetTask-v0', SETUP);
       assert.deepEqual(failed(report), ['setTask effect', 'task hidden', 'reset keeps task', 'VecEnv equals single env'], formatEnvCheckReport(report));
       assert.match(failuresOf(report, 'reset keeps task'), /reset\(\) changed the task from .* to .*: reset must never change the task/);
+    });
+
+    it('catches an env whose episodes never reach the horizon, and one that runs past it', async () => {
+      const falls = await checkEnv('AlwaysFalls-v0', SETUP);
+      assert.deepEqual(failed(falls), ['horizon'], formatEnvCheckReport(falls));
+      assert.match(failuresOf(falls, 'horizon'), /no episode reached the horizon 100: from seeds 0\.\.7, .* every episode terminated \(after 1, 1, 1, 1, 1, 1, 1, 1 steps\)/);
+      const endless = await checkEnv('NeverTruncates-v0', SETUP);
+      assert.deepEqual(failed(endless), ['horizon'], formatEnvCheckReport(endless));
+      assert.match(failuresOf(endless, 'horizon'), /seed 0, step 100: the episode ran past its horizon 100 without truncation/);
     });
 
     it('turns a throwing check into a failure naming the exception, and still runs the other checks', async () => {

@@ -186,7 +186,7 @@ describe('adaptationCurveSvg', () => {
     const legend = [...svg.matchAll(/class="legend-label"[^>]*>([^<]*)</g)].map((m) => m[1]);
     assert.deepEqual(legend, ['MAML &amp; co &lt;v2&gt;', 'random', 'oracle']);
     assert.deepEqual(tickLabels(svg, 'x'), ['0', '1', '2', '3']);
-    for (const text of ['inner steps', 'mean return (held-out tasks)', 'mean ± 95% CI over 3 seeds, 5 test tasks']) {
+    for (const text of ['inner steps', 'mean return (held-out tasks)', 'mean ± 95% CI over 3 evaluation seeds, 5 test tasks']) {
       assert.ok(svg.includes(`>${text}<`), text);
     }
     assert.match(svg, />CheetahVel-v0 · maml-trpo: adaptation on held-out tasks</);
@@ -207,7 +207,7 @@ describe('adaptationCurveSvg', () => {
   it('labels episodes of a trial from 1 and leaves a gap at a NaN point', () => {
     const result = evalResult({
       protocol: { ...evalResult().protocol, axis: 'episode in trial', points: 3 },
-      curves: { agent: { label: 'RL2', perSeed: [], mean: [1, NaN, 3], ci95: [0.5, NaN, 0.5] } },
+      curves: { agent: { label: 'RL2', perSeed: [], mean: [1, NaN, 3], ci95: [0.5, NaN, 0.5], n: 3 } },
     });
     const svg = adaptationCurveSvg(result);
     assertWellFormed(svg);
@@ -220,7 +220,7 @@ describe('adaptationCurveSvg', () => {
     const svg = adaptationCurveSvg(evalResult({ protocol: { ...evalResult().protocol, split: 'train' } }));
     assert.match(svg, />CheetahVel-v0 · maml-trpo: adaptation on training tasks</);
     assert.ok(svg.includes('>mean return (training tasks)<'));
-    assert.ok(svg.includes('>mean ± 95% CI over 3 seeds, 5 training tasks<'));
+    assert.ok(svg.includes('>mean ± 95% CI over 3 evaluation seeds, 5 training tasks<'));
   });
 });
 
@@ -260,7 +260,7 @@ describe('writePlots', () => {
   });
 
   it('reads a NaN curve value stored as null in eval.json back as a gap', async () => {
-    const agent = { label: 'agent', perSeed: [[1, NaN, 3]], mean: [1, NaN, 3], ci95: [0, 0, 0] };
+    const agent = { label: 'agent', perSeed: [[1, NaN, 3]], mean: [1, NaN, 3], ci95: [NaN, NaN, NaN], n: 1 };
     const gappy = evalResult({ curves: { agent } });
     const dir = await runDir({ 'eval.json': JSON.stringify(gappy) });
     const [file] = await writePlots(dir);

@@ -23,7 +23,8 @@ const OBS = 4, ACT = 2, H = 5;
 
 /** PointNav with short episodes: registered once for this file (its own process under node --test). */
 registerEnv(robotEnv({ ...pointNav, id: 'PointNavShort-v0', horizon: 20 }));
-registerEnv(robotEnv({ ...pointNav, id: 'PointNavTiny-v0', horizon: 3 }));
+const TINY_HORIZON = 3;
+registerEnv(robotEnv({ ...pointNav, id: 'PointNavTiny-v0', horizon: TINY_HORIZON }));
 const goals = envSpec('PointNav-v0').def.tasks;
 
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
@@ -93,7 +94,7 @@ describe('RL2 trial policy', () => {
     vec.close();
     assert.deepEqual(seen[0], new Float32Array(2 * H), 'zero hidden state at the trial start');
     assert.ok(seen[3].every((v) => v !== 0), 'episode 2 starts (step 3) from the state episode 1 left');
-    const batch = packTrials(groupTrials(paths, 2), OBS, ACT);
+    const batch = packTrials(groupTrials(paths, 2), OBS, ACT, TINY_HORIZON);
     assert.deepEqual([batch.T, batch.B], [6, 2]);
     const mean = tf.tidy(() => recurrentUnroll(gruCore, params, tf.tensor3d(batch.xs, [6, 2, batch.inputDim]), tf.zeros([2, H])).mean.dataSync());
     assertClose(batch.actions, mean, 1e-5, 'recorded actions vs training unroll');
@@ -130,7 +131,7 @@ function fakePath(rng: Rng, envIndex: number, episode: number, length: number): 
 
 /** Minibatch tensors of `trials` with per-step logpOld/adv/targets taken from `perStep[trialIndex]` ([len*3]). */
 function minibatch(trials: Trial[], perStep: Float32Array[]): Rl2MinibatchTensors {
-  const batch = packTrials(trials, OBS, ACT);
+  const batch = packTrials(trials, OBS, ACT, 4);
   const { T, B } = batch;
   const field = (k: number) => Float32Array.from({ length: T * B }, (_, i) => {
     const [t, b] = [Math.floor(i / B), i % B];
@@ -139,6 +140,7 @@ function minibatch(trials: Trial[], perStep: Float32Array[]): Rl2MinibatchTensor
   return {
     xs: tf.tensor3d(batch.xs, [T, B, batch.inputDim]),
     actions: tf.tensor3d(batch.actions, [T, B, ACT]),
+    times: tf.tensor2d(batch.times, [T * B, 2]),
     mask: tf.tensor1d(batch.mask),
     logpOld: tf.tensor1d(field(0)),
     adv: tf.tensor1d(field(1)),
@@ -147,7 +149,7 @@ function minibatch(trials: Trial[], perStep: Float32Array[]): Rl2MinibatchTensor
 }
 
 describe('RL2 loss over padded trial batches', () => {
-  const opts = { clipEpsilon: 0.2, valueCoef: 0.5, entropyCoef: 0.01, trialSteps: 8 };
+  const opts = { clipEpsilon: 0.2, valueCoef: 0.5, entropyCoef: 0.01 };
   let policy: Params;
   let value: Params;
   let trials: Trial[];

@@ -60,24 +60,26 @@ describe('sampler', () => {
     });
   }
 
-  it('tells the policy where episodes start and what the previous reward and action were', async () => {
+  it('tells the policy where episodes start and the previous reward and action, across episode boundaries too', async () => {
     const vec = await makeVecEnv('ReacherGoal-v0', 2);
-    const seen: Array<{ start: number[]; prevReward: number[] }> = [];
-    let last: Float32Array | undefined;
+    const seen: Array<{ start: number[]; prevReward: number[]; prevAction: number[] }> = [];
+    let step = 0;
     const policy: BatchPolicy = (obs, ctx) => {
-      seen.push({ start: [...ctx.episodeStart], prevReward: [...ctx.prevReward] });
-      if (last && !ctx.episodeStart[0]) assert.deepEqual(ctx.prevAction.subarray(0, 2), last.subarray(0, 2));
-      last = Float32Array.from({ length: obs.length / 8 * 2 }, (_, k) => (k % 2 ? 0.5 : -0.5));
-      return last;
+      seen.push({ start: [...ctx.episodeStart], prevReward: [...ctx.prevReward], prevAction: [...ctx.prevAction] });
+      step += 1;
+      return Float32Array.from({ length: (obs.length / 8) * 2 }, (_, k) => (k % 2 ? 0.5 : -0.5) * (1 + step / 100));
     };
     const paths = sampleEpisodes(vec, policy, { seed: 0, episodesPerEnv: 2 });
     const horizon = vec.card.horizon;
     assert.equal(paths.length, 4);
-    assert.deepEqual(seen[0].start, [1, 1]);
+    assert.deepEqual(seen[0], { start: [1, 1], prevReward: [0, 0], prevAction: [0, 0, 0, 0] }, 'zeros before the first step');
     assert.deepEqual(seen[1].start, [0, 0]);
-    assert.deepEqual(seen[horizon].start, [1, 1]);
-    assert.deepEqual(seen[horizon].prevReward, [0, 0]);
     assert.equal(seen[2].prevReward[0], paths[0].rewards[1]);
+    assert.deepEqual(seen[2].prevAction.slice(0, 2), [...paths[0].actions.subarray(2, 4)]);
+    // The first step of episode 2 sees the last reward and action of episode 1 (Duan et al.'s RL2 inputs).
+    assert.deepEqual(seen[horizon].start, [1, 1]);
+    assert.deepEqual(seen[horizon].prevReward, [paths[0].rewards[horizon - 1], paths[2].rewards[horizon - 1]]);
+    assert.deepEqual(seen[horizon].prevAction.slice(0, 2), [...paths[0].actions.subarray(2 * (horizon - 1))]);
     vec.close();
   });
 

@@ -61,8 +61,8 @@ describe('summarize', () => {
     assertClose(summary.ci95, [4.302653 / Math.sqrt(3), (10 * 4.302653) / Math.sqrt(3)], 1e-5);
   });
 
-  it('gives a zero half-width with one seed', () => {
-    assert.deepEqual(summarize([[5, -1]]), { mean: [5, -1], ci95: [0, 0] });
+  it('gives no interval (NaN, null in JSON) with one seed, never a zero half-width', () => {
+    assert.deepEqual(summarize([[5, -1]]), { mean: [5, -1], ci95: [NaN, NaN], n: 1 });
   });
 
   it('rejects empty, ragged and non-finite input with a clear message', () => {

@@ -14,6 +14,23 @@ const SEED = 40;
 const STEPS = 120;
 
 describe('VecEnv', () => {
+  it('reset() without a seed gives every env its own initial state (the stream of seed i for env i), on any thread split', async () => {
+    const vec = await makeVecEnv('CheetahVel-v0', 4);
+    const threaded = await makeVecEnv('CheetahVel-v0', 4, {}, { workers: 2 });
+    const reseeded = await makeVecEnv('CheetahVel-v0', 4);
+    try {
+      const obs = vec.reset();
+      const dim = vec.singleObservationSpace.dim;
+      const rows = [0, 1, 2, 3].map((i) => obs.slice(i * dim, (i + 1) * dim).join(','));
+      assert.equal(new Set(rows).size, 4, 'four different initial states');
+      assert.deepEqual(threaded.reset(), obs);
+      assert.deepEqual(reseeded.reset(0), obs);
+      assert.notDeepEqual(vec.reset(), obs, 'the next unseeded reset continues each env\'s stream');
+    } finally {
+      [vec, threaded, reseeded].forEach((v) => v.close());
+    }
+  });
+
   for (const id of listEnvs()) {
     it(`${id}: env 0 equals a single env bit for bit, autoreset included`, async () => {
       const tasks = envSpec(id).def.tasks.sample(Rng.fromSeed(9), NUM_ENVS);

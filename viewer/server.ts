@@ -2,11 +2,13 @@
  * The viewer server: ONE Node http server on 127.0.0.1 (by default) that serves the built browser client
  * and, on the same port, a WebSocket endpoint (`/ws`) streaming takes from a {@link TakeSource}: JSON
  * control messages and one binary pose frame per control step (see protocol.ts). Every client gets a
- * bounded send queue; bad client input gets an `error` reply and never stops the loop.
+ * bounded send queue; bad client input gets an `error` reply and never stops the loop. Upgrades from other
+ * web pages' origins are refused, and off loopback every request needs an access token (see access.ts).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { checkAccessToken, isLoopbackAddress, normalizeAllowedOrigin, pageUrl, resolveAccessToken, ViewerAccess } from './access.js';
 import { ClientLink, type ClientStats } from './client-link.js';
 import { clientBundleDir } from './client-bundle.js';
 import { decodeClientMessage, PROTOCOL_VERSION, WS_PATH, type ClientMessage, type ServerMessage } from './protocol.js';
@@ -20,8 +22,22 @@ export interface ViewerServerOptions {
   source: TakeSource;
   /** TCP port; 0 (default) picks a free one. */
   port?: number;
-  /** Interface to listen on (default 127.0.0.1: this machine only). */
+  /** Interface to listen on (default 127.0.0.1: this machine only). Any other address requires a token. */
   host?: string;
+  /**
+   * Origins besides the viewer's own whose pages may open the WebSocket (exact, e.g. `http://localhost:8888`),
+   * or `'*'` to turn the Origin check off. The own origin is `http://<listen address>:<port>`, plus
+   * `localhost`, `127.0.0.1` and `[::1]` at that port on a loopback bind, plus, when a token is required, the
+   * Host the page was requested under. Upgrades without an Origin header (non-browser clients) always pass.
+   */
+  allowOrigins?: string[];
+  /**
+   * Access token for the page and the socket (query `token` or the cookie the page gets with it). Default:
+   * a random one (24 bytes, base64url) when listening off loopback, none on loopback; `'auto'`: a random one
+   * even on loopback; any other string (16+ URL-safe characters): that token. There is no way to go without
+   * a token off loopback.
+   */
+  token?: string;
   /** Folder of the built client (default: dist/viewer-client). */
   staticDir?: string;
   /** Bytes a client's socket may buffer before its pose frames are dropped (default 1 MiB). */
@@ -54,9 +70,14 @@ export interface ViewerServerStats {
 
 /** A running viewer server. */
 export interface ViewerServer {
-  /** `http://host:port/` of the page. */
+  /**
+   * `http://host:port/` of the page, with `?token=...` when a token is required. After a bind to all
+   * interfaces (0.0.0.0, ::) host is the loopback address.
+   */
   url: string;
   port: number;
+  /** The access token every request must carry, or undefined when none is required. */
+  token?: string;
   /** Stop playing, close every client and the source, and release the port. */
   close(): Promise<void>;
   stats(): ViewerServerStats;
@@ -75,18 +96,33 @@ const CLOSE_GRACE_MS = 250;
 
 /** Start the server; resolves once it listens. */
 export async function startViewerServer(options: ViewerServerOptions): Promise<ViewerServer> {
+  const log = options.log ?? (() => undefined);
+  const allowOrigins = (options.allowOrigins ?? []).map(normalizeAllowedOrigin);
+  if (options.token !== undefined) checkAccessToken(options.token);
+  const files = staticFiles(options.staticDir ?? clientBundleDir());
+  let access: ViewerAccess | undefined;
+  const http = createServer((req, res) => {
+    if (access?.admitRequest(req, res)) files(req, res);
+    else if (!access) res.writeHead(503).end();
+  });
+  const wss = new WebSocketServer({ noServer: true, path: WS_PATH, maxPayload: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD, perMessageDeflate: false });
+  http.on('upgrade', (req, socket, head) => {
+    if (!access) return void socket.destroy();
+    if (wss.shouldHandle(req) && !access.admitUpgrade(req, socket)) return; // a wrong path is left to ws (400)
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
   const hub = new ClientHub(options);
-  const http = createServer(staticFiles(options.staticDir ?? clientBundleDir()));
-  const wss = new WebSocketServer({ server: http, path: WS_PATH, maxPayload: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD, perMessageDeflate: false });
   wss.on('connection', (ws) => hub.add(ws));
-  wss.on('error', (e) => options.log?.(`viewer: WebSocket server: ${e.message}`));
+  wss.on('error', (e) => log(`viewer: WebSocket server: ${e.message}`));
   await listen(http, options.port ?? 0, options.host ?? '127.0.0.1');
-  hub.start();
   const { port, address } = http.address() as AddressInfo;
-  const host = address.includes(':') ? `[${address}]` : address;
+  const token = resolveAccessToken(options.token, isLoopbackAddress(address));
+  access = new ViewerAccess({ address, port, token, allowOrigins, log });
+  hub.start();
   return {
-    url: `http://${host}:${port}/`,
+    url: pageUrl(address, port, token),
     port,
+    token,
     close: () => hub.close(wss, http),
     stats: () => hub.stats(),
     publishMetrics: (values) => hub.publishMetrics(values),

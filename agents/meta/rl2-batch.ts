@@ -35,6 +35,12 @@ export interface TrialBatch {
   mask: Float32Array;
   /** Rewards [T*B] (0 on padding). */
   rewards: Float32Array;
+  /**
+   * The value head's time inputs [T*B*2] (0 on padding): the time left in the step's episode and in its trial, as
+   * fractions of the horizon H and of the nominal trial E·H: (H − k)/H and (E·H − e·H − k)/(E·H) at step k of
+   * episode e (both 0-based). See {@link trialTimes}.
+   */
+  times: Float32Array;
   /** Steps of each trial, [B]. */
   lengths: number[];
 }
@@ -55,21 +61,27 @@ export function groupTrials(paths: readonly Path[], episodesPerTrial: number): T
     });
 }
 
-/** The RL2 input rows of one trial, [length * rl2InputDim(obsDim, actDim)]. */
+/**
+ * The RL2 input rows of one trial, [length * rl2InputDim(obsDim, actDim)]: row t is `[o_t, a_{t-1}, r_{t-1}, d]`
+ * with d = 1 at an episode's first step. The previous action and reward run across episode boundaries (the first
+ * step of episode e sees the last action and reward of episode e - 1, as in Duan et al.); the trial's first row
+ * has zeros there.
+ */
 export function trialInputs(trial: Trial, obsDim: number, actDim: number): Float32Array {
   const width = rl2InputDim(obsDim, actDim);
   const out = new Float32Array(trial.length * width);
+  const actions = trialField(trial, 'actions');
+  const rewards = trialField(trial, 'rewards');
   let row = 0;
   for (const path of trial.paths) {
     for (let t = 0; t < path.length; t++, row++) {
       const o = row * width;
       out.set(path.obs.subarray(t * obsDim, (t + 1) * obsDim), o);
-      if (t === 0) {
-        out[o + width - 1] = 1; // done flag: an episode starts; prevAction and prevReward stay 0
-      } else {
-        out.set(path.actions.subarray((t - 1) * actDim, t * actDim), o + obsDim);
-        out[o + obsDim + actDim] = path.rewards[t - 1];
+      if (row > 0) {
+        out.set(actions.subarray((row - 1) * actDim, row * actDim), o + obsDim);
+        out[o + obsDim + actDim] = rewards[row - 1];
       }
+      if (t === 0) out[o + width - 1] = 1; // done flag: an episode starts
     }
   }
   return out;
@@ -86,8 +98,30 @@ function scatterTimeMajor(dst: Float32Array, src: Float32Array, b: number, B: nu
   for (let t = 0; t < len; t++) dst.set(src.subarray(t * width, (t + 1) * width), (t * B + b) * width);
 }
 
-/** Pack trials into a time-major, zero-padded {@link TrialBatch}. */
-export function packTrials(trials: readonly Trial[], obsDim: number, actDim: number): TrialBatch {
+/** Entries of a step's time input (time left in the episode, time left in the trial). */
+export const TIME_INPUTS = 2;
+
+/**
+ * The time inputs of one trial's steps, [length * 2]: (H − k)/H and (E·H − e·H − k)/(E·H) at step k of episode e
+ * (0-based), with H = `horizon` and E = the trial's episodes. A finite trial's value depends on the steps left,
+ * which a recurrent state cannot count reliably; giving them to the value head (not to the policy) removes that
+ * error from the advantages without changing what the policy can condition on.
+ */
+export function trialTimes(trial: Trial, horizon: number): Float32Array {
+  const trialSteps = trial.paths.length * horizon;
+  const out = new Float32Array(trial.length * TIME_INPUTS);
+  let row = 0;
+  trial.paths.forEach((path, e) => {
+    for (let k = 0; k < path.length; k++, row++) {
+      out[row * TIME_INPUTS] = (horizon - k) / horizon;
+      out[row * TIME_INPUTS + 1] = (trialSteps - e * horizon - k) / trialSteps;
+    }
+  });
+  return out;
+}
+
+/** Pack trials into a time-major, zero-padded {@link TrialBatch}; `horizon` (H) scales the time inputs. */
+export function packTrials(trials: readonly Trial[], obsDim: number, actDim: number, horizon: number): TrialBatch {
   const B = trials.length;
   const T = Math.max(...trials.map((tr) => tr.length));
   const inputDim = rl2InputDim(obsDim, actDim);
@@ -97,12 +131,14 @@ export function packTrials(trials: readonly Trial[], obsDim: number, actDim: num
     actions: new Float32Array(T * B * actDim),
     mask: new Float32Array(T * B),
     rewards: new Float32Array(T * B),
+    times: new Float32Array(T * B * TIME_INPUTS),
     lengths: trials.map((tr) => tr.length),
   };
   trials.forEach((trial, b) => {
     scatterTimeMajor(batch.xs, trialInputs(trial, obsDim, actDim), b, B, inputDim);
     scatterTimeMajor(batch.actions, trialField(trial, 'actions'), b, B, actDim);
     scatterTimeMajor(batch.rewards, trialField(trial, 'rewards'), b, B, 1);
+    scatterTimeMajor(batch.times, trialTimes(trial, horizon), b, B, TIME_INPUTS);
     scatterTimeMajor(batch.mask, new Float32Array(trial.length).fill(1), b, B, 1);
   });
   return batch;

@@ -1,6 +1,6 @@
 /**
  * RL2 networks and loss: the recurrent Gaussian policy (`recurrentPolicyInit` layout on a {@link RecurrentCore})
- * plus a linear value head on the core's features (and the trial's elapsed time), unrolled over whole trials
+ * plus a linear value head on the core's features (and the time left in the episode and the trial), unrolled over whole trials
  * (backprop through the full trial), and the PPO-clip loss of a padded trial minibatch.
  *
  * Why a value head on the core's features rather than a separate value network: the task is hidden, so the value
@@ -16,22 +16,14 @@ import { mlpForward, mlpInit, type Params } from '../nets.js';
 import { gaussianEntropy, gaussianLogProb, recurrentCoreParams, recurrentUnroll } from '../policies.js';
 import type { RecurrentCore } from '../recurrent-core.js';
 import { clipFraction, ppoClipLoss } from '../pg.js';
+import { TIME_INPUTS } from './rl2-batch.js';
 
 /**
- * Initialise the value head `[wV: [F + 1, 1], bV: [1]]` (small weights, zero bias). Its input is the core's
- * F = `featureDim` features plus the elapsed fraction of the trial (see {@link timeFeature}).
+ * Initialise the value head `[wV: [F + 2, 1], bV: [1]]` (small weights, zero bias). Its input is the core's
+ * F = `featureDim` features plus the time left in the episode and in the trial (rl2-batch.ts `trialTimes`).
  */
 export function valueHeadInit(rng: Rng, featureDim: number): Params {
-  return mlpInit(rng, [featureDim + 1, 1], { outputGain: 0.1 });
-}
-
-/**
- * The value head's time input, [T*B, 1] time-major: row t*B + b holds t / trialSteps. The value of a finite
- * trial depends on the steps left, which the core cannot count reliably; giving it to the baseline only (not to
- * the policy) removes that error from the advantages without changing what the policy can condition on.
- */
-export function timeFeature(T: number, B: number, trialSteps: number): tf.Tensor2D {
-  return tf.tensor2d(Float32Array.from({ length: T * B }, (_, i) => Math.floor(i / B) / trialSteps), [T * B, 1]);
+  return mlpInit(rng, [featureDim + TIME_INPUTS, 1], { outputGain: 0.1 });
 }
 
 /** Outputs of one unroll over a trial batch, flattened time-major (row t*B + b). */
@@ -49,16 +41,16 @@ export interface Rl2Outputs {
 /**
  * Unroll policy and value head over trials from a zero core state.
  * @param core the core `policy` is laid out for. @param xs RL2 inputs [T, B, in]. @param actions [T, B, A].
- * @param trialSteps nominal steps of a trial (E × horizon), the scale of the value head's time input.
+ * @param times the value head's time inputs [T*B, 2] (time left in the episode and in the trial).
  */
-export function rl2Forward(core: RecurrentCore, policy: Params, valueHead: Params, xs: tf.Tensor3D, actions: tf.Tensor3D, trialSteps: number): Rl2Outputs {
+export function rl2Forward(core: RecurrentCore, policy: Params, valueHead: Params, xs: tf.Tensor3D, actions: tf.Tensor3D, times: tf.Tensor2D): Rl2Outputs {
   const [T, B] = xs.shape;
   const A = actions.shape[2];
   const s0 = tf.zeros([B, core.stateSize(recurrentCoreParams(policy))]) as tf.Tensor2D;
   const out = recurrentUnroll(core, policy, xs, s0);
   const flatMean = tf.reshape(out.mean, [T * B, A]) as tf.Tensor2D;
   const logp = gaussianLogProb(flatMean, out.logStd, tf.reshape(actions, [T * B, A]));
-  const features = tf.concat([tf.reshape(out.features, [T * B, -1]), timeFeature(T, B, trialSteps)], 1) as tf.Tensor2D;
+  const features = tf.concat([tf.reshape(out.features, [T * B, -1]), times], 1) as tf.Tensor2D;
   const values = tf.reshape(mlpForward(valueHead, features), [T * B]) as tf.Tensor1D;
   return { logp, values, logStd: out.logStd, mean: flatMean };
 }
@@ -78,12 +70,12 @@ export interface Rl2Evaluation {
 /**
  * Policy and values under the current params, read back: the "old" policy of a PPO update, the values GAE
  * needs, and the distributions for the KL diagnostic.
- * @param xs [T*B*in]. @param actions [T*B*A].
+ * @param xs [T*B*in]. @param actions [T*B*A]. @param times [T*B*2] (see {@link rl2Forward}).
  */
-export function rl2Evaluate(core: RecurrentCore, policy: Params, valueHead: Params, xs: Float32Array, actions: Float32Array, T: number, B: number, trialSteps: number): Rl2Evaluation {
+export function rl2Evaluate(core: RecurrentCore, policy: Params, valueHead: Params, xs: Float32Array, actions: Float32Array, times: Float32Array, T: number, B: number): Rl2Evaluation {
   return tf.tidy(() => {
     const A = actions.length / (T * B);
-    const out = rl2Forward(core, policy, valueHead, tf.tensor3d(xs, [T, B, xs.length / (T * B)]), tf.tensor3d(actions, [T, B, A]), trialSteps);
+    const out = rl2Forward(core, policy, valueHead, tf.tensor3d(xs, [T, B, xs.length / (T * B)]), tf.tensor3d(actions, [T, B, A]), tf.tensor2d(times, [T * B, TIME_INPUTS]));
     const read = (t: tf.Tensor) => Float32Array.from(t.dataSync() as Float32Array);
     return { logp: read(out.logp), values: read(out.values), mean: read(out.mean), logStd: read(out.logStd) };
   });
@@ -95,6 +87,8 @@ export interface Rl2MinibatchTensors {
   xs: tf.Tensor3D;
   /** Actions [T, b, A]. */
   actions: tf.Tensor3D;
+  /** The value head's time inputs [T*b, 2]. */
+  times: tf.Tensor2D;
   /** 1 on real steps, 0 on padding, [T*b]. */
   mask: tf.Tensor1D;
   /** Old log-probabilities [T*b]. */
@@ -107,8 +101,6 @@ export interface Rl2MinibatchTensors {
 
 /** Loss weights of {@link rl2Loss}. */
 export interface Rl2LossOptions {
-  /** Nominal steps of a trial (E × horizon), the scale of the value head's time input. */
-  trialSteps: number;
   clipEpsilon: number;
   valueCoef: number;
   entropyCoef: number;
@@ -129,7 +121,7 @@ export interface Rl2LossParts {
  * so it adds 0 to the clip objective, whose mean over all T*b rows is rescaled to a mean over real rows.
  */
 export function rl2Loss(core: RecurrentCore, policy: Params, valueHead: Params, mb: Rl2MinibatchTensors, opts: Rl2LossOptions): Rl2LossParts {
-  const out = rl2Forward(core, policy, valueHead, mb.xs, mb.actions, opts.trialSteps);
+  const out = rl2Forward(core, policy, valueHead, mb.xs, mb.actions, mb.times);
   const logp = tf.mul(out.logp, mb.mask);
   const logpOld = tf.mul(mb.logpOld, mb.mask);
   const nReal = tf.sum(mb.mask);

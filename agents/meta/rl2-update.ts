@@ -11,7 +11,7 @@ import type { Rng } from '../../envs/rng.js';
 import type { RecurrentCore } from '../recurrent-core.js';
 import { normalizeAdvantages } from '../returns.js';
 import type { Adam } from './adam.js';
-import { selectTrials, trialAdvantages, type TrialBatch } from './rl2-batch.js';
+import { selectTrials, TIME_INPUTS, trialAdvantages, type TrialBatch } from './rl2-batch.js';
 import { rl2Evaluate, rl2Loss, type Rl2Evaluation, type Rl2LossOptions, type Rl2MinibatchTensors } from './rl2-loss.js';
 
 /** PPO settings of an RL2 update. */
@@ -72,7 +72,7 @@ function normalizeMasked(adv: Float32Array, mask: Float32Array): Float32Array {
 
 /** Old policy, values, GAE and normalised advantages of a batch (inputs as the network sees them). */
 export function preparePpo(vars: Rl2Vars, batch: TrialBatch, opts: Rl2PpoOptions): PreparedBatch {
-  const old = rl2Evaluate(vars.core, vars.policy, vars.value, batch.xs, batch.actions, batch.T, batch.B, opts.trialSteps);
+  const old = rl2Evaluate(vars.core, vars.policy, vars.value, batch.xs, batch.actions, batch.times, batch.T, batch.B);
   const { adv, targets } = trialAdvantages(batch, old.values, opts.gamma, opts.lambda);
   return { batch, old, adv: normalizeMasked(adv, batch.mask), targets };
 }
@@ -95,6 +95,7 @@ function minibatchTensors(p: PreparedBatch, cols: readonly number[]): Rl2Minibat
   return {
     xs: tf.tensor3d(pick(p.batch.xs, inputDim), [T, b, inputDim]),
     actions: tf.tensor3d(pick(p.batch.actions, actDim), [T, b, actDim]),
+    times: tf.tensor2d(pick(p.batch.times, TIME_INPUTS), [T * b, TIME_INPUTS]),
     mask: tf.tensor1d(pick(p.batch.mask, 1)),
     logpOld: tf.tensor1d(pick(p.old.logp, 1)),
     adv: tf.tensor1d(pick(p.adv, 1)),
@@ -162,6 +163,6 @@ export function runPpoEpochs(vars: Rl2Vars, optimizer: Adam, p: PreparedBatch, r
     }
   }
   const [policyLoss, valueLoss, entropy, clipFraction, gradNorm] = sums.map((s) => s / Math.max(1, steps));
-  const next = rl2Evaluate(vars.core, vars.policy, vars.value, batch.xs, batch.actions, batch.T, batch.B, opts.trialSteps);
+  const next = rl2Evaluate(vars.core, vars.policy, vars.value, batch.xs, batch.actions, batch.times, batch.T, batch.B);
   return { policyLoss, valueLoss, entropy, clipFraction, gradNorm, kl: meanKl(p.old, next, batch.mask) };
 }

@@ -50,8 +50,8 @@ export class Rl2 implements MetaLearner {
   private readonly vecs: VecEnvCache;
   private readonly obsDim: number;
   private readonly actDim: number;
-  /** Nominal steps of a trial, E × horizon. */
-  private readonly trialSteps: number;
+  /** Control steps per episode (H), the scale of the value head's time inputs. */
+  private readonly horizon: number;
   private iteration = 0;
 
   private constructor(config: Rl2Config) {
@@ -59,7 +59,7 @@ export class Rl2 implements MetaLearner {
     this.vecs = new VecEnvCache(config.envId, config.envOptions, config.vecRun);
     this.obsDim = this.vecs.obsDim;
     this.actDim = this.vecs.actDim;
-    this.trialSteps = config.episodesPerTrial * (config.envOptions.horizon ?? envSpec(config.envId).def.horizon);
+    this.horizon = config.envOptions.horizon ?? envSpec(config.envId).def.horizon;
     const rng = Rng.fromSeed(config.seed);
     const core = recurrentCore(config.core);
     const policy = recurrentPolicyInit(core, rng, this.obsDim, this.actDim, config.hiddenDim, { initLogStd: config.initLogStd });
@@ -110,7 +110,7 @@ export class Rl2 implements MetaLearner {
     const vec = await this.vecs.get(taskBatch.length);
     const trials = this.sampleTrials(vec, taskBatch, this.config.episodesPerTrial, rng);
     const sampled = performance.now();
-    const raw = packTrials(trials, this.obsDim, this.actDim);
+    const raw = packTrials(trials, this.obsDim, this.actDim, this.horizon);
     const prepared = preparePpo(this.vars, this.trainingBatch(raw), this.ppoOptions());
     const preparedAt = performance.now();
     const stats = runPpoEpochs(this.vars, this.optimizer, prepared, rng, this.ppoOptions());
@@ -118,7 +118,7 @@ export class Rl2 implements MetaLearner {
     this.iteration += 1;
     const end = performance.now();
     const timings = { sampling: sampled - start, inner: preparedAt - sampled, outer: end - preparedAt, total: end - start };
-    return this.metrics(trials, stats, vec.numEnvs * raw.T, timings);
+    return this.metrics(trials, stats, raw.lengths.reduce((n, len) => n + len, 0), timings);
   }
 
   /** The {@link MetaMetrics} of an iteration that sampled `trials` and made the update `stats`. */
@@ -211,7 +211,7 @@ export class Rl2 implements MetaLearner {
     const c = this.config;
     return {
       gamma: c.gamma, lambda: c.gaeLambda, epochs: c.epochs, minibatches: c.minibatches, maxGradNorm: c.maxGradNorm,
-      clipEpsilon: c.clipEpsilon, valueCoef: c.valueCoef, entropyCoef: c.entropyCoef, trialSteps: this.trialSteps,
+      clipEpsilon: c.clipEpsilon, valueCoef: c.valueCoef, entropyCoef: c.entropyCoef,
     };
   }
 

@@ -9,7 +9,7 @@ import type { Rng } from '../../envs/rng.js';
 import type { EnvOptions } from '../../envs/task-def.js';
 import type { Task, VecEnv } from '../../envs/types.js';
 import { disposeParams, type Activation, type Params } from '../nets.js';
-import type { Path } from '../sampler.js';
+import { recordedSteps, type Path } from '../sampler.js';
 import { curveSteps, gradientAdaptationCurve, type CurveSetup } from './adaptation-curve.js';
 import type { PolicyBatch } from './policy-batch.js';
 import { groupPathsByTask, processTaskPaths, toPolicyBatch, type AdvantageOptions, type TaskSamples } from './task-samples.js';
@@ -69,7 +69,7 @@ export class TaskRunner {
     return { gamma: this.config.gamma, lambda: this.config.gaeLambda, normalize: this.config.normalizeAdvantages };
   }
 
-  /** Env steps since {@link begin} (every env steps until the slowest episode of its round ends). */
+  /** Env steps recorded since {@link begin}: the steps of the sampled episodes (what the learner trains on). */
   get envSteps(): number {
     return this.steps;
   }
@@ -115,7 +115,7 @@ export class TaskRunner {
     return this.timed('sampling', () => {
       const request = { tasks, policies, episodesPerTask, seed: rng.seed(), noise: rng, activation: this.config.activation };
       const paths = rolloutTasks(vec, request);
-      this.steps += vec.numEnvs * paths.reduce((m, p) => Math.max(m, p.length), 0);
+      this.steps += recordedSteps(paths);
       this.errors += paths.filter((p) => p.physicsError !== undefined).length;
       return paths;
     });

@@ -3,7 +3,7 @@
  * Geometry, ranges and gears follow Gymnasium's hopper.xml; masses from shape volumes at 1000 kg/m^3.
  */
 import type { RobotSpec } from '../robot-spec.js';
-import { PITCH_AXIS } from './planar-shapes.js';
+import { LEG_AXIS } from './planar-shapes.js';
 
 const DEG = Math.PI / 180;
 const DENSITY = 1000;
@@ -21,17 +21,17 @@ export const hopperSpec: RobotSpec = {
     {
       name: 'thigh', parent: 'torso', position: [0, 0, 1.05], density: DENSITY, armature: ARMATURE,
       shapes: [{ kind: 'capsule', from: [0, 0, 0], to: [0, 0, -0.45], radius: 0.05 }],
-      joint: { name: 'thigh', anchor: [0, 0, 1.05], axis: PITCH_AXIS, range: [-150 * DEG, 0], stiffness: 0, damping: DAMPING },
+      joint: { name: 'thigh', anchor: [0, 0, 1.05], axis: LEG_AXIS, range: [-150 * DEG, 0], stiffness: 0, damping: DAMPING },
     },
     {
       name: 'leg', parent: 'thigh', position: [0, 0, 0.6], density: DENSITY, armature: ARMATURE,
       shapes: [{ kind: 'capsule', from: [0, 0, 0], to: [0, 0, -0.5], radius: 0.04 }],
-      joint: { name: 'leg', anchor: [0, 0, 0.6], axis: PITCH_AXIS, range: [-150 * DEG, 0], stiffness: 0, damping: DAMPING },
+      joint: { name: 'leg', anchor: [0, 0, 0.6], axis: LEG_AXIS, range: [-150 * DEG, 0], stiffness: 0, damping: DAMPING },
     },
     {
       name: 'foot', parent: 'leg', position: [0, 0, 0.1], density: DENSITY, armature: ARMATURE,
       shapes: [{ kind: 'capsule', from: [-0.13, 0, 0], to: [0.26, 0, 0], radius: 0.06 }],
-      joint: { name: 'foot', anchor: [0, 0, 0.1], axis: PITCH_AXIS, range: [-45 * DEG, 45 * DEG], stiffness: 0, damping: DAMPING },
+      joint: { name: 'foot', anchor: [0, 0, 0.1], axis: LEG_AXIS, range: [-45 * DEG, 45 * DEG], stiffness: 0, damping: DAMPING },
     },
   ],
   actuators: [

@@ -13,5 +13,7 @@ export function pitchedCapsule(center: Vec3, pitch: number, halfLength: number, 
   return { kind: 'capsule', from: [center[0] - dx, center[1], center[2] - dz], to: [center[0] + dx, center[1], center[2] + dz], radius };
 }
 
-/** The +y hinge axis of planar robots. */
+/** The +y hinge axis of planar robots (half_cheetah.xml: axis="0 1 0"). */
 export const PITCH_AXIS: Vec3 = [0, 1, 0];
+/** The −y hinge axis of Gym's hopper and walker2d legs (hopper.xml, walker2d.xml: axis="0 -1 0"). */
+export const LEG_AXIS: Vec3 = [0, -1, 0];

@@ -3,7 +3,7 @@
  * Geometry, ranges and gears follow Gymnasium's walker2d.xml; masses from shape volumes at 1000 kg/m^3.
  */
 import type { BodySpec, RobotSpec } from '../robot-spec.js';
-import { PITCH_AXIS } from './planar-shapes.js';
+import { LEG_AXIS } from './planar-shapes.js';
 
 const DEG = Math.PI / 180;
 const DENSITY = 1000;
@@ -18,17 +18,17 @@ function leg(side: 'right' | 'left'): BodySpec[] {
     {
       name: `thigh${s}`, parent: 'torso', position: [0, 0, 1.05], density: DENSITY, armature: ARMATURE,
       shapes: [{ kind: 'capsule', from: [0, 0, 0], to: [0, 0, -0.45], radius: 0.05 }],
-      joint: { name: `thigh${s}`, anchor: [0, 0, 1.05], axis: PITCH_AXIS, range: [-150 * DEG, 0], stiffness: 0, damping: DAMPING },
+      joint: { name: `thigh${s}`, anchor: [0, 0, 1.05], axis: LEG_AXIS, range: [-150 * DEG, 0], stiffness: 0, damping: DAMPING },
     },
     {
       name: `leg${s}`, parent: `thigh${s}`, position: [0, 0, 0.6], density: DENSITY, armature: ARMATURE,
       shapes: [{ kind: 'capsule', from: [0, 0, 0], to: [0, 0, -0.5], radius: 0.04 }],
-      joint: { name: `leg${s}`, anchor: [0, 0, 0.6], axis: PITCH_AXIS, range: [-150 * DEG, 0], stiffness: 0, damping: DAMPING },
+      joint: { name: `leg${s}`, anchor: [0, 0, 0.6], axis: LEG_AXIS, range: [-150 * DEG, 0], stiffness: 0, damping: DAMPING },
     },
     {
       name: `foot${s}`, parent: `leg${s}`, position: [0, 0, 0.1], density: DENSITY, armature: ARMATURE,
       shapes: [{ kind: 'capsule', from: [0, 0, 0], to: [0.2, 0, 0], radius: 0.06 }],
-      joint: { name: `foot${s}`, anchor: [0, 0, 0.1], axis: PITCH_AXIS, range: [-45 * DEG, 45 * DEG], stiffness: 0, damping: DAMPING },
+      joint: { name: `foot${s}`, anchor: [0, 0, 0.1], axis: LEG_AXIS, range: [-45 * DEG, 45 * DEG], stiffness: 0, damping: DAMPING },
     },
   ];
 }

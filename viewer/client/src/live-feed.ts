@@ -19,9 +19,14 @@ export class LiveFeed implements Feed {
     this.connect('connecting');
   }
 
-  /** The WebSocket URL of the server that served this page. */
+  /**
+   * The WebSocket URL of the server that served this page, carrying the page's access token (`?token=`)
+   * when it has one (the server also accepts the cookie it set when the page was served with the token).
+   */
   static urlFor(location: Location): string {
-    return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_PATH}`;
+    const token = new URLSearchParams(location.search).get('token');
+    const query = token ? `?token=${encodeURIComponent(token)}` : '';
+    return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_PATH}${query}`;
   }
 
   send(message: ClientMessage): void {
