@@ -1,6 +1,7 @@
 /**
  * Pick the TF.js backend at run time: `tensorflow` (from `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`,
- * when the user installed one and its native addon loads) > `wasm` (SIMD, single thread) > `cpu`.
+ * when the user installed one and its native addon loads) > `webgpu` (when the user installed it and Dawn finds a
+ * hardware adapter: webgpu-backend.ts) > `wasm` (SIMD, single thread) > `cpu`.
  *
  * tfjs-node is never a dependency (its install script downloads libtensorflow). It is detected WITHOUT importing it:
  * resolve its package.json, find the addon file node-pre-gyp would pick (`lib/napi-v{N}/tfjs_binding.node`), load
@@ -14,9 +15,10 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { enableHigherOrderGradients } from './higher-order-grad.js';
+import { activateWebgpu, probeWebgpu, type WebgpuProbe } from './webgpu-backend.js';
 
 /** A TF.js backend this project runs on. */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 /** What a user may ask for (`--backend`). */
 export type BackendRequest = 'auto' | BackendName;
 
@@ -54,13 +56,18 @@ export interface NativeLoader {
   importPackage(pkg: string): Promise<unknown>;
   /** `process.versions.napi`. */
   napiVersion: number;
+  /** Find a WebGPU adapter (webgpu-backend.ts). */
+  probeWebgpu(): Promise<WebgpuProbe>;
+  /** Register and select the webgpu backend after a successful probe. */
+  activateWebgpu(): Promise<void>;
 }
 
 const GPU = '@tensorflow/tfjs-node-gpu';
 const NODE = '@tensorflow/tfjs-node';
 const WASM = '@tensorflow/tfjs-backend-wasm';
 const CPU = '@tensorflow/tfjs-backend-cpu';
-const REQUESTS: readonly BackendRequest[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const REQUESTS: readonly BackendRequest[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
+const WEBGPU = '@tensorflow/tfjs-backend-webgpu';
 const require = createRequire(import.meta.url);
 
 /** The real loader: Node's resolution from this file, `require` of the `.node` file (cached for tfjs-node). */
@@ -71,12 +78,14 @@ export const nodeLoader: NativeLoader = {
   loadAddon: (path) => void require(path),
   importPackage: (pkg) => import(pkg),
   napiVersion: Number(process.versions.napi ?? 0),
+  probeWebgpu,
+  activateWebgpu,
 };
 
 /**
  * Select, initialise and announce the TF.js backend, then make gradients usable (core gradients registered,
  * second-order tape fix installed: see higher-order-grad.ts). `auto` takes the first that works of
- * tfjs-node-gpu, tfjs-node, wasm, cpu; an explicit request that is unavailable throws an Error naming the
+ * tfjs-node-gpu, tfjs-node, webgpu on a hardware adapter, wasm, cpu; an explicit request that is unavailable throws an Error naming the
  * available choices and the install command. Prints one line to `log` (default: stderr), e.g.
  * `metarl: TF.js backend wasm (SIMD) — tfjs-node-gpu not installed, tfjs-node not installed`.
  */
@@ -97,6 +106,7 @@ export async function initBackend(
 /** Switch the active backend (tests, benchmarks). `tensorflow` must have been set up by {@link initBackend}. */
 export async function useBackend(name: BackendName): Promise<void> {
   if (name === 'wasm') await activateWasm();
+  else if (name === 'webgpu') await activateWebgpu();
   else if (name === 'cpu') await activateCpu();
   else if (!tf.findBackendFactory('tensorflow') || !(await tf.setBackend('tensorflow'))) {
     throw new Error(`TF.js backend 'tensorflow' is not set up: call initBackend('tensorflow') first.`);
@@ -148,7 +158,7 @@ export interface PackageMeta {
 
 async function pickAuto(loader: NativeLoader): Promise<BackendInfo> {
   const tried: BackendCandidate[] = [];
-  for (const attempt of [() => tryTensorflow(GPU, loader), () => tryTensorflow(NODE, loader), tryWasm]) {
+  for (const attempt of [() => tryTensorflow(GPU, loader), () => tryTensorflow(NODE, loader), () => tryWebgpu(loader, true), tryWasm]) {
     const candidate = await attempt();
     tried.push(candidate);
     if (candidate.ok) return describe(candidate, tried);
@@ -162,6 +172,8 @@ async function pickExplicit(name: BackendName, loader: NativeLoader): Promise<Ba
   if (name === 'tensorflow') {
     tried.push(await tryTensorflow(GPU, loader));
     if (!tried[0].ok) tried.push(await tryTensorflow(NODE, loader));
+  } else if (name === 'webgpu') {
+    tried.push(await tryWebgpu(loader, false));
   } else {
     tried.push(name === 'wasm' ? await tryWasm() : await tryCpu());
   }
@@ -179,6 +191,21 @@ async function tryTensorflow(pkg: string, loader: NativeLoader): Promise<Backend
     return probe;
   } catch (e) {
     return { ...probe, ok: false, reason: `${probe.reason} failed to start: ${firstLine(e)}` };
+  }
+}
+
+/** The webgpu backend when an adapter is found (a hardware one when `hardwareOnly`, as `auto` wants). */
+async function tryWebgpu(loader: NativeLoader, hardwareOnly: boolean): Promise<BackendCandidate> {
+  const probe = await loader.probeWebgpu();
+  const verdict = (ok: boolean, reason: string): BackendCandidate => ({ name: 'webgpu', package: WEBGPU, ok, reason });
+  if (!probe.ok) return verdict(false, probe.reason);
+  if (hardwareOnly && !probe.hardware) return verdict(false, `webgpu adapter is software (${probe.reason})`);
+  try {
+    await loader.activateWebgpu();
+    return verdict(true, probe.reason);
+  } catch (e) {
+    await activateCpu();
+    return verdict(false, `webgpu failed to start: ${firstLine(e)}`);
   }
 }
 
@@ -248,7 +275,9 @@ function unavailable(name: BackendName, tried: BackendCandidate[], loader: Nativ
   const fix =
     name === 'tensorflow'
       ? `npm install ${GPU}@${version} (NVIDIA GPU with CUDA) or npm install ${NODE}@${version} (CPU)`
-      : `npm install ${WASM}@${version} (its .wasm files must sit in its dist/ folder)`;
+      : name === 'webgpu'
+        ? `npm install ${WEBGPU}@${version} webgpu (and a Vulkan loader and driver: libvulkan1 + the GPU's driver, or mesa-vulkan-drivers)`
+        : `npm install ${WASM}@${version} (its .wasm files must sit in its dist/ folder)`;
   return new Error(
     `TF.js backend '${name}' is not available: ${tried.map((c) => c.reason).join('; ')}. ` +
       `Available: ${others.join(', ')}. Fix: ${fix}, or choose another backend.`,
@@ -260,6 +289,7 @@ function availableChoices(loader: NativeLoader): string[] {
   if (tf.findBackend('tensorflow') || [GPU, NODE].some((p) => loader.resolvePackageJson(p) != null)) {
     choices.push('tensorflow');
   }
+  if (resolveOrNull(`${WEBGPU}/package.json`) != null) choices.push('webgpu');
   if (resolveOrNull(WASM) != null) choices.push('wasm');
   return [...choices, 'cpu'];
 }

@@ -70,8 +70,8 @@ function buildExperimentSchema(algorithm: z.ZodType<AlgorithmConfig>) {
     iterations: int(1, 1_000_000),
     /** Seeds the policy initialisation and the training task/env stream. */
     seed: int(0, 2 ** 31 - 1).default(0),
-    /** TF.js backend (`auto` picks tensorflow > wasm > cpu). */
-    backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    /** TF.js backend (`auto` picks tensorflow > webgpu on a hardware adapter > wasm > cpu). */
+    backend: z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']).default('auto'),
     /** Output directory (default `runs/<name>`). */
     outDir: z.string().min(1).optional(),
     /** Write a checkpoint every N iterations (and always at the end and on Ctrl-C). */

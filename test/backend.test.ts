@@ -11,9 +11,11 @@ import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { addonPath, initBackend, useBackend, type NativeLoader } from '../agents/backend.js';
+import type { WebgpuProbe } from '../agents/webgpu-backend.js';
 
 const GPU = '@tensorflow/tfjs-node-gpu';
 const NODE = '@tensorflow/tfjs-node';
+const WEBGPU = '@tensorflow/tfjs-backend-webgpu';
 
 /** Process listeners that look like Emscripten's (`if(!(ex instanceof ExitStatus)){throw ex}`, `throw reason`). */
 function emscriptenCrashListeners(): string[] {
@@ -28,7 +30,7 @@ interface FakePackage {
 }
 
 /** A loader over fake packages that records which addons it loaded and which packages it imported. */
-function fakeLoader(packages: Record<string, FakePackage>): NativeLoader & { loaded: string[]; imported: string[] } {
+function fakeLoader(packages: Record<string, FakePackage>, webgpu: WebgpuProbe = { ok: false, hardware: false, reason: 'webgpu (Dawn) not installed' }): NativeLoader & { loaded: string[]; imported: string[] } {
   const root = '/fake/node_modules/';
   const addonOf = (pkg: string): string => `${root}${pkg}/lib/napi-v8/tfjs_binding.node`;
   const pkgOf = (path: string): string => path.slice(root.length).split('/').slice(0, 2).join('/');
@@ -57,6 +59,12 @@ function fakeLoader(packages: Record<string, FakePackage>): NativeLoader & { loa
       tf.registerBackend('tensorflow', () => new MathBackendCPU(), 3);
       return {};
     },
+    probeWebgpu: async () => webgpu,
+    activateWebgpu: async () => {
+      // Stands in for the real backend: a 'webgpu' backend backed by the JS cpu code.
+      if (!tf.findBackendFactory('webgpu')) tf.registerBackend('webgpu', () => new MathBackendCPU(), 4);
+      await tf.setBackend('webgpu');
+    },
   };
 }
 
@@ -66,22 +74,43 @@ describe('initBackend', () => {
     await useBackend('wasm');
   });
 
-  it('auto picks wasm (SIMD) when tfjs-node is absent and prints one line saying why', async () => {
+  it('auto picks wasm (SIMD) when tfjs-node is absent and webgpu has no hardware adapter, and prints one line saying why', async () => {
     const lines: string[] = [];
     const info = await initBackend('auto', (m) => lines.push(m));
     assert.equal(info.name, 'wasm');
     assert.equal(tf.getBackend(), 'wasm');
-    assert.deepEqual(lines, ['metarl: TF.js backend wasm (SIMD) — tfjs-node-gpu not installed, tfjs-node not installed']);
+    // This machine has no GPU: webgpu is skipped as not installed, without adapter, or software (Mesa lavapipe).
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /^metarl: TF.js backend wasm \(SIMD\) — tfjs-node-gpu not installed, tfjs-node not installed, (webgpu adapter is software|no WebGPU adapter|webgpu \(Dawn\) not installed|tfjs-backend-webgpu not installed)/);
     assert.deepEqual(
       info.candidates.map((c) => [c.package, c.ok]),
-      [[GPU, false], [NODE, false], ['@tensorflow/tfjs-backend-wasm', true]],
+      [[GPU, false], [NODE, false], [WEBGPU, false], ['@tensorflow/tfjs-backend-wasm', true]],
     );
+  });
+
+  it('auto takes webgpu on a hardware adapter after tfjs-node, never on a software one; explicit webgpu accepts software', async () => {
+    const hardware = { ok: true, hardware: true, reason: 'nvidia hopper (NVIDIA H200)' };
+    const software = { ok: true, hardware: false, reason: 'mesa software (llvmpipe)' };
+    const lines: string[] = [];
+    const onGpu = await initBackend('auto', (m) => lines.push(m), fakeLoader({}, hardware));
+    assert.equal(onGpu.name, 'webgpu');
+    assert.deepEqual(lines, ['metarl: TF.js backend webgpu (nvidia hopper (NVIDIA H200)) — tfjs-node-gpu not installed, tfjs-node not installed']);
+    assert.equal((await initBackend('auto', () => {}, fakeLoader({ [GPU]: { addon: 'loads' } }, hardware))).name, 'tensorflow');
+    tf.removeBackend('tensorflow');
+    const cpuRaster = await initBackend('auto', () => {}, fakeLoader({}, software));
+    assert.equal(cpuRaster.name, 'wasm');
+    assert.match(cpuRaster.reason, /webgpu adapter is software \(mesa software \(llvmpipe\)\)/);
+    const explicit = await initBackend('webgpu', () => {}, fakeLoader({}, software));
+    assert.deepEqual([explicit.name, explicit.reason], ['webgpu', 'requested']);
+    await assert.rejects(initBackend('webgpu', () => {}, fakeLoader({})), /'webgpu' is not available: webgpu \(Dawn\) not installed.*npm install @tensorflow\/tfjs-backend-webgpu@4\.22\.0 webgpu/);
+    tf.removeBackend('webgpu');
+    await useBackend('wasm');
   });
 
   it("explicit 'tensorflow' fails naming the choices and the install command, leaving the backend as it was", async () => {
     await assert.rejects(initBackend('tensorflow', () => {}), (e: Error) => {
       assert.match(e.message, /'tensorflow' is not available: tfjs-node-gpu not installed; tfjs-node not installed/);
-      assert.match(e.message, /Available: auto, wasm, cpu/);
+      assert.match(e.message, /Available: auto, (webgpu, )?wasm, cpu/);
       assert.match(e.message, new RegExp(`npm install ${GPU}@${tf.version_core}`));
       return true;
     });
@@ -92,7 +121,7 @@ describe('initBackend', () => {
     assert.equal((await initBackend('cpu', () => {})).reason, 'requested');
     assert.equal(tf.getBackend(), 'cpu');
     assert.equal((await initBackend('wasm', () => {})).name, 'wasm');
-    await assert.rejects(initBackend('gpu' as 'cpu', () => {}), /choose one of auto, tensorflow, wasm, cpu/);
+    await assert.rejects(initBackend('gpu' as 'cpu', () => {}), /choose one of auto, tensorflow, webgpu, wasm, cpu/);
     await assert.rejects(useBackend('tensorflow'), /initBackend\('tensorflow'\)/);
   });
 

@@ -9,75 +9,16 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, useBackend } from '../agents/backend.js';
 import { registerFastMatMulGradient } from '../agents/matmul-grad.js';
-import { disposeTaskData, metaGradient, outerKl, outerLoss, type InnerUpdate, type MamlTaskData } from '../agents/meta/maml-objective.js';
+import { disposeTaskData, outerKl, outerLoss, type InnerUpdate } from '../agents/meta/maml-objective.js';
 import { Maml } from '../agents/meta/maml.js';
 import { hessianVectorProduct } from '../agents/trpo.js';
 import { envSpec, Rng } from '../envs/index.js';
-import {
-  adapt64,
-  hvpFd64,
-  initParams64,
-  logProb64,
-  makeBatch64,
-  metaGradFd64,
-  oldPolicies64,
-  outerKl64,
-  outerLoss64,
-  scaledError,
-  shapes64,
-  type OldPolicy64,
-  type Params64,
-  type Task64,
-} from './maml-reference.js';
+import { hvpFd64, initParams64, metaGradFd64, oldPolicies64, outerKl64, outerLoss64, scaledError } from './maml-reference.js';
+import { LR, SIZES, syntheticTasks, tfMetaGradient, toTfParams, toTfTasks } from './maml-tf-fixtures.js';
 import { heldOutAdaptation } from './meta-helpers.js';
 
 // ---------------------------------------------------------------------------------------------------------------
-// (a) Meta-gradient on fixed synthetic paths: obs 2, one hidden layer of 8 (tanh), actions 2, learned logStd.
-
-const SIZES = [2, 8, 2];
-const N = 16;
-const LR = 0.3;
-const NUM_TASKS = 2;
-
-/** Tasks with `steps` inner batches each; logpOld is the float64 log-likelihood under θ'(θ0), rounded to float32. */
-function syntheticTasks(params: Params64, steps: number): Task64[] {
-  return Array.from({ length: NUM_TASKS }, (_, t) => {
-    const inner = Array.from({ length: steps }, (_, s) => makeBatch64(100 * t + s, N, SIZES[0], SIZES[2]));
-    const outer = makeBatch64(100 * t + 50, N, SIZES[0], SIZES[2]);
-    outer.logpOld = logProb64(adapt64(params, SIZES, inner, LR), SIZES, outer).map(Math.fround);
-    return { inner, outer };
-  });
-}
-
-function toTfParams(p: Params64): tf.Tensor[] {
-  const shapes = shapes64(SIZES);
-  return p.map((a, i) => tf.tensor(Float32Array.from(a), shapes[i]));
-}
-
-/** The tasks as tensors; π_old's means/logStd (for the KL) from `olds`, zeros when not given. */
-function toTfTasks(tasks: Task64[], olds?: OldPolicy64[]): MamlTaskData[] {
-  const batch = (b: Task64['outer']) => ({
-    obs: tf.tensor2d(Float32Array.from(b.obs), [N, SIZES[0]]),
-    actions: tf.tensor2d(Float32Array.from(b.actions), [N, SIZES[2]]),
-    advantages: tf.tensor1d(Float32Array.from(b.adv)),
-  });
-  const old = (i: number) => ({
-    oldMean: olds ? tf.tensor2d(Float32Array.from(olds[i].mean), [N, SIZES[2]]) : tf.zeros([N, SIZES[2]]),
-    oldLogStd: olds ? tf.tensor1d(Float32Array.from(olds[i].logStd)) : tf.zeros([SIZES[2]]),
-  });
-  return tasks.map((t, i) => ({
-    inner: t.inner.map(batch),
-    outer: { ...batch(t.outer), logpOld: tf.tensor1d(Float32Array.from(t.outer.logpOld as Float64Array)), ...(old(i) as { oldMean: tf.Tensor2D; oldLogStd: tf.Tensor1D }) },
-  }));
-}
-
-function tfMetaGradient(params: tf.Tensor[], tasks: MamlTaskData[], firstOrder: boolean): { value: number; grad: number[] } {
-  const update: InnerUpdate = { lr: LR, firstOrder, activation: 'tanh' };
-  return tf.tidy(() => {
-    const { value, grads } = metaGradient(params, tasks, update);
-    return { value: value.dataSync()[0], grad: grads.flatMap((g) => Array.from(g.dataSync())) };
-  });
-}
+// (a) Meta-gradient on fixed synthetic paths (test/maml-tf-fixtures.ts).
 
 // Measured scaled errors: ~3e-7 on cpu and wasm for one and two inner steps (float32 rounding, eps 6e-8, over
 // sums of 16 samples through three nested passes). 1e-4 leaves >100x margin for other CPUs and summation orders;
@@ -97,13 +38,13 @@ for (const backend of ['cpu', 'wasm'] as const) {
       assert.equal(tf.getBackend(), backend);
     });
     for (const steps of [1, 2]) {
-      it(`matches float64 central differences through ${steps} inner step(s); first order does not`, () => {
+      it(`matches float64 central differences through ${steps} inner step(s); first order does not`, async () => {
         const tasks64 = syntheticTasks(params64, steps);
         const reference = metaGradFd64(params64, SIZES, tasks64, LR);
         const params = toTfParams(params64);
         const tasks = toTfTasks(tasks64);
-        const second = tfMetaGradient(params, tasks, false);
-        const first = tfMetaGradient(params, tasks, true);
+        const second = await tfMetaGradient(params, tasks, false);
+        const first = await tfMetaGradient(params, tasks, true);
         const loss = tf.tidy(() => outerLoss(params, tasks, { lr: LR, firstOrder: false, activation: 'tanh' }).dataSync()[0]);
         tf.dispose(params);
         disposeTaskData(tasks);

@@ -1,0 +1,58 @@
+/**
+ * The MAML meta-gradient test's fixtures on the TF.js side: synthetic tasks (obs 2, one hidden layer of 8 tanh,
+ * actions 2, learned logStd) built from the float64 reference (maml-reference.ts), and their tensors. Shared by the
+ * wasm/cpu checks (maml.test.ts) and the webgpu checks (webgpu.test.ts).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { metaGradient, type InnerUpdate, type MamlTaskData } from '../agents/meta/maml-objective.js';
+import { adapt64, logProb64, makeBatch64, shapes64, type OldPolicy64, type Params64, type Task64 } from './maml-reference.js';
+
+/** Layer sizes [obs, hidden, actions]. */
+export const SIZES = [2, 8, 2];
+/** Samples per batch. */
+export const N = 16;
+/** Inner step size. */
+export const LR = 0.3;
+const NUM_TASKS = 2;
+
+/** Tasks with `steps` inner batches each; logpOld is the float64 log-likelihood under θ'(θ0), rounded to float32. */
+export function syntheticTasks(params: Params64, steps: number): Task64[] {
+  return Array.from({ length: NUM_TASKS }, (_, t) => {
+    const inner = Array.from({ length: steps }, (_, s) => makeBatch64(100 * t + s, N, SIZES[0], SIZES[2]));
+    const outer = makeBatch64(100 * t + 50, N, SIZES[0], SIZES[2]);
+    outer.logpOld = logProb64(adapt64(params, SIZES, inner, LR), SIZES, outer).map(Math.fround);
+    return { inner, outer };
+  });
+}
+
+/** The float64 parameters as float32 tensors. */
+export function toTfParams(p: Params64): tf.Tensor[] {
+  const shapes = shapes64(SIZES);
+  return p.map((a, i) => tf.tensor(Float32Array.from(a), shapes[i]));
+}
+
+/** The tasks as tensors; π_old's means/logStd (for the KL) from `olds`, zeros when not given. */
+export function toTfTasks(tasks: Task64[], olds?: OldPolicy64[]): MamlTaskData[] {
+  const batch = (b: Task64['outer']) => ({
+    obs: tf.tensor2d(Float32Array.from(b.obs), [N, SIZES[0]]),
+    actions: tf.tensor2d(Float32Array.from(b.actions), [N, SIZES[2]]),
+    advantages: tf.tensor1d(Float32Array.from(b.adv)),
+  });
+  const old = (i: number) => ({
+    oldMean: olds ? tf.tensor2d(Float32Array.from(olds[i].mean), [N, SIZES[2]]) : tf.zeros([N, SIZES[2]]),
+    oldLogStd: olds ? tf.tensor1d(Float32Array.from(olds[i].logStd)) : tf.zeros([SIZES[2]]),
+  });
+  return tasks.map((t, i) => ({
+    inner: t.inner.map(batch),
+    outer: { ...batch(t.outer), logpOld: tf.tensor1d(Float32Array.from(t.outer.logpOld as Float64Array)), ...(old(i) as { oldMean: tf.Tensor2D; oldLogStd: tf.Tensor1D }) },
+  }));
+}
+
+/** The outer loss and its meta-gradient, read back asynchronously (works on every backend, webgpu included). */
+export async function tfMetaGradient(params: tf.Tensor[], tasks: MamlTaskData[], firstOrder: boolean): Promise<{ value: number; grad: number[] }> {
+  const update: InnerUpdate = { lr: LR, firstOrder, activation: 'tanh' };
+  const { value, grads } = tf.tidy(() => metaGradient(params, tasks, update));
+  const read = await Promise.all([value, ...grads].map((t) => t.data()));
+  tf.dispose([value, ...grads]);
+  return { value: read[0][0], grad: read.slice(1).flatMap((g) => Array.from(g)) };
+}
