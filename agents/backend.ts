@@ -15,7 +15,8 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { enableHigherOrderGradients } from './higher-order-grad.js';
-import { activateWebgpu, probeWebgpu, type WebgpuProbe } from './webgpu-backend.js';
+import { registerWasmSliceKernels } from './wasm-slice.js';
+import { activateWebgpu, hasGpuDevice, probeWebgpu, type WebgpuProbe } from './webgpu-backend.js';
 
 /** A TF.js backend this project runs on. */
 export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
@@ -58,6 +59,8 @@ export interface NativeLoader {
   napiVersion: number;
   /** Find a WebGPU adapter (webgpu-backend.ts). */
   probeWebgpu(): Promise<WebgpuProbe>;
+  /** Whether a GPU device exists for Dawn (else `auto` does not probe webgpu). */
+  hasGpuDevice(): boolean;
   /** Register and select the webgpu backend after a successful probe. */
   activateWebgpu(): Promise<void>;
 }
@@ -79,6 +82,7 @@ export const nodeLoader: NativeLoader = {
   importPackage: (pkg) => import(pkg),
   napiVersion: Number(process.versions.napi ?? 0),
   probeWebgpu,
+  hasGpuDevice,
   activateWebgpu,
 };
 
@@ -196,8 +200,9 @@ async function tryTensorflow(pkg: string, loader: NativeLoader): Promise<Backend
 
 /** The webgpu backend when an adapter is found (a hardware one when `hardwareOnly`, as `auto` wants). */
 async function tryWebgpu(loader: NativeLoader, hardwareOnly: boolean): Promise<BackendCandidate> {
-  const probe = await loader.probeWebgpu();
   const verdict = (ok: boolean, reason: string): BackendCandidate => ({ name: 'webgpu', package: WEBGPU, ok, reason });
+  if (hardwareOnly && !loader.hasGpuDevice()) return verdict(false, 'webgpu: no GPU device');
+  const probe = await loader.probeWebgpu();
   if (!probe.ok) return verdict(false, probe.reason);
   if (hardwareOnly && !probe.hardware) return verdict(false, `webgpu adapter is software (${probe.reason})`);
   try {
@@ -237,6 +242,7 @@ async function activateWasm(): Promise<string> {
   }
   const ok = await withoutNewCrashListeners(() => tf.setBackend('wasm'));
   if (!ok) throw new Error(`could not initialise the wasm module from ${dist}`);
+  registerWasmSliceKernels(); // slices that do not copy their whole input first (wasm-slice.ts)
   return (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'SIMD' : 'no SIMD';
 }
 

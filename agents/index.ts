@@ -19,5 +19,7 @@ export { listRecurrentCores, recurrentCore, registerRecurrentCore } from './recu
 export { gruCore } from './gru-core.js';
 export { unrollSteps, type Params } from './nets.js';
 export { MultiTask, type MultiTaskOptions } from './meta/multitask.js';
+export { Pearl, type PearlOptions } from './meta/pearl.js';
 export { initBackend, type BackendInfo, type BackendName, type BackendRequest } from './backend.js';
+export { LearnerPool, meanWeights, weightedSum, weightedTotal, type ShardProgram } from './learner-pool.js';
 export { sampleEpisodes, pathReturn, successRate, type BatchPolicy, type Path, type SampleOptions, type StepContext } from './sampler.js';

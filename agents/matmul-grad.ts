@@ -56,6 +56,11 @@ export const flaggedBatchMatMulGradConfig: tf.GradConfig = {
   },
 };
 
+/** Whether {@link registerFastMatMulGradient}'s gradient is the registered BatchMatMul gradient now. */
+export function fastMatMulGradientRegistered(): boolean {
+  return tf.getGradient(tf.BatchMatMul) === batchMatMulGradConfig;
+}
+
 /**
  * Register tfjs-core's gradients (if not yet) and then this BatchMatMul gradient in their place. Idempotent.
  * Engine-wide: every later gradient of tf.matMul uses it (identical results up to float rounding).

@@ -15,63 +15,13 @@
  * `enableHigherOrderGradients()` first.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { flattenParams, paramCount, paramShapes, unflattenParams } from './nets.js';
+import { conjugateGradient, dampedProduct, dot, type Hvp } from './conjugate-gradient.js';
+import { flattenParams, paramCount, paramShapes, tidyFlat, unflattenParams } from './nets.js';
+
+export { conjugateGradient, type CgOptions, type CgResult, type Hvp } from './conjugate-gradient.js';
 
 /** A scalar function of a parameter list (a loss, a mean KL). Must not dispose its inputs. */
 export type ParamFn = (params: tf.Tensor[]) => tf.Scalar;
-
-/** A matrix-free symmetric linear operator v [P] -> Hv [P]. */
-export type Hvp = (v: Float32Array) => Float32Array;
-
-/** Conjugate-gradient options. */
-export interface CgOptions {
-  /** Maximum iterations (default 10). CG is exact after P iterations in exact arithmetic. */
-  iterations?: number;
-  /** Stop when the residual norm ‖b − (H + λI)x‖₂ (CG's recursive estimate) is at most this (default 1e-10). */
-  residualTol?: number;
-  /** Damping λ: solve (H + λI)x = b (default 0). */
-  damping?: number;
-}
-
-/** Conjugate-gradient result. */
-export interface CgResult {
-  /** Approximate solution x, [P]. */
-  x: Float32Array;
-  /** Iterations run (each costs one HVP). */
-  iterations: number;
-  /** Final residual norm (recursive estimate). */
-  residualNorm: number;
-}
-
-/**
- * Solve (H + λI)x = b by conjugate gradient from x = 0, for symmetric positive-definite H given only through
- * `hvp`. Accumulates in float64. Stops early on the residual tolerance, or if a direction has non-positive
- * curvature (H not positive definite along it), returning the iterate so far.
- * @param b right-hand side, [P].
- */
-export function conjugateGradient(hvp: Hvp, b: Float32Array, options: CgOptions = {}): CgResult {
-  const iterations = options.iterations ?? 10;
-  const tol = options.residualTol ?? 1e-10;
-  const damping = options.damping ?? 0;
-  const x = new Float64Array(b.length);
-  const r = Float64Array.from(b);
-  const p = Float64Array.from(b);
-  let rr = dot(r, r);
-  let k = 0;
-  for (; k < iterations && Math.sqrt(rr) > tol; k++) {
-    const hp = dampedProduct(hvp, p, damping);
-    const pHp = dot(p, hp);
-    if (!(pHp > 0)) break;
-    const alpha = rr / pHp;
-    addScaled(x, alpha, p);
-    addScaled(r, -alpha, hp);
-    const rrNext = dot(r, r);
-    const beta = rrNext / rr;
-    for (let i = 0; i < p.length; i++) p[i] = r[i] + beta * p[i];
-    rr = rrNext;
-  }
-  return { x: Float32Array.from(x), iterations: k, residualNorm: Math.sqrt(rr) };
-}
 
 /**
  * Hessian-vector product of `f` at `params` by double backprop: Hv = ∇_θ (∇_θ f(θ) · v). With f the mean KL
@@ -85,10 +35,10 @@ export function hessianVectorProduct(f: ParamFn, params: tf.Tensor[]): Hvp {
   const size = paramCount(params);
   return (v) => {
     if (v.length !== size) throw new Error(`hessianVectorProduct: v has length ${v.length}; expected the parameter count ${size}.`);
-    return tf.tidy(() => {
+    return tidyFlat(() => {
       const vs = unflattenParams(v, paramShapes(params));
       const gradDotV = (): tf.Scalar => tf.addN(gradientsOrZeros(() => f(params), params).map((g, i) => tf.sum(tf.mul(g, vs[i]))));
-      return flattenParams(gradientsOrZeros(gradDotV, params));
+      return gradientsOrZeros(gradDotV, params);
     });
   };
 }
@@ -101,6 +51,23 @@ export interface TrpoProblem {
   loss: ParamFn;
   /** Mean KL(π_old ‖ π_params) over the batch: 0, with zero gradient, at `params`. */
   kl: ParamFn;
+  /** The KL whose Hessian CG uses, e.g. on a subsample of the batch (default `kl`); same zero at `params`. */
+  curvatureKl?: ParamFn;
+}
+
+/**
+ * A TRPO problem over flat parameter vectors [P] (params in list order, each row-major): what {@link trpoStep}
+ * needs, however the pieces are computed (in one graph, or per task on several threads and reduced).
+ */
+export interface FlatTrpoProblem {
+  /** θ_old, [P]. */
+  theta: Float32Array;
+  /** Surrogate loss and its gradient [P] at θ_old. */
+  lossAndGradient(): { value: number; grad: Float32Array };
+  /** The Fisher-vector product at θ_old: v [P] -> Hv [P] (Hessian of the mean KL, possibly on a subsample). */
+  fisherVectorProduct: Hvp;
+  /** Surrogate loss and mean KL(π_old ‖ π_θ) at θ [P] (a line-search trial). */
+  lossAndKl(theta: Float32Array): { loss: number; kl: number };
 }
 
 /** TRPO options. */
@@ -117,6 +84,12 @@ export interface TrpoOptions {
   maxBacktracks?: number;
   /** Shrink factor per backtrack (default 0.5: halving). */
   backtrackRatio?: number;
+  /**
+   * Fraction of the samples the Fisher-vector products use, in (0, 1] (rllab/garage `subsample_factor`; default
+   * 1: all). Applied by whoever builds the KL of the products: MAML subsamples each task's post-update samples;
+   * {@link trpoUpdate} takes `problem.curvatureKl`.
+   */
+  subsampleFactor?: number;
 }
 
 /** Diagnostics of one TRPO update. */
@@ -153,22 +126,36 @@ export interface TrpoResult {
  */
 export function trpoUpdate(problem: TrpoProblem, options: TrpoOptions = {}): TrpoResult {
   assertGradientsRegistered('trpoUpdate');
-  const o = resolveOptions(options);
   const { params } = problem;
-  const { value: lossBefore, grad } = lossAndGradient(problem.loss, params);
-  const hvp = hessianVectorProduct(problem.kl, params);
+  const flat: FlatTrpoProblem = {
+    theta: flattenParams(params),
+    lossAndGradient: () => lossAndGradient(problem.loss, params),
+    fisherVectorProduct: hessianVectorProduct(problem.curvatureKl ?? problem.kl, params),
+    lossAndKl: (theta) => evaluate(problem, theta),
+  };
+  const { theta, diagnostics } = trpoStep(flat, options);
+  return { params: diagnostics.accepted ? unflattenParams(theta, paramShapes(params)) : params.map((p) => p.clone()), diagnostics };
+}
+
+/**
+ * {@link trpoUpdate} on a flat problem. @returns the new θ [P] (`problem.theta` itself when no step was
+ * accepted) and the diagnostics.
+ */
+export function trpoStep(problem: FlatTrpoProblem, options: TrpoOptions = {}): { theta: Float32Array; diagnostics: TrpoDiagnostics } {
+  const o = resolveOptions(options);
+  const { value: lossBefore, grad } = problem.lossAndGradient();
+  const hvp = problem.fisherVectorProduct;
   const cg = conjugateGradient(hvp, grad.map((g) => -g), { iterations: o.cgIterations, residualTol: o.cgResidualTol, damping: o.cgDamping });
   const stepSize = Math.sqrt((2 * o.maxKl) / dot(cg.x, dampedProduct(hvp, cg.x, o.cgDamping)));
   const base = { lossBefore, stepSize, cgIterations: cg.iterations, cgResidual: cg.residualNorm };
-  if (!(Number.isFinite(stepSize) && stepSize > 0)) {
-    return keepOld(params, { ...base, expectedImprovement: 0, backtracks: 0 });
-  }
+  const keepOld = (d: Omit<TrpoDiagnostics, 'accepted' | 'kl' | 'lossAfter'>) => ({ theta: problem.theta, diagnostics: { ...d, accepted: false, kl: 0, lossAfter: d.lossBefore } });
+  if (!(Number.isFinite(stepSize) && stepSize > 0)) return keepOld({ ...base, expectedImprovement: 0, backtracks: 0 });
   const fullStep = cg.x.map((s) => s * stepSize);
   const expectedImprovement = -dot(grad, fullStep);
-  const found = lineSearch(problem, flattenParams(params), fullStep, lossBefore, o);
-  if (found === null) return keepOld(params, { ...base, expectedImprovement, backtracks: o.maxBacktracks });
+  const found = lineSearch(problem, fullStep, lossBefore, o);
+  if (found === null) return keepOld({ ...base, expectedImprovement, backtracks: o.maxBacktracks });
   const { theta, ...rest } = found;
-  return { params: unflattenParams(theta, paramShapes(params)), diagnostics: { ...base, expectedImprovement, accepted: true, ...rest } };
+  return { theta, diagnostics: { ...base, expectedImprovement, accepted: true, ...rest } };
 }
 
 /** An accepted line-search point. */
@@ -180,17 +167,11 @@ interface LineSearchHit {
 }
 
 /** First θ + ratio^k·step (k = 0..maxBacktracks−1) that lowers the loss with mean KL ≤ δ, or null. */
-function lineSearch(
-  problem: TrpoProblem,
-  theta: Float32Array,
-  step: Float32Array,
-  lossBefore: number,
-  o: Required<TrpoOptions>,
-): LineSearchHit | null {
+function lineSearch(problem: FlatTrpoProblem, step: Float32Array, lossBefore: number, o: Required<TrpoOptions>): LineSearchHit | null {
   for (let k = 0; k < o.maxBacktracks; k++) {
     const frac = o.backtrackRatio ** k;
-    const candidate = theta.map((t, i) => t + frac * step[i]);
-    const { loss, kl } = evaluate(problem, candidate);
+    const candidate = problem.theta.map((t, i) => t + frac * step[i]);
+    const { loss, kl } = problem.lossAndKl(candidate);
     if (loss < lossBefore && kl <= o.maxKl) return { theta: candidate, backtracks: k, kl, lossAfter: loss };
   }
   return null;
@@ -204,22 +185,19 @@ function evaluate(problem: TrpoProblem, theta: Float32Array): { loss: number; kl
   });
 }
 
-/** Loss value and flat gradient [P] at `params`. */
-function lossAndGradient(loss: ParamFn, params: tf.Tensor[]): { value: number; grad: Float32Array } {
-  return tf.tidy(() => {
+/** Loss value and flat gradient [P] of `loss` at `params` (tensors of any shapes). */
+export function lossAndGradient(loss: ParamFn, params: tf.Tensor[]): { value: number; grad: Float32Array } {
+  const flat = tidyFlat(() => {
     const { value, grads } = tf.engine().gradients(() => loss(params), params, undefined, true);
-    return { value: value.dataSync()[0], grad: flattenParams(grads.map((g, i) => g ?? tf.zerosLike(params[i]))) };
+    return [value, ...grads.map((g, i) => g ?? tf.zerosLike(params[i]))];
   });
+  return { value: flat[0], grad: flat.subarray(1) };
 }
 
 /** Gradients of `f()` with respect to `xs`, zeros for the ones it does not depend on. */
 function gradientsOrZeros(f: () => tf.Scalar, xs: tf.Tensor[]): tf.Tensor[] {
   const { grads } = tf.engine().gradients(f, xs, undefined, true);
   return grads.map((g, i) => g ?? tf.zerosLike(xs[i]));
-}
-
-function keepOld(params: tf.Tensor[], d: Omit<TrpoDiagnostics, 'accepted' | 'kl' | 'lossAfter'>): TrpoResult {
-  return { params: params.map((p) => p.clone()), diagnostics: { ...d, accepted: false, kl: 0, lossAfter: d.lossBefore } };
 }
 
 function assertGradientsRegistered(fn: string): void {
@@ -236,6 +214,7 @@ function resolveOptions(options: TrpoOptions): Required<TrpoOptions> {
     cgResidualTol: options.cgResidualTol ?? 1e-10,
     maxBacktracks: options.maxBacktracks ?? 15,
     backtrackRatio: options.backtrackRatio ?? 0.5,
+    subsampleFactor: options.subsampleFactor ?? 1,
   };
   if (!(o.maxKl > 0)) throw new Error(`trpoUpdate: maxKl must be > 0, got ${o.maxKl}.`);
   if (!(o.cgDamping >= 0)) throw new Error(`trpoUpdate: cgDamping must be >= 0, got ${o.cgDamping}.`);
@@ -245,24 +224,8 @@ function resolveOptions(options: TrpoOptions): Required<TrpoOptions> {
   if (!(o.backtrackRatio > 0 && o.backtrackRatio < 1)) {
     throw new Error(`trpoUpdate: backtrackRatio must lie in (0, 1), got ${o.backtrackRatio}.`);
   }
+  if (!(o.subsampleFactor > 0 && o.subsampleFactor <= 1)) {
+    throw new Error(`trpoUpdate: subsampleFactor must lie in (0, 1], got ${o.subsampleFactor}.`);
+  }
   return o;
-}
-
-/** (H + λI)p through the operator, in float64. */
-function dampedProduct(hvp: Hvp, p: ArrayLike<number>, damping: number): Float64Array {
-  const hp = hvp(Float32Array.from(p));
-  if (hp.length !== p.length) throw new Error(`conjugateGradient: hvp returned ${hp.length} values for a vector of ${p.length}.`);
-  const out = new Float64Array(p.length);
-  for (let i = 0; i < p.length; i++) out[i] = hp[i] + damping * p[i];
-  return out;
-}
-
-function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-function addScaled(y: Float64Array, alpha: number, x: Float64Array): void {
-  for (let i = 0; i < y.length; i++) y[i] += alpha * x[i];
 }

@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 const DAWN = 'webgpu';
 const BACKEND = '@tensorflow/tfjs-backend-webgpu';
@@ -65,6 +65,21 @@ async function probe(): Promise<WebgpuProbe> {
     return { ok: true, hardware, reason: describeAdapter(info) };
   } catch (e) {
     return fail(`webgpu failed to start: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
+  }
+}
+
+/**
+ * Whether this machine may have a GPU for Dawn: not Linux (Metal, D3D12), or a GPU device node on Linux (an NVIDIA
+ * device or a DRM render node). Without one only a software adapter can exist, and `auto` skips the probe, whose
+ * adapter request makes Dawn print limit warnings on stderr.
+ */
+export function hasGpuDevice(): boolean {
+  if (process.platform !== 'linux') return true;
+  if (existsSync('/dev/nvidia0') || existsSync('/dev/nvidiactl')) return true;
+  try {
+    return readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
+  } catch {
+    return false;
   }
 }
 

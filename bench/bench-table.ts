@@ -45,6 +45,10 @@ function ratioLines(r: BenchReport): string {
     `  end-to-end sampling / mujoco-js (1 core)        ${vsMujoco}  (goal >= ${g.samplingVsMujoco.toFixed(1)}x)`,
     `  policy overhead: sampling / worker VecEnv       ${num(q.policyOverhead, 2)}  (goal >= ${g.policyOverhead.toFixed(2)}; median of paired runs)`,
     `  worker scaling: worker VecEnv / VecEnv          ${num(q.workerScaling, 2)}x  (${r.settings.workers} threads)`,
+    `  learner scaling: MAML-TRPO 1 / ${r.settings.maml.learnerThreads} learner threads   ${num(q.learnerScaling, 2)}x  (goal >= ${g.learnerScaling.toFixed(1)}x on 2 cores; meta-iteration time)`,
+    `    its tensor work alone (inner + outer)          ${num(q.learnerWorkScaling, 2)}x`,
+    `  training / sampling: MAML-TRPO env steps/s      ${num(q.trainingVsSampling, 2)}  (goal >= ${g.trainingVsSampling.toFixed(1)}; whole meta-iteration vs its sampling alone)`,
+    `  training / sampling: RL2-PPO env steps/s        ${num(q.rl2TrainingVsSampling, 2)}`,
   ].join('\n');
 }
 
@@ -67,6 +71,7 @@ const seconds = (s: Spread): string => `${(s.median / 1000).toFixed(2)} [${(s.mi
 function learnerTable(r: BenchReport): string {
   const rows = r.learners.map((l) => [
     learnerName(l),
+    String(l.learnerThreads),
     l.envId + (l.envOptions?.horizon ? ` (horizon ${l.envOptions.horizon})` : ''),
     l.learner === 'maml' ? `${l.numTasks} tasks x ${l.episodes} episodes` : `${l.numTasks} trials x ${l.episodes} episodes`,
     seconds(l.phasesMs.sampling),
@@ -75,7 +80,7 @@ function learnerTable(r: BenchReport): string {
     seconds(l.phasesMs.total),
     String(l.envSteps),
   ]);
-  const head = ['learner', 'env', 'meta-batch', 'sampling s', 'inner s', 'outer s', 'total s', 'env steps'];
+  const head = ['learner', 'learner threads', 'env', 'meta-batch', 'sampling s', 'inner s', 'outer s', 'total s', 'env steps'];
   const n = r.learners[0]?.iterations ?? 0;
   return `meta-iteration times: median [min, max] of ${n} after a warm-up, sampling on ${r.settings.workers} threads\n${formatTable([head, ...rows])}`;
 }

@@ -1,17 +1,19 @@
 /**
- * Meta-iteration times of the learners as training runs them (sampling on worker threads): MAML-TRPO and RL2-PPO,
- * each split into sampling / inner / outer (agents/meta/types.ts `MetaTimings`). One warm-up iteration on a tiny
- * batch (bench/meta-timing.ts), then one untimed iteration of the measured learner (its first builds its VecEnv:
- * the worker threads start), then `iterations` timed ones; every phase as median [min, max] over them.
+ * Meta-iteration times of the learners as training runs them (sampling on worker threads, the learner's tensor
+ * work on `learnerThreads` threads): MAML-TRPO and RL2-PPO, each split into sampling / inner / outer
+ * (agents/meta/types.ts `MetaTimings`). Per setup one warm-up iteration on a tiny batch, then one untimed
+ * iteration of the measured learner (its first builds its VecEnv and starts its threads), then `iterations` timed
+ * ones, the setups' timed iterations in alternation (iteration i of each on the same tasks and seed, so a drift
+ * in the machine's speed hits them alike); every phase as median [min, max].
  */
 import type { EnvOptions } from '../envs/task-def.js';
-import { envSpec } from '../envs/index.js';
+import { envSpec, Rng } from '../envs/index.js';
 import { Maml } from '../agents/meta/maml.js';
 import { Rl2 } from '../agents/meta/rl2.js';
 import type { MetaLearner } from '../agents/meta/types.js';
 import { summarizeRates, type Rate } from './measure.js';
 import { median } from './measure.js';
-import { timeMetaIterations, type TimingRow } from './meta-timing.js';
+import type { TimingRow } from './meta-timing.js';
 
 /** Which learner on which meta-batch. */
 export interface LearnerSetup {
@@ -29,12 +31,14 @@ export interface LearnerSetup {
   iterations: number;
   /** Worker threads the learner samples on. */
   workers: number;
+  /** Threads of the learner's tensor work. */
+  learnerThreads: number;
 }
 
 /** Median [min, max] of one quantity over the timed iterations (the `Rate` shape, here in ms or env steps). */
 export type Spread = Rate;
 
-/** What {@link timeLearner} measured. */
+/** What {@link timeLearners} measured for one setup. */
 export interface LearnerTiming extends LearnerSetup {
   /** Phase times of one meta-iteration (ms). `total` is the whole call (>= the sum of the phases). */
   phasesMs: { sampling: Spread; inner: Spread; outer: Spread; total: Spread };
@@ -42,24 +46,45 @@ export interface LearnerTiming extends LearnerSetup {
   envSteps: number;
 }
 
-/** Time `setup.iterations` meta-iterations of the learner after a warm-up; `onRow` sees each as it is measured. */
-export async function timeLearner(setup: LearnerSetup, onRow?: (row: TimingRow, index: number) => void): Promise<LearnerTiming> {
-  const { rows: all } = await timeMetaIterations({
-    create: (episodes) => createLearner(setup, episodes),
-    tasks: envSpec(setup.envId).def.tasks,
-    numTasks: setup.numTasks,
-    episodes: setup.episodes,
-    iterations: setup.iterations + 1,
-    onRow: (row, i) => (i === 0 ? undefined : onRow?.(row, i - 1)),
-  });
-  const rows = all.slice(1);
+/**
+ * Time the setups' meta-iterations after their warm-ups, in alternation (see the file comment); setups timed
+ * together share the env and meta-batch. `onRow` sees each row as it is measured. @returns one timing per setup.
+ */
+export async function timeLearners(setups: readonly LearnerSetup[], onRow?: (setup: LearnerSetup, row: TimingRow, index: number) => void): Promise<LearnerTiming[]> {
+  const tasks = envSpec(setups[0].envId).def.tasks;
+  const learners: MetaLearner[] = [];
+  try {
+    for (const setup of setups) {
+      const warm = await createLearner(setup, 2);
+      await warm.metaStep(tasks.sample(Rng.fromSeed(9), 2), 9).finally(() => warm.dispose());
+      learners.push(await createLearner(setup, setup.episodes));
+    }
+    const rng = Rng.fromSeed(2);
+    const rows: TimingRow[][] = setups.map(() => []);
+    for (let i = 0; i <= setups[0].iterations; i++) {
+      const batch = tasks.sample(rng, setups[0].numTasks);
+      for (const [k, learner] of learners.entries()) {
+        const m = await learner.metaStep(batch, 100 + i);
+        if (i === 0) continue; // the first iteration builds the VecEnv and starts the threads
+        rows[k].push({ ...m.timings, envSteps: m.envSteps });
+        onRow?.(setups[k], rows[k][i - 1], i - 1);
+      }
+    }
+    return setups.map((setup, k) => summarize(setup, rows[k]));
+  } finally {
+    learners.forEach((l) => l.dispose());
+  }
+}
+
+/** A setup's timing from its timed rows. */
+function summarize(setup: LearnerSetup, rows: readonly TimingRow[]): LearnerTiming {
   const spread = (key: keyof TimingRow) => summarizeRates(rows.map((r) => r[key]));
   return { ...setup, phasesMs: { sampling: spread('sampling'), inner: spread('inner'), outer: spread('outer'), total: spread('total') }, envSteps: median(rows.map((r) => r.envSteps)) };
 }
 
 /** The learner of `setup` with `episodes` episodes per task (MAML) or per trial (RL2), sampling on worker threads. */
 function createLearner(setup: LearnerSetup, episodes: number): Promise<MetaLearner> {
-  const common = { envId: setup.envId, envOptions: setup.envOptions, vecRun: { workers: setup.workers }, seed: 1 };
+  const common = { envId: setup.envId, envOptions: setup.envOptions, vecRun: { workers: setup.workers }, learnerThreads: setup.learnerThreads, seed: 1 };
   if (setup.learner === 'maml') return Maml.create({ ...common, hidden: setup.hidden, episodesPerTask: episodes });
   return Rl2.create({ ...common, hiddenDim: setup.hidden[0], episodesPerTrial: episodes });
 }

@@ -2,14 +2,15 @@
  * Time of one MAML-TRPO meta-iteration, split into sampling / inner / outer, per TF.js backend.
  *
  *   node --import tsx bench/maml-iteration.ts [--backends wasm,cpu] [--env PointNav-v0] [--tasks 20]
- *     [--episodes 20] [--hidden 64,64] [--iterations 2] [--first-order] [--breakdown] [--stock-matmul-grad]
- *     [--json out.json]
+ *     [--episodes 20] [--hidden 64,64] [--iterations 2] [--first-order] [--breakdown] [--subsample 0.5,0.2,0.1]
+ *     [--learner-threads 1] [--stock-matmul-grad] [--json out.json]
  *
  * Per backend: one warm-up meta-iteration on a 2 x 2 batch (JIT, kernel set-up), then `iterations` timed
  * meta-iterations on tasks x episodes; the median is reported. `--breakdown` also times the pieces of the outer
  * TRPO step on one meta-batch: the meta-gradient (second order), one Fisher-vector product of the KL through
  * the inner update (third order; TRPO runs cgIterations + 1 of them), and one loss + KL evaluation (a
- * line-search trial). `--stock-matmul-grad` puts tfjs-core's own matMul gradient back after Maml.create installs
+ * line-search trial), and with `--subsample` one product on each fraction of the samples (TRPO's
+ * `subsampleFactor`, agents/meta/policy-curvature.ts). `--stock-matmul-grad` puts tfjs-core's own matMul gradient back after Maml.create installs
  * the wasm-friendly one (agents/matmul-grad.ts), to measure what that saves.
  */
 import { writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { initBackend, useBackend, type BackendName } from '../agents/backend.js'
 import { flaggedBatchMatMulGradConfig } from '../agents/matmul-grad.js';
 import { adaptParams, disposeTaskData, metaGradient, outerKl, outerLoss, type MamlTaskData } from '../agents/meta/maml-objective.js';
 import { outerBatch } from '../agents/meta/policy-batch.js';
+import { curvatureTask } from '../agents/meta/policy-curvature.js';
 import { Maml } from '../agents/meta/maml.js';
 import { groupPathsByTask, processTaskPaths, toPolicyBatch } from '../agents/meta/task-samples.js';
 import { rolloutTasks } from '../agents/meta/task-rollouts.js';
@@ -39,6 +41,8 @@ const { values } = parseArgs({
     iterations: { type: 'string', default: '2' },
     'first-order': { type: 'boolean', default: false },
     breakdown: { type: 'boolean', default: false },
+    subsample: { type: 'string', default: '' },
+    'learner-threads': { type: 'string', default: '1' },
     'stock-matmul-grad': { type: 'boolean', default: false },
     json: { type: 'string' },
   },
@@ -53,7 +57,7 @@ const taskDist = envSpec(envId).def.tasks;
 
 /** Maml.create, then (with --stock-matmul-grad) tfjs-core's matMul gradient in place of the wasm-friendly one. */
 async function createMaml(episodesPerTask: number): Promise<Maml> {
-  const maml = await Maml.create({ envId, hidden, episodesPerTask, firstOrder, seed: 1 });
+  const maml = await Maml.create({ envId, hidden, episodesPerTask, firstOrder, seed: 1, learnerThreads: Number(values['learner-threads']) });
   if (values['stock-matmul-grad']) tf.registerGradient(flaggedBatchMatMulGradConfig);
   return maml;
 }
@@ -108,11 +112,16 @@ async function timeBreakdown(): Promise<Record<string, number>> {
       return performance.now() - t0;
     }));
   };
-  const out = {
+  const out: Record<string, number> = {
     metaGradient: time(() => tf.tidy(() => metaGradient(params, data, update).grads[0].dataSync())),
     fisherVectorProduct: time(() => hvp(v)),
     lossAndKl: time(() => tf.tidy(() => [outerLoss(params, data, update).dataSync(), outerKl(params, data, update).dataSync()])),
   };
+  for (const factor of values.subsample.split(',').filter((f) => f !== '').map(Number)) {
+    const copies = data.map((task, i) => curvatureTask(params, task, update, factor, Rng.fromSeed(i)));
+    out[`fisherVectorProduct@${factor}`] = time(() => hessianVectorProduct((ps) => outerKl(ps, copies, update), params)(v));
+    disposeTaskData(copies);
+  }
   disposeTaskData(data);
   maml.dispose();
   return out;

@@ -1,15 +1,16 @@
 /**
  * The benchmark suite behind `metarl bench`: in one process, side by side, the env-step rates of CheetahVel-v0
  * from raw Rapier physics to end-to-end sampling with the learners' policy, the mujoco-js half cheetah on one core
- * (the anchor), their ratios, the physics fidelity under random actions, and one MAML and one RL2 meta-iteration
- * time. Speed is measured here and never asserted.
+ * (the anchor), their ratios, the physics fidelity under random actions, and MAML and RL2 meta-iteration times
+ * (MAML with its tensor work on one thread and on all: the learner's scaling). Speed is measured here and never
+ * asserted.
  */
 import { availableParallelism, cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../agents/backend.js';
 import { versions } from '../experiments/package-info.js';
 import { measureFidelity, type FidelityOptions, type FidelityReport } from './fidelity.js';
-import { timeLearner, type LearnerSetup, type LearnerTiming } from './learner-timing.js';
+import { timeLearners, type LearnerSetup, type LearnerTiming } from './learner-timing.js';
 import { median, type Rate } from './measure.js';
 import { formatRow } from './meta-timing.js';
 import { loadMujocoCheetah, mujocoCheetahRate, type MujocoCheetah } from './mujoco-cheetah.js';
@@ -19,8 +20,12 @@ import { granularOptions, rawPhysicsRate, SAMPLING_POLICY, singleEnvRate, steppi
 export const BENCH_ENV_ID = 'CheetahVel-v0';
 /** Envs of the vector-env rows (and robots per world of the raw-physics row). */
 export const BENCH_NUM_ENVS = 64;
-/** The targets reported against: sampling / mujoco (x) and sampling / worker VecEnv with random actions. */
-export const GOALS = { samplingVsMujoco: 1.0, policyOverhead: 0.9 } as const;
+/**
+ * The targets reported against: sampling / mujoco (x), sampling / worker VecEnv with random actions, MAML's
+ * meta-iteration on one learner thread / on all (on 2 cores), and MAML's env steps/s of a whole meta-iteration /
+ * of its sampling alone.
+ */
+export const GOALS = { samplingVsMujoco: 1.0, policyOverhead: 0.9, learnerScaling: 1.7, trainingVsSampling: 0.5 } as const;
 
 /** Everything that sizes a run; recorded in the report. */
 export interface BenchSettings {
@@ -61,6 +66,20 @@ export interface Ratios {
   policyOverhead: number;
   /** Worker VecEnv / in-process VecEnv (same envs). */
   workerScaling: number;
+  /**
+   * MAML-TRPO meta-iteration time with the learner's tensor work on 1 thread / on all threads (goal >=
+   * GOALS.learnerScaling). The sampling phase runs on all threads in both, so it caps this ratio (Amdahl).
+   */
+  learnerScaling: number;
+  /** The same for the learner's phases alone (inner + outer): how its tensor work scales. */
+  learnerWorkScaling: number;
+  /**
+   * MAML-TRPO env steps/s of a whole meta-iteration / of its sampling alone, i.e. sampling time / total time (goal
+   * >= GOALS.trainingVsSampling).
+   */
+  trainingVsSampling: number;
+  /** The same for RL2-PPO. */
+  rl2TrainingVsSampling: number;
 }
 
 /** The machine and software the figures come from. */
@@ -93,7 +112,7 @@ export interface BenchReport {
   ratios: Ratios;
   goals: typeof GOALS;
   fidelity: FidelityReport;
-  /** MAML, then RL2. */
+  /** MAML (learner on all threads), MAML (learner on 1 thread), then RL2 (all threads). */
   learners: LearnerTiming[];
 }
 
@@ -117,9 +136,9 @@ export function benchSettings(quick: boolean): BenchSettings {
     samplingTasks: 8,
     fidelity: { robots: 16, steps: q(1000, 100), seed: 0 },
     // The cheetah-vel-maml preset's meta-batch (10 tasks x 10 episodes, [64, 64] policy).
-    maml: { learner: 'maml', envId: BENCH_ENV_ID, numTasks: q(10, 2), episodes: q(10, 2), hidden: [64, 64], iterations: q(3, 1), workers },
+    maml: { learner: 'maml', envId: BENCH_ENV_ID, numTasks: q(10, 2), episodes: q(10, 2), hidden: [64, 64], iterations: q(3, 1), workers, learnerThreads: workers },
     // The pointnav-rl2 preset's meta-batch (20 trials of 2 episodes of 20 steps, GRU 64).
-    rl2: { learner: 'rl2', envId: 'PointNav-v0', envOptions: { horizon: 20 }, numTasks: q(20, 4), episodes: 2, hidden: [64], iterations: q(3, 1), workers },
+    rl2: { learner: 'rl2', envId: 'PointNav-v0', envOptions: { horizon: 20 }, numTasks: q(20, 4), episodes: 2, hidden: [64], iterations: q(3, 1), workers, learnerThreads: workers },
   };
 }
 
@@ -133,13 +152,13 @@ export async function runBench(settings: BenchSettings, hooks: BenchHooks = {}):
   log(`fidelity: ${settings.fidelity.robots} robots x ${settings.fidelity.steps} env steps ...`);
   const fidelity = await measureFidelity(settings.envId, settings.fidelity);
   const learners: LearnerTiming[] = [];
-  for (const setup of [settings.maml, settings.rl2]) {
-    log(`${setup.learner} on ${setup.envId}: warm-up, then ${setup.iterations} timed meta-iteration(s) ...`);
-    learners.push(await timeLearner(setup, (row, i) => log(`  ${setup.learner} iteration ${i + 1}: ${formatRow(row)}`)));
+  for (const setups of [[settings.maml, { ...settings.maml, learnerThreads: 1 }], [settings.rl2]]) {
+    log(`${setups[0].learner} on ${setups[0].envId}, learner on ${setups.map((s) => s.learnerThreads).join(' and ')} thread(s): warm-up, then ${setups[0].iterations} timed meta-iteration(s) ...`);
+    learners.push(...(await timeLearners(setups, (s, row, i) => log(`  ${s.learner} (${s.learnerThreads} learner thread(s)) iteration ${i + 1}: ${formatRow(row)}`))));
   }
   const machine = machineInfo(mujoco, tf.getBackend());
   const durationS = (performance.now() - started) / 1000;
-  return { kind: 'metarl-bench', createdAt, durationS, machine, settings, physics, rows, ratios: computeRatios(rows), goals: GOALS, fidelity, learners };
+  return { kind: 'metarl-bench', createdAt, durationS, machine, settings, physics, rows, ratios: computeRatios(rows, learners), goals: GOALS, fidelity, learners };
 }
 
 /** The rate rows, in table order, with their ratios to the mujoco row. */
@@ -209,8 +228,11 @@ function ratio(a: Rate | null, b: Rate | null): number | null {
   return a && b ? a.median / b.median : null;
 }
 
-/** The ratios of the report from its rows (throws when a row it needs is missing). */
-export function computeRatios(rows: readonly RateRow[]): Ratios {
+/**
+ * The ratios of the report from its rows and learner timings ([MAML all threads, MAML 1 thread, RL2]; throws when
+ * a row it needs is missing).
+ */
+export function computeRatios(rows: readonly RateRow[], learners: readonly LearnerTiming[]): Ratios {
   const rate = (id: RateRow['id']): Rate | null => {
     const r = rows.find((x) => x.id === id);
     if (!r) throw new Error(`computeRatios: no '${id}' row.`);
@@ -224,6 +246,23 @@ export function computeRatios(rows: readonly RateRow[]): Ratios {
     samplingVsMujoco: ratio(rate('sampling'), rate('mujoco')),
     policyOverhead: required(pairedRatio(rate('sampling'), rate('workerVecEnv')), 'policy overhead'),
     workerScaling: required(ratio(rate('workerVecEnv'), rate('vecEnv')), 'worker scaling'),
+    ...learnerRatios(learners),
+  };
+}
+
+/** The learner ratios from the timings [MAML on all learner threads, MAML on 1, RL2]. */
+function learnerRatios(learners: readonly LearnerTiming[]): Pick<Ratios, 'learnerScaling' | 'learnerWorkScaling' | 'trainingVsSampling' | 'rl2TrainingVsSampling'> {
+  const [all, one, rl2] = learners;
+  if (!all || !one || !rl2 || all.learner !== 'maml' || one.learnerThreads !== 1 || rl2.learner !== 'rl2') {
+    throw new Error('computeRatios: needs the learner timings [MAML on all learner threads, MAML on 1, RL2].');
+  }
+  const samplingShare = (l: LearnerTiming): number => l.phasesMs.sampling.median / l.phasesMs.total.median;
+  const work = (l: LearnerTiming): number => l.phasesMs.inner.median + l.phasesMs.outer.median;
+  return {
+    learnerScaling: one.phasesMs.total.median / all.phasesMs.total.median,
+    learnerWorkScaling: work(one) / work(all),
+    trainingVsSampling: samplingShare(all),
+    rl2TrainingVsSampling: samplingShare(rl2),
   };
 }
 

@@ -1,11 +1,11 @@
 /**
- * What WorkerVecEnv (worker-vec.ts) and its worker threads (vec-worker.ts) say to each other at start.
+ * What WorkerVecEnv (worker-vec.ts) starts its worker threads (vec-worker.ts) with.
  */
-import type { MessagePort } from 'node:worker_threads';
+import type { SyncWorkerChannel } from './sync-worker.js';
 import type { EnvOptions } from './task-def.js';
 
-/** What a worker is started with. */
-export interface VecWorkerData {
+/** What a worker is started with (plus its channel ends). */
+export interface VecWorkerData extends SyncWorkerChannel {
   envId: string;
   options: EnvOptions;
   /** Global index of this worker's first env, and how many envs it hosts. */
@@ -13,10 +13,4 @@ export interface VecWorkerData {
   numEnvs: number;
   /** Modules to import before looking the env id up (they register user-defined envs). */
   setupModules: string[];
-  port: MessagePort;
-  counters: Int32Array;
-  slot: number;
 }
-
-/** What the worker reports once, on its parent port, before serving: ready, or why it could not start. */
-export type VecWorkerHello = { ready: true } | { ready: false; error: string };

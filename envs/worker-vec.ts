@@ -12,22 +12,21 @@
  * (envs/block-policy.ts: the learners' Gaussian MLP) runs in every block, on its thread (`stepWithBlockPolicy`).
  */
 import { createHash } from 'node:crypto';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { MessageChannel, Worker, type WorkerOptions } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { initPhysics } from '../sim/rapier.js';
 import { setupModules } from './setup-modules.js';
 import type { RobotSpec } from '../sim/robot-spec.js';
 import type { Box } from './box.js';
 import { envCard } from './env-card.js';
-import { LocalCaller, SyncCaller, type Caller, type SyncRequest } from './sync-channel.js';
+import { LocalCaller, type Caller, type SyncRequest } from './sync-channel.js';
+import { siblingModule, startSyncWorker, type SyncWorkerChannel } from './sync-worker.js';
 import { actionSpace, observationSpace, type EnvOptions, type RobotTaskDef } from './task-def.js';
 import type { EnvCard, StepInfo, Task, VecEnv, VecStepResult } from './types.js';
 import { concatArrays } from './typed-arrays.js';
 import type { BlockPolicy } from './block-policy.js';
 import { vecBlockHandlers, type ActedStep } from './vec-block.js';
 import { checkEnvCount, RobotVecEnv, subarray } from './vec-env.js';
-import type { VecWorkerData, VecWorkerHello } from './vec-worker-protocol.js';
+import type { VecWorkerData } from './vec-worker-protocol.js';
 
 /** How to run a vector env. */
 export interface VecRunOptions {
@@ -200,31 +199,11 @@ export function blockSizes(total: number, parts: number): number[] {
 
 /** Start one worker hosting envs [firstIndex, firstIndex + numEnvs) and wait for it to be ready. */
 async function startBlock(envId: string, options: EnvOptions, modules: string[], firstIndex: number, numEnvs: number, counters: Int32Array, slot: number): Promise<Block> {
-  const { port1, port2 } = new MessageChannel();
-  const data: VecWorkerData = { envId, options, firstIndex, numEnvs, setupModules: modules, port: port2, counters, slot };
-  const worker = startWorker({ workerData: data, transferList: [port2] });
-  const hello = await new Promise<VecWorkerHello>((resolve) => {
-    worker.once('message', resolve);
-    worker.once('error', (error) => resolve({ ready: false, error: error.message }));
-    worker.once('exit', (code) => resolve({ ready: false, error: `the worker exited with code ${code} while starting` }));
-  });
-  if (!hello.ready) {
-    await worker.terminate();
-    throw new Error(`VecEnv worker for ${envId} failed to start: ${hello.error} (workers know the built-in envs and those registered by the modules in setupModules).`);
+  const data: Omit<VecWorkerData, keyof SyncWorkerChannel> = { envId, options, firstIndex, numEnvs, setupModules: modules };
+  try {
+    const { worker, caller } = await startSyncWorker(siblingModule('vec-worker', import.meta.url), data, counters, slot);
+    return { worker, caller, firstIndex, numEnvs };
+  } catch (error) {
+    throw new Error(`VecEnv worker for ${envId} failed to start: ${(error as Error).message} (workers know the built-in envs and those registered by the modules in setupModules).`);
   }
-  worker.unref(); // an unclosed VecEnv must not keep the process alive
-  return { worker, caller: new SyncCaller(port1, counters, slot), firstIndex, numEnvs };
-}
-
-/**
- * A thread running the worker entry next to this module: vec-worker.js when compiled; vec-worker.ts when run from
- * source under tsx, whose loader hooks a worker does not inherit, so the thread registers them first. (Setup
- * modules written in TypeScript register the hooks themselves: envs/setup-modules.ts.)
- */
-function startWorker(options: WorkerOptions): Worker {
-  const extension = extname(fileURLToPath(import.meta.url));
-  const entry = new URL(`./vec-worker${extension}`, import.meta.url);
-  if (extension === '.js') return new Worker(entry, options);
-  const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(bootstrap, { ...options, eval: true });
 }

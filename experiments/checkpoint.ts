@@ -2,12 +2,15 @@
  * Checkpoints: everything needed to resume a run bit for bit (learner parameters and optimizer state, the
  * trainer's RNG state and counters) plus the config and env card hash, as one JSON file per save in
  * `<runDir>/checkpoints/ckpt-<iteration>.json`, written atomically (atomic-file.ts). Tensors are stored as
- * base64 of their float32/float64 bytes, so restored values are bit-identical.
+ * base64 of their float32/float64 bytes, so restored values are bit-identical. A learner's bulk arrays
+ * (`MetaLearnerState.buffers`, e.g. replay buffers) go to binary sidecars `ckpt-<iteration>.<name>.bin`, written
+ * before the JSON and checked by length and sha256 on load (checkpoint-sidecars.ts).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetaLearner, MetaLearnerState, TensorState } from '../agents/meta/types.js';
 import { TEMP_MARKER, writeFileAtomic, type AtomicWriteHooks } from './atomic-file.js';
+import { pruneSidecars, readSidecars, writeSidecars, type SidecarRef } from './checkpoint-sidecars.js';
 import type { ExperimentConfig } from './config.js';
 
 /** The training loop's own state (besides the learner's). */
@@ -75,14 +78,17 @@ export function checkpointDir(runDir: string): string {
 }
 
 /**
- * Save `checkpoint` atomically as `ckpt-<iteration>.json` in `dir` (created if needed), then delete all but the newest `keep`
- * checkpoints (and stale temporary files). @returns the file written.
+ * Save `checkpoint` atomically as `ckpt-<iteration>.json` in `dir` (created if needed), its buffers first as sidecar
+ * files, then delete all but the newest `keep` checkpoints with their sidecars (and stale temporary files).
+ * @returns the file written.
  */
 export function saveCheckpoint(dir: string, checkpoint: Checkpoint, keep: number, hooks?: AtomicWriteHooks): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `ckpt-${String(checkpoint.iteration).padStart(6, '0')}.json`);
-  writeFileAtomic(file, serialize(checkpoint), hooks);
+  const sidecars = checkpoint.learner.buffers ? writeSidecars(file, checkpoint.learner.buffers, hooks) : undefined;
+  writeFileAtomic(file, serialize(checkpoint, sidecars), hooks);
   for (const old of listCheckpoints(dir).slice(0, -keep)) rmSync(old);
+  pruneSidecars(dir);
   for (const name of readdirSync(dir).filter((n) => n.includes(TEMP_MARKER))) rmSync(join(dir, name), { force: true });
   return file;
 }
@@ -112,14 +118,15 @@ function newestIn(dir: string): string {
   return files[files.length - 1];
 }
 
-function serialize(checkpoint: Checkpoint): string {
-  const { learner } = checkpoint;
+function serialize(checkpoint: Checkpoint, sidecars: SidecarRef[] | undefined): string {
+  const { buffers: _inSidecars, ...learner } = checkpoint.learner;
   const params = Object.fromEntries(Object.entries(learner.params).map(([group, ts]) => [group, ts.map(storeTensor)]));
-  return JSON.stringify({ ...checkpoint, learner: { ...learner, params, optimizer: learner.optimizer.map(storeTensor) } });
+  const stored = { ...learner, params, optimizer: learner.optimizer.map(storeTensor), ...(sidecars ? { buffers: sidecars } : {}) };
+  return JSON.stringify({ ...checkpoint, learner: stored });
 }
 
 function deserialize(text: string, file: string): Checkpoint {
-  let raw: Checkpoint & { learner: { params: Record<string, StoredTensor[]>; optimizer: StoredTensor[] } };
+  let raw: Checkpoint & { learner: { params: Record<string, StoredTensor[]>; optimizer: StoredTensor[]; buffers?: SidecarRef[] } };
   try {
     raw = JSON.parse(text);
   } catch (error) {
@@ -127,7 +134,9 @@ function deserialize(text: string, file: string): Checkpoint {
   }
   if (raw?.format !== 'metarl-checkpoint/1') throw new Error(`${file} is not a metarl checkpoint (format '${String(raw?.format)}', expected 'metarl-checkpoint/1').`);
   const params = Object.fromEntries(Object.entries(raw.learner.params).map(([group, ts]) => [group, ts.map(loadTensor)]));
-  return { ...raw, learner: { ...raw.learner, params, optimizer: raw.learner.optimizer.map(loadTensor) } };
+  const { buffers: refs, ...learner } = raw.learner;
+  const buffers = refs ? { buffers: readSidecars(file, refs) } : {};
+  return { ...raw, learner: { ...learner, params, optimizer: raw.learner.optimizer.map(loadTensor), ...buffers } };
 }
 
 function storeTensor(t: TensorState): StoredTensor {

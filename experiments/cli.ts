@@ -14,6 +14,7 @@ import { listPresets } from './config-file.js';
 import { evalCommand, plotCommand, type EvalCommandOptions } from './eval-command.js';
 import { rolloutCommand } from './rollout-command.js';
 import { learnersCommand } from './learners-command.js';
+import { setLearnerThreads } from './learners.js';
 import { parseSeeds } from './train-seeds.js';
 import { loadUserModules } from './user-modules.js';
 import { INTERRUPTED_EXIT_CODE, trainCommand, type TrainCommandOptions } from './train-command.js';
@@ -70,7 +71,9 @@ export function createProgram(io: CliIo = processIo, outcome: CommandOutcome = {
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();
   program.hook('preAction', async (_program, command) => {
-    await loadUserModules((command.opts() as { module?: string[] }).module ?? []);
+    const opts = command.opts() as { module?: string[]; learnerThreads?: number };
+    setLearnerThreads(opts.learnerThreads);
+    await loadUserModules(opts.module ?? []);
   });
   addEnvsCommand(program, io);
   addLearnersCommand(program, io);
@@ -167,6 +170,7 @@ function addTrainCommand(program: Command, io: CliIo, outcome: CommandOutcome): 
     .option('--view [port]', 'serve the live viewer of the run while it trains (default port 8080)', (v: string) => nonNegativeInt('--view')(v))
     .option('--allow-origin <origin>', 'with --view: also let pages from this origin open the viewer socket (repeatable)', collect, [])
     .option('--workers <n>', WORKERS_HELP, positiveInt('--workers'))
+    .option('--learner-threads <n>', LEARNER_THREADS_HELP, positiveInt('--learner-threads'))
     .option('--seeds <list>', 'train once per training seed (0,1,2 or 0..9) into <out>/seed-<s>, then evaluate them together: 95% CI over training seeds', (v: string) => seedList(v))
     .action(async (source: string | undefined, opts: TrainCommandOptions) => {
       const result = await trainCommand(source, opts, (line) => io.err(`${line}\n`));
@@ -184,7 +188,8 @@ function baselineList(value: string): BaselineName[] {
   return names as BaselineName[];
 }
 
-/** Help text of `--workers`. */
+/** Help texts of `--learner-threads` (the preAction hook hands it to experiments/learners.ts) and `--workers`. */
+const LEARNER_THREADS_HELP = "threads of the learner's tensor work (per-task inner steps and meta-gradients, TRPO's Fisher-vector products, PPO minibatch gradients): the main thread and n-1 worker threads (default: the config's algorithm.learnerThreads, else as many as --workers on the wasm and cpu backends); results do not depend on it";
 const WORKERS_HELP = 'threads stepping the sampling envs: the main thread and n-1 worker threads (default: one per core when there are several; 1 = the main thread only); results do not depend on it';
 
 function addEvalCommand(program: Command, io: CliIo): void {
@@ -201,6 +206,7 @@ function addEvalCommand(program: Command, io: CliIo): void {
     .option('--episodes <n>', 'episodes per point (MAML family) or trials per task (RL2)', positiveInt('--episodes'))
     .option('--baselines <list>', `comma-separated baselines (${BASELINES.join(', ')}); 'none' for none`, (v: string) => (v === 'none' ? [] : baselineList(v)))
     .option('--workers <n>', WORKERS_HELP, positiveInt('--workers'))
+    .option('--learner-threads <n>', LEARNER_THREADS_HELP, positiveInt('--learner-threads'))
     .option('--out <dir>', 'several runs: directory of the combined eval.json and plots (default: their common parent)')
     .option('--json', 'print eval.json instead of a table')
     .action(async (runs: string[], opts: EvalCommandOptions) => io.out(`${await evalCommand(runs, opts, (line) => io.err(`${line}\n`))}\n`));

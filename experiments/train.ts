@@ -16,7 +16,7 @@ import { writeFileAtomic } from './atomic-file.js';
 import { checkpointDir, checkpointOf, freshTrainerState, loadCheckpoint, saveCheckpoint, type TrainerState } from './checkpoint.js';
 import { parseConfig, type ExperimentConfig } from './config.js';
 import { applySet, loadConfigModules, type LoadedConfig } from './config-file.js';
-import { createLearner, envOptions, samplingWorkers } from './learners.js';
+import { createLearner, envOptions, learnerThreads, samplingWorkers } from './learners.js';
 import { MetricsLog } from './metrics-log.js';
 import type { ProgressReporter } from './progress.js';
 import type { IterationRecord } from './results.js';
@@ -120,7 +120,8 @@ export async function resumeRun(runDir: string, sets: readonly string[], options
 /** The config's learner, sampling on the requested (or default) worker threads, which the log names. */
 async function createSamplingLearner(config: ExperimentConfig, options: TrainOptions): Promise<MetaLearner> {
   const workers = samplingWorkers(options.workers);
-  options.log(`metarl: sampling ${workers > 1 ? `on ${workers} threads (the main thread and ${workers - 1} worker${workers > 2 ? 's' : ''})` : 'on the main thread'} (--workers N)`);
+  const threads = (n: number) => (n > 1 ? `on ${n} threads (the main thread and ${n - 1} worker${n > 2 ? 's' : ''})` : 'on the main thread');
+  options.log(`metarl: sampling ${threads(workers)} (--workers N), learner tensor work ${threads(learnerThreads(config, workers))} (--learner-threads N)`);
   return createLearner(config, workers);
 }
 

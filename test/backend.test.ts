@@ -60,6 +60,7 @@ function fakeLoader(packages: Record<string, FakePackage>, webgpu: WebgpuProbe =
       return {};
     },
     probeWebgpu: async () => webgpu,
+    hasGpuDevice: () => true,
     activateWebgpu: async () => {
       // Stands in for the real backend: a 'webgpu' backend backed by the JS cpu code.
       if (!tf.findBackendFactory('webgpu')) tf.registerBackend('webgpu', () => new MathBackendCPU(), 4);
@@ -81,7 +82,7 @@ describe('initBackend', () => {
     assert.equal(tf.getBackend(), 'wasm');
     // This machine has no GPU: webgpu is skipped as not installed, without adapter, or software (Mesa lavapipe).
     assert.equal(lines.length, 1);
-    assert.match(lines[0], /^metarl: TF.js backend wasm \(SIMD\) — tfjs-node-gpu not installed, tfjs-node not installed, (webgpu adapter is software|no WebGPU adapter|webgpu \(Dawn\) not installed|tfjs-backend-webgpu not installed)/);
+    assert.match(lines[0], /^metarl: TF.js backend wasm \(SIMD\) — tfjs-node-gpu not installed, tfjs-node not installed, (webgpu: no GPU device|webgpu adapter is software|no WebGPU adapter|webgpu \(Dawn\) not installed|tfjs-backend-webgpu not installed)/);
     assert.deepEqual(
       info.candidates.map((c) => [c.package, c.ok]),
       [[GPU, false], [NODE, false], [WEBGPU, false], ['@tensorflow/tfjs-backend-wasm', true]],

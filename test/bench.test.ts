@@ -74,7 +74,15 @@ describe('metarl bench --quick', () => {
     const middle = quotients.length / 2;
     close(report.ratios.policyOverhead, quotients.length % 2 ? quotients[Math.floor(middle)] : (quotients[middle - 1] + quotients[middle]) / 2, 'policy overhead');
     close(report.ratios.workerScaling, median('workerVecEnv') / median('vecEnv'), 'worker scaling');
-    assert.deepEqual(computeRatios(report.rows), report.ratios);
+    const [all, one, rl2] = report.learners;
+    close(report.ratios.learnerScaling, one.phasesMs.total.median / all.phasesMs.total.median, 'learner scaling');
+    const work = (l: typeof all) => l.phasesMs.inner.median + l.phasesMs.outer.median;
+    close(report.ratios.learnerWorkScaling, work(one) / work(all), 'learner work scaling');
+    close(report.ratios.trainingVsSampling, all.phasesMs.sampling.median / all.phasesMs.total.median, 'MAML training vs sampling');
+    close(report.ratios.rl2TrainingVsSampling, rl2.phasesMs.sampling.median / rl2.phasesMs.total.median, 'RL2 training vs sampling');
+    for (const x of [report.ratios.learnerScaling, report.ratios.trainingVsSampling, report.ratios.rl2TrainingVsSampling]) assert.ok(Number.isFinite(x) && x > 0, JSON.stringify(report.ratios));
+    assert.ok(report.ratios.trainingVsSampling <= 1 && report.ratios.rl2TrainingVsSampling <= 1, JSON.stringify(report.ratios));
+    assert.deepEqual(computeRatios(report.rows, report.learners), report.ratios);
   });
 
   it('the fidelity figures are finite, ordered and counted', () => {
@@ -87,8 +95,10 @@ describe('metarl bench --quick', () => {
     assert.ok(f.limitOvershoot.fraction >= 0 && f.limitOvershoot.fraction <= 1);
   });
 
-  it('times one MAML and one RL2 meta-iteration by phase', () => {
-    assert.deepEqual(report.learners.map((l) => l.learner), ['maml', 'rl2']);
+  it('times MAML (learner on all threads, then on one) and RL2 meta-iterations by phase, on the same meta-batches', () => {
+    assert.deepEqual(report.learners.map((l) => l.learner), ['maml', 'maml', 'rl2']);
+    assert.deepEqual(report.learners.map((l) => l.learnerThreads), [report.settings.workers, 1, report.settings.workers]);
+    assert.equal(report.learners[0].envSteps, report.learners[1].envSteps, 'both MAML timings run the same meta-batches');
     for (const l of report.learners) {
       for (const [phase, spread] of Object.entries(l.phasesMs)) {
         assert.equal(spread.runs.length, l.iterations, `${l.learner} ${phase}`);
@@ -102,7 +112,7 @@ describe('metarl bench --quick', () => {
   it('the table names every row and learner and shows the ratios against their goals', () => {
     assert.equal(run.stdout.trimEnd(), formatBenchReport(report));
     for (const row of report.rows) assert.ok(run.stdout.includes(row.label), `table lacks '${row.label}'`);
-    for (const text of ['MAML-TRPO', 'RL2-PPO', 'policy overhead', 'goal >= 1.0x', 'joint anchor gap', 'joint-limit overshoot']) {
+    for (const text of ['MAML-TRPO', 'RL2-PPO', 'policy overhead', 'goal >= 1.0x', 'joint anchor gap', 'joint-limit overshoot', 'learner scaling', 'learner threads', 'training / sampling']) {
       assert.ok(run.stdout.includes(text), `table lacks '${text}'`);
     }
   });
@@ -116,7 +126,7 @@ describe('metarl bench --quick', () => {
     assert.match(row.note ?? '', /not installed/);
     assert.match(lines.join('\n'), /skipped/);
     const rows = report.rows.map((r) => (r.id === 'mujoco' ? row : { ...r, vsMujoco: null }));
-    const ratios = computeRatios(rows);
+    const ratios = computeRatios(rows, report.learners);
     assert.equal(ratios.samplingVsMujoco, null);
     assert.equal(ratios.policyOverhead, report.ratios.policyOverhead);
     const table = formatBenchReport({ ...report, rows, ratios, machine: { ...report.machine, mujoco: null } });

@@ -218,7 +218,7 @@ describe('ProMP learner on PointNav-v0', () => {
 // (d) Learning: 30 meta-iterations of 8 tasks x 8 episodes, one hidden layer of 32, Adam at 1e-2 (the authors'
 // 1e-3 needs many more iterations than a unit test affords; ~17 s on wasm). Measured (policy seeds 1-8, wasm):
 // one LVC step on 6 held-out goals gains +6.3 to +11.8 return, 5 or 6 of 6 tasks improved (seed 1:
-// -37.6 -> -25.8, identical on cpu); before meta-training the same step changes the return by about -4.5.
+// -37.5 -> -25.9 since the outer gradient is summed per task in float64; -37.6 -> -25.8 before, identical on cpu); before meta-training the same step changes the return by about -4.5.
 
 describe('ProMP learns to adapt on PointNav-v0', () => {
   it('one inner step on held-out goals beats the unadapted meta-policy', async () => {

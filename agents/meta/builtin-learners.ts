@@ -6,6 +6,8 @@ import { registerLearner } from './learner-registry.js';
 import { mamlShape, multiTaskShape, prompShape, reptileShape, rl2Shape } from './learner-schemas.js';
 import { Maml } from './maml.js';
 import { MultiTask } from './multitask.js';
+import { Pearl } from './pearl.js';
+import { pearlShape } from './pearl-schema.js';
 import { Promp } from './promp.js';
 import { Reptile } from './reptile.js';
 import { Rl2 } from './rl2.js';
@@ -44,4 +46,11 @@ registerLearner({
   options: multiTaskShape,
   create: (context, options) => MultiTask.create({ ...context, ...options }),
   label: () => 'multi-task PPO',
+});
+registerLearner({
+  name: 'pearl',
+  description: 'PEARL: off-policy SAC with a probabilistic context encoder and posterior sampling, Rakelly et al. 2019',
+  options: pearlShape,
+  create: (context, options) => Pearl.create({ ...context, ...options }),
+  label: () => 'PEARL',
 });

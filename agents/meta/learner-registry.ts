@@ -18,6 +18,11 @@ export interface LearnerContext {
   seed: number;
   /** How its vector envs run (worker threads). Never changes the numbers. */
   vecRun: VecRunOptions;
+  /**
+   * Threads of its tensor work (the calling thread and worker threads; the built-in learners' `learnerThreads`,
+   * default: `vecRun.workers`). Never changes the numbers. Absent: the learner's own default.
+   */
+  learnerThreads?: number;
 }
 
 /**

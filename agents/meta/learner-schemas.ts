@@ -21,6 +21,8 @@ export function strictObject<S extends z.ZodRawShape>(shape: S) {
 
 /** Options of every learner with a Gaussian MLP policy and per-task sampling (policy-options.ts). */
 const policyFields = {
+  /** Threads of the learner's tensor work (numbers do not depend on it; default: the sampling threads). */
+  learnerThreads: int(1, 1024).optional(),
   hidden: z.array(int(1, 4096)).min(1).max(8).optional(),
   activation: z.enum(['tanh', 'relu', 'linear']).optional(),
   initLogStd: z.number().min(-10).max(5).optional(),
@@ -40,6 +42,8 @@ const trpoSchema = strictObject({
   cgResidualTol: positive().optional(),
   maxBacktracks: int(1, 100).optional(),
   backtrackRatio: openUnit().optional(),
+  /** Fraction of the samples the Fisher-vector products use (rllab/garage subsample_factor). */
+  subsampleFactor: z.number().gt(0).max(1).optional(),
 });
 
 /** MAML-TRPO / FOMAML-TRPO (maml-options.ts). */
@@ -78,6 +82,9 @@ export const multiTaskShape = {
 
 /** RL2-PPO (rl2-options.ts). */
 export const rl2Shape = {
+  learnerThreads: int(1, 1024).optional(),
+  /** Padded trial steps per unit of the PPO tensor work (rl2-options.ts). */
+  shardSteps: int(1).optional(),
   /** The registered recurrent core (agents/recurrent-cores.ts), e.g. `gru`; checked by the learner. */
   core: z.string().min(1).optional(),
   hiddenDim: int(1, 4096).optional(),

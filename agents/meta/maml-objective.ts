@@ -16,6 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Activation, Params } from '../nets.js';
+import { gaussianDistParams, gaussianKL, gaussianLogProb } from '../policies.js';
 import { ratioSurrogateLoss, vpgLoss } from '../pg.js';
 import { batchKl, disposeBatches, policyLogProb, type OuterBatch, type PolicyBatch } from './policy-batch.js';
 
@@ -23,6 +24,13 @@ import { batchKl, disposeBatches, policyLogProb, type OuterBatch, type PolicyBat
 export interface MamlTaskData {
   inner: PolicyBatch[];
   outer: OuterBatch;
+  /**
+   * Constant offsets added to the inner gradients, one list (shapes of θ) per inner step (default none): how a
+   * subsampled copy of the task keeps θ'(θ_old) of the full batches (see policy-curvature.ts).
+   */
+  innerOffsets?: Params[];
+  /** A constant added to θ' after the inner steps (default none): a first-order curvature copy's θ'(θ_old) − θ_old. */
+  shift?: Params;
 }
 
 /** An inner loss of one batch as a function of the parameters: a scalar (e.g. {@link innerLoss}). */
@@ -64,31 +72,55 @@ export function innerGradients(params: Params, batch: PolicyBatch, update: Inner
   return grads.map((g, i) => g ?? tf.zerosLike(at[i]));
 }
 
-/** θ' after one inner SGD step per batch (in order): θ ← θ − α ∇ L_in(θ; batch). */
-export function adaptParams(params: Params, batches: readonly PolicyBatch[], update: InnerUpdate): Params {
+/**
+ * θ' after one inner SGD step per batch (in order): θ ← θ − α (∇ L_in(θ; batch_j) + offsets[j]).
+ * @param offsets optional constants per step (shapes of `params`), e.g. {@link MamlTaskData.innerOffsets}.
+ */
+export function adaptParams(params: Params, batches: readonly PolicyBatch[], update: InnerUpdate, offsets?: readonly Params[]): Params {
   let theta = params;
-  for (const batch of batches) {
+  batches.forEach((batch, j) => {
     const grads = innerGradients(theta, batch, update);
+    const step = offsets ? grads.map((g, i) => tf.add(g, offsets[j][i])) : grads;
     const current = theta;
-    theta = current.map((p, i) => tf.sub(p, tf.mul(grads[i], update.lr)));
-  }
+    theta = current.map((p, i) => tf.sub(p, tf.mul(step[i], update.lr)));
+  });
   return theta;
 }
 
-/** The outer objective L_out(θ): mean over tasks of the likelihood-ratio surrogate at the adapted parameters. */
-export function outerLoss(params: Params, tasks: readonly MamlTaskData[], update: InnerUpdate): tf.Scalar {
-  const perTask = tasks.map((task) => {
-    const adapted = adaptParams(params, task.inner, update);
-    const logp = policyLogProb(adapted, task.outer, update.activation);
-    return ratioSurrogateLoss(logp, task.outer.logpOld, task.outer.advantages);
-  });
-  return tf.div(tf.addN(perTask), tasks.length) as tf.Scalar;
+/** θ'_i(θ) of one task: its inner steps (with its offsets and shift, if any). */
+function adaptTask(params: Params, task: MamlTaskData, update: InnerUpdate): Params {
+  const adapted = adaptParams(params, task.inner, update, task.innerOffsets);
+  const { shift } = task;
+  return shift ? adapted.map((p, i) => tf.add(p, shift[i])) : adapted;
 }
 
-/** Mean over tasks of mean KL(π_old ‖ π_{θ'_i(θ)}) on the post-update observations: a scalar. */
+/** Task i's part of the outer objective: the likelihood-ratio surrogate of its post-update batch at θ'_i(θ), a scalar. */
+export function taskOuterLoss(params: Params, task: MamlTaskData, update: InnerUpdate): tf.Scalar {
+  const logp = policyLogProb(adaptTask(params, task, update), task.outer, update.activation);
+  return ratioSurrogateLoss(logp, task.outer.logpOld, task.outer.advantages);
+}
+
+/** Task i's mean KL(π_old ‖ π_{θ'_i(θ)}) on its post-update observations, a scalar. */
+export function taskOuterKl(params: Params, task: MamlTaskData, update: InnerUpdate): tf.Scalar {
+  return batchKl(adaptTask(params, task, update), task.outer, update.activation);
+}
+
+/** [{@link taskOuterLoss}, {@link taskOuterKl}] from one adaptation and one policy evaluation (a line-search trial). */
+export function taskOuterLossAndKl(params: Params, task: MamlTaskData, update: InnerUpdate): [tf.Scalar, tf.Scalar] {
+  const { outer } = task;
+  const { mean, logStd } = gaussianDistParams(adaptTask(params, task, update), outer.obs, update.activation);
+  const loss = ratioSurrogateLoss(gaussianLogProb(mean, logStd, outer.actions), outer.logpOld, outer.advantages);
+  return [loss, tf.mean(gaussianKL(outer.oldMean, outer.oldLogStd, mean, logStd))];
+}
+
+/** The outer objective L_out(θ): mean over tasks of {@link taskOuterLoss}. */
+export function outerLoss(params: Params, tasks: readonly MamlTaskData[], update: InnerUpdate): tf.Scalar {
+  return tf.div(tf.addN(tasks.map((task) => taskOuterLoss(params, task, update))), tasks.length) as tf.Scalar;
+}
+
+/** Mean over tasks of {@link taskOuterKl}: a scalar. */
 export function outerKl(params: Params, tasks: readonly MamlTaskData[], update: InnerUpdate): tf.Scalar {
-  const perTask = tasks.map((task) => batchKl(adaptParams(params, task.inner, update), task.outer, update.activation));
-  return tf.div(tf.addN(perTask), tasks.length) as tf.Scalar;
+  return tf.div(tf.addN(tasks.map((task) => taskOuterKl(params, task, update))), tasks.length) as tf.Scalar;
 }
 
 /**
@@ -101,6 +133,10 @@ export function metaGradient(params: Params, tasks: readonly MamlTaskData[], upd
 }
 
 /** Dispose every tensor of a meta-batch's task data (the outer batch may be missing: a partly built batch). */
-export function disposeTaskData(tasks: readonly { inner: readonly PolicyBatch[]; outer?: OuterBatch }[]): void {
-  for (const task of tasks) disposeBatches(task.outer ? [...task.inner, task.outer] : task.inner);
+export function disposeTaskData(tasks: readonly { inner: readonly PolicyBatch[]; outer?: OuterBatch; innerOffsets?: Params[]; shift?: Params }[]): void {
+  for (const task of tasks) {
+    disposeBatches(task.outer ? [...task.inner, task.outer] : task.inner);
+    task.innerOffsets?.forEach((o) => tf.dispose(o));
+    if (task.shift) tf.dispose(task.shift);
+  }
 }

@@ -11,13 +11,16 @@
  * Needs tfjs-core's gradients and the higher-order fix: call `initBackend()` (agents/backend.ts) first; the
  * meta-gradient through the inner update is silently wrong without the fix.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import type { Task } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
-import { assignParams, disposeParams } from '../nets.js';
-import { trpoUpdate, type TrpoDiagnostics } from '../trpo.js';
-import { disposeTaskData, outerKl, outerLoss, type InnerUpdate, type MamlTaskData } from './maml-objective.js';
+import { assignParams, disposeParams, paramShapes, unflattenParams } from '../nets.js';
+import { trpoStep, type TrpoDiagnostics } from '../trpo.js';
+import type { InnerUpdate } from './maml-objective.js';
 import { resolveMamlOptions, type MamlConfig, type MamlOptions } from './maml-options.js';
 import { PolicyLearner } from './policy-learner.js';
+import type { UpdateSpec } from './policy-shard-ops.js';
+import type { PolicyPool } from './policy-pool.js';
 import { meanTaskReturn } from './task-samples.js';
 import type { MetaMetrics } from './types.js';
 
@@ -44,28 +47,33 @@ export class Maml extends PolicyLearner<MamlConfig> {
   }
 
   /** The inner VPG step of meta-training (second order unless `firstOrder`). */
-  private get update(): InnerUpdate {
+  private get update(): UpdateSpec {
     return { lr: this.config.innerLr, firstOrder: this.config.firstOrder, activation: this.config.activation };
   }
 
-  /** The same step with values only: the curve needs no second-order graph. */
-  protected get curveUpdate(): InnerUpdate {
-    return { ...this.update, firstOrder: true };
+  /** The same step with values only (the curve's, and the inner loop's): no second-order graph. */
+  protected get curveUpdate(): InnerUpdate & UpdateSpec {
+    return { lr: this.config.innerLr, firstOrder: true, activation: this.config.activation };
   }
 
   async metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics> {
     const { runner, config } = this;
-    const { vec, rng } = await this.startIteration(taskBatch, seed);
-    const inner = this.recordedInnerLoop(vec, taskBatch, rng, config.innerSteps, this.update, (samples) => runner.batch(samples));
-    let data: MamlTaskData[] | undefined;
+    const start = await this.startIteration(taskBatch, seed);
+    const { pool, rng } = start;
+    let adapted: tf.Tensor[][] = [];
     try {
-      const post = runner.sampleTasks(vec, taskBatch, inner.adapted, config.episodesPerTask, rng);
-      data = runner.timed('outer', () => this.outerData(inner.batches, inner.adapted, post));
-      const d = runner.timed('outer', () => this.trpoStep(data as MamlTaskData[]));
+      const inner = this.pooledInnerLoop(start, taskBatch, config.innerSteps, { update: this.curveUpdate, record: 'batch' });
+      adapted = inner.adapted;
+      const post = runner.sampleTasks(start.vec, taskBatch, adapted, config.episodesPerTask, rng);
+      const curvatureSeed = rng.seed();
+      const d = runner.timed('outer', () => {
+        pool.outer(post);
+        return this.trpoStep(pool, taskBatch.length, curvatureSeed);
+      });
       this.iteration += 1;
       return {
         iteration: this.iteration,
-        preReturn: inner.preReturn,
+        preReturn: inner.returns[0],
         postReturn: meanTaskReturn(post),
         losses: { inner: inner.innerLoss, outerBefore: d.lossBefore, outerAfter: d.lossAfter },
         kl: d.kl,
@@ -75,20 +83,21 @@ export class Maml extends PolicyLearner<MamlConfig> {
         info: { accepted: d.accepted, backtracks: d.backtracks, cgIterations: d.cgIterations, stepSize: d.stepSize },
       };
     } finally {
-      disposeTaskData(data ?? inner.batches.map((b) => ({ inner: b })));
-      inner.adapted.forEach(disposeParams);
+      adapted.forEach(disposeParams);
+      pool.clear();
     }
   }
 
-  /** The TRPO meta-update of θ (in place). */
-  private trpoStep(data: MamlTaskData[]): TrpoDiagnostics {
-    const update = this.update;
-    const { params, diagnostics } = trpoUpdate(
-      { params: this.theta, loss: (ps) => outerLoss(ps, data, update), kl: (ps) => outerKl(ps, data, update) },
-      this.config.trpo,
-    );
-    assignParams(this.theta, params);
-    disposeParams(params);
+  /**
+   * The TRPO meta-update of θ (in place), every per-task piece on the thread that owns the task: loss and
+   * gradient, Fisher-vector products (on `trpo.subsampleFactor` of each task's samples, rows drawn from
+   * `curvatureSeed`), line-search trials.
+   */
+  private trpoStep(pool: PolicyPool, numTasks: number, curvatureSeed: number): TrpoDiagnostics {
+    const factor = this.config.trpo.subsampleFactor ?? 1;
+    const problem = pool.mamlTrpoProblem(this.theta, numTasks, this.update, { factor, seed: curvatureSeed });
+    const { theta, diagnostics } = trpoStep(problem, this.config.trpo);
+    if (diagnostics.accepted) tf.tidy(() => assignParams(this.theta, unflattenParams(theta, paramShapes(this.theta))));
     return diagnostics;
   }
 }

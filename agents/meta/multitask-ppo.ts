@@ -1,25 +1,26 @@
 /**
- * PPO-clip epochs for a diagonal-Gaussian MLP policy on one flat batch of samples (the multi-task baseline's
- * update): the sampling policy's log-probabilities are taken once, then `epochs` passes over seeded-shuffled
- * minibatches of rows, each an Adam step on `ppoClipLoss`; finally the mean KL(old ‖ new) and the clip
- * fraction over the whole batch.
+ * PPO-clip epochs for a diagonal-Gaussian MLP policy on the samples of a meta-batch's tasks, taken as one batch
+ * (the multi-task baseline's update): the sampling policy's log-probabilities are taken once, then `epochs`
+ * passes over seeded-shuffled minibatches of rows, each an Adam step on the PPO-clip loss; finally the mean
+ * KL(old ‖ new) and the clip fraction over the whole batch.
+ *
+ * Rows are numbered task after task (task 0's rows first). A minibatch's loss and gradient are computed per
+ * task on its own rows of the minibatch, by the thread that holds the task (policy-pool.ts), and summed here in
+ * task order: the same numbers for any number of learner threads.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../envs/rng.js';
-import type { Activation } from '../nets.js';
-import { clipFraction, ppoClipLoss } from '../pg.js';
-import { flattenEpisodes } from '../returns.js';
+import { flattenParams, paramShapes, unflattenParams } from '../nets.js';
 import type { Adam } from './adam.js';
-import { batchKl, disposeBatches, outerBatch, policyLogProb, type OuterBatch, type PolicyBatch } from './policy-batch.js';
+import type { PolicyPool } from './policy-pool.js';
 import { permutation } from './rl2-update.js';
-import { toPolicyBatch, type TaskSamples } from './task-samples.js';
+import type { TaskSamples } from './task-samples.js';
 
 /** Settings of {@link ppoEpochs}. */
 export interface PpoEpochOptions {
   epochs: number;
   minibatches: number;
   clipEpsilon: number;
-  activation: Activation;
 }
 
 /** What an update did. */
@@ -34,66 +35,39 @@ export interface PpoEpochStats {
   steps: number;
 }
 
-/** The tasks' samples as one batch (rows in task order; meanReturn: mean over tasks). */
-export function concatSamples(samples: readonly TaskSamples[]): TaskSamples {
-  return {
-    obs: flattenEpisodes(samples.map((s) => s.obs)),
-    actions: flattenEpisodes(samples.map((s) => s.actions)),
-    advantages: flattenEpisodes(samples.map((s) => s.advantages)),
-    meanReturn: samples.reduce((r, s) => r + s.meanReturn, 0) / samples.length,
-    steps: samples.reduce((n, s) => n + s.steps, 0),
-  };
-}
-
-/** Rows `idx` of a row-major array of `width` columns, [idx.length * width]. */
-export function pickRows(src: Float32Array, width: number, idx: readonly number[]): Float32Array {
-  const out = new Float32Array(idx.length * width);
-  idx.forEach((r, k) => out.set(src.subarray(r * width, (r + 1) * width), k * width));
-  return out;
-}
-
-/** The minibatch of rows `idx`: its policy batch and old log-probabilities [n]. */
-function minibatch(samples: TaskSamples, logpOld: Float32Array, idx: readonly number[], obsDim: number, actDim: number): { batch: PolicyBatch; logpOld: tf.Tensor1D } {
-  const rows: TaskSamples = { ...samples, steps: idx.length, obs: pickRows(samples.obs, obsDim, idx), actions: pickRows(samples.actions, actDim, idx), advantages: pickRows(samples.advantages, 1, idx) };
-  return { batch: toPolicyBatch(rows, obsDim, actDim), logpOld: tf.tensor1d(pickRows(logpOld, 1, idx)) };
-}
-
-/** One Adam step on the rows `idx`; @returns the minibatch loss before the step. */
-function minibatchStep(vars: tf.Variable[], optimizer: Adam, samples: TaskSamples, logpOld: Float32Array, idx: readonly number[], opts: PpoEpochOptions): number {
-  const [obsDim, actDim] = [vars[0].shape[0], vars[vars.length - 1].shape[0]];
-  return tf.tidy(() => {
-    const mb = minibatch(samples, logpOld, idx, obsDim, actDim);
-    const loss = () => ppoClipLoss(policyLogProb(vars, mb.batch, opts.activation), mb.logpOld, mb.batch.advantages, { clipEpsilon: opts.clipEpsilon });
-    const { value, grads } = tf.engine().gradients(loss, vars);
-    optimizer.step(vars, grads);
-    return value.dataSync()[0];
-  });
+/**
+ * The rows of a minibatch (global row numbers, in minibatch order) as each task's local rows, in the same order.
+ * @param counts rows per task [M]. @returns [M] Int32Arrays of local row indices.
+ */
+export function rowsByTask(rows: readonly number[], counts: readonly number[]): Int32Array[] {
+  const firsts = counts.map((_, i) => counts.slice(0, i).reduce((a, b) => a + b, 0));
+  const owner = new Int32Array(counts.reduce((a, b) => a + b, 0));
+  counts.forEach((n, i) => owner.fill(i, firsts[i], firsts[i] + n));
+  const local: number[][] = counts.map(() => []);
+  for (const r of rows) local[owner[r]].push(r - firsts[owner[r]]);
+  return local.map((l) => Int32Array.from(l));
 }
 
 /**
- * Run the PPO epochs in place on `vars` (the policy `[...mlp, logStd]` that sampled `samples`).
- * @param samples N rows: obs [N*obsDim], actions [N*actDim], advantages [N]. @param rng shuffles the rows.
+ * Run the PPO epochs in place on `vars` (the policy `[...mlp, logStd]` that sampled `samples`, also the θ the
+ * pool was begun at). @param samples one entry per task [M]. @param rng shuffles the rows.
  */
-export function ppoEpochs(vars: tf.Variable[], optimizer: Adam, samples: TaskSamples, rng: Rng, opts: PpoEpochOptions): PpoEpochStats {
-  const [obsDim, actDim] = [vars[0].shape[0], vars[vars.length - 1].shape[0]];
-  const old: OuterBatch = outerBatch(vars, toPolicyBatch(samples, obsDim, actDim), opts.activation);
-  try {
-    const logpOld = Float32Array.from(old.logpOld.dataSync());
-    const groups = Math.max(1, Math.min(opts.minibatches, samples.steps));
-    let [sum, steps] = [0, 0];
-    for (let epoch = 0; epoch < opts.epochs; epoch++) {
-      const order = permutation(rng, samples.steps);
-      for (let g = 0; g < groups; g++) {
-        sum += minibatchStep(vars, optimizer, samples, logpOld, order.filter((_, k) => k % groups === g), opts);
-        steps += 1;
-      }
+export function ppoEpochs(pool: PolicyPool, vars: tf.Variable[], optimizer: Adam, samples: readonly TaskSamples[], rng: Rng, opts: PpoEpochOptions): PpoEpochStats {
+  const counts = pool.ppoBegin(samples);
+  const total = counts.reduce((a, b) => a + b, 0);
+  const shapes = paramShapes(vars);
+  const groups = Math.max(1, Math.min(opts.minibatches, total));
+  let [sum, steps] = [0, 0];
+  for (let epoch = 0; epoch < opts.epochs; epoch++) {
+    const order = permutation(rng, total);
+    for (let g = 0; g < groups; g++) {
+      const rows = rowsByTask(order.filter((_, k) => k % groups === g), counts);
+      const { value, grad } = pool.ppoGradient(flattenParams(vars), rows, opts.clipEpsilon);
+      tf.tidy(() => optimizer.step(vars, unflattenParams(grad, shapes)));
+      sum += value;
+      steps += 1;
     }
-    const [kl, clipped] = tf.tidy(() => [
-      batchKl(vars, old, opts.activation).dataSync()[0],
-      clipFraction(policyLogProb(vars, old, opts.activation), old.logpOld, opts.clipEpsilon).dataSync()[0],
-    ]);
-    return { policyLoss: sum / steps, kl, clipFraction: clipped, steps };
-  } finally {
-    disposeBatches([old]);
   }
+  const [kl, clipped] = pool.ppoStats(flattenParams(vars), counts, opts.clipEpsilon);
+  return { policyLoss: sum / steps, kl, clipFraction: clipped, steps };
 }

@@ -19,8 +19,9 @@ import { paramShapes } from '../nets.js';
 import { Adam } from './adam.js';
 import type { InnerUpdate } from './maml-objective.js';
 import { resolveMultiTaskOptions, type MultiTaskConfig, type MultiTaskOptions } from './multitask-options.js';
-import { concatSamples, ppoEpochs } from './multitask-ppo.js';
+import { ppoEpochs, type PpoEpochStats } from './multitask-ppo.js';
 import { PolicyLearner } from './policy-learner.js';
+import { meanTaskReturn } from './task-samples.js';
 import type { MetaMetrics, TensorState } from './types.js';
 
 export type { MultiTaskOptions } from './multitask-options.js';
@@ -57,15 +58,25 @@ export class MultiTask extends PolicyLearner<MultiTaskConfig> {
    */
   async metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics> {
     const { runner, config } = this;
-    const { vec, rng } = await this.startIteration(taskBatch, seed);
-    const perTask = runner.sampleTasks(vec, taskBatch, [this.theta], config.episodesPerTask, rng);
-    const samples = runner.timed('inner', () => concatSamples(perTask));
-    const stats = runner.timed('outer', () => ppoEpochs(this.theta, this.optimizer, samples, rng, { ...config }));
-    this.iteration += 1;
+    const { vec, rng, pool } = await this.startIteration(taskBatch, seed);
+    try {
+      const perTask = runner.sampleTasks(vec, taskBatch, [this.theta], config.episodesPerTask, rng);
+      const meanReturn = meanTaskReturn(perTask);
+      const stats = runner.timed('outer', () => ppoEpochs(pool, this.theta, this.optimizer, perTask, rng, config));
+      this.iteration += 1;
+      return this.metrics(meanReturn, stats);
+    } finally {
+      pool.clear();
+    }
+  }
+
+  /** The iteration's metrics: no adaptation during training, so pre- and post-return are both `meanReturn`. */
+  private metrics(meanReturn: number, stats: PpoEpochStats): MetaMetrics {
+    const { runner } = this;
     return {
       iteration: this.iteration,
-      preReturn: samples.meanReturn,
-      postReturn: samples.meanReturn,
+      preReturn: meanReturn,
+      postReturn: meanReturn,
       losses: { policy: stats.policyLoss },
       kl: stats.kl,
       envSteps: runner.envSteps,

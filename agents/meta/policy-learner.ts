@@ -9,27 +9,36 @@ import { Rng } from '../../envs/rng.js';
 import type { Task, VecEnv } from '../../envs/types.js';
 import { disposeParams, paramShapes, toVariables, type Params } from '../nets.js';
 import { gaussianActArrays, gaussianArrays, gaussianPolicyInit, type GaussianArrays } from '../policies.js';
-import { adaptParams, innerLoss, type InnerUpdate } from './maml-objective.js';
-import { disposeBatches, outerBatch, type OuterBatch, type PolicyBatch } from './policy-batch.js';
+import { adaptParams, type InnerUpdate } from './maml-objective.js';
 import type { PolicyLearnerConfig } from './policy-options.js';
+import { PolicyPool } from './policy-pool.js';
+import type { InnerStepSpec } from './policy-shard.js';
 import { assignState, checkState, tensorsToState } from './state.js';
-import { TaskRunner, taskPolicy, type TaskRunnerConfig } from './task-runner.js';
-import { meanTaskReturn, type TaskSamples } from './task-samples.js';
+import { TaskRunner, type TaskRunnerConfig } from './task-runner.js';
+import { meanTaskReturn } from './task-samples.js';
 import type { AdaptationCurve, AdaptationDemo, AdaptationOptions, AdaptationShape, FineTuneSettings, MetaLearner, MetaLearnerState, MetaMetrics, TensorState } from './types.js';
 
 /** What {@link PolicyLearner} needs from a learner's configuration. */
-export type PolicyLearnerBaseConfig = TaskRunnerConfig & Pick<PolicyLearnerConfig, 'seed' | 'hidden' | 'initLogStd' | 'episodesPerTask' | 'innerLr'>;
+export type PolicyLearnerBaseConfig = TaskRunnerConfig & Pick<PolicyLearnerConfig, 'seed' | 'hidden' | 'initLogStd' | 'episodesPerTask' | 'innerLr' | 'learnerThreads'>;
 
-/** What {@link PolicyLearner.recordedInnerLoop} gathered. */
-export interface RecordedInner<B extends PolicyBatch> {
-  /** [M][innerSteps] pre-update batches (the caller disposes them). */
-  batches: B[][];
+/** What {@link PolicyLearner.pooledInnerLoop} did. */
+export interface PooledInner {
   /** θ'_i = θ_i^{(k)}, one parameter list per task (fresh tensors: the caller disposes them). */
   adapted: Params[];
-  /** Mean return over tasks of the first sampling (with θ). */
-  preReturn: number;
+  /** [k] mean return over tasks of each inner sampling (entry j: episodes of θ_i^{(j)}). */
+  returns: number[];
   /** Mean over tasks of the inner VPG loss at θ on the first batches. */
   innerLoss: number;
+}
+
+/** What a meta-iteration starts with ({@link PolicyLearner.startIteration}). */
+export interface IterationStart {
+  /** The VecEnv of M·K envs. */
+  vec: VecEnv;
+  /** The iteration's random stream (seeded by its `seed`). */
+  rng: Rng;
+  /** The learner's threads, begun at θ: call `pool.clear()` when the iteration ends. */
+  pool: PolicyPool;
 }
 
 /** Base of the Gaussian-policy meta-learners; subclasses add the meta-update and their optimizer state. */
@@ -43,6 +52,8 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
   protected readonly runner: TaskRunner;
   /** Meta-iterations completed. */
   protected iteration = 0;
+  /** The threads of the tensor work, started by the first iteration. */
+  private pool: PolicyPool | undefined;
 
   /** θ from `gaussianPolicyInit` seeded by `config.seed`, with the env's observation and action sizes. */
   protected constructor(config: C) {
@@ -108,59 +119,38 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
   dispose(): void {
     disposeParams(this.theta);
     this.runner.close();
+    this.pool?.close();
   }
 
   /**
-   * Start a meta-iteration (zero the runner's timings and env-step count); throws `${label}: the task batch is
-   * empty` for no tasks. @returns the VecEnv of M·K envs and the iteration's Rng (seeded by `seed`).
+   * Start a meta-iteration (zero the runner's timings and env-step count; start the learner threads on first use
+   * and begin them at θ); throws `${label}: the task batch is empty` for no tasks.
    */
-  protected async startIteration(taskBatch: readonly Task[], seed: number, label = 'metaStep'): Promise<{ vec: VecEnv; rng: Rng }> {
+  protected async startIteration(taskBatch: readonly Task[], seed: number, label = 'metaStep'): Promise<IterationStart> {
     if (taskBatch.length === 0) throw new Error(`${label}: the task batch is empty; pass at least one task.`);
     this.runner.begin();
     const rng = Rng.fromSeed(seed);
-    return { vec: await this.runner.vecEnv(taskBatch.length * this.config.episodesPerTask), rng };
+    const vec = await this.runner.vecEnv(taskBatch.length * this.config.episodesPerTask);
+    const { activation } = this.config;
+    this.pool ??= await PolicyPool.create(this.config.learnerThreads, { activation, obsDim: this.runner.obsDim, actDim: this.runner.actDim, shapes: paramShapes(this.theta) });
+    this.pool.begin(this.theta);
+    return { vec, rng, pool: this.pool };
   }
 
   /**
-   * The inner loop ({@link TaskRunner.innerLoop}) that keeps every step's batches for an outer objective through
-   * the inner steps: task i's batch is `toBatch`(its samples, the policy that sampled them), and its next
-   * parameters one `update` step on it. Frees the batches when a step throws.
+   * The inner loop ({@link TaskRunner.innerLoop}) with every task's inner step `step` taken by the thread that
+   * owns the task (which keeps the step's batch when `step.record` says so, for the outer objective).
    */
-  protected recordedInnerLoop<B extends PolicyBatch>(
-    vec: VecEnv,
-    tasks: readonly Task[],
-    rng: Rng,
-    innerSteps: number,
-    update: InnerUpdate,
-    toBatch: (samples: TaskSamples, policy: Params) => B,
-  ): RecordedInner<B> {
-    const result: RecordedInner<B> = { batches: tasks.map(() => []), adapted: [], preReturn: NaN, innerLoss: NaN };
+  protected pooledInnerLoop(start: IterationStart, tasks: readonly Task[], innerSteps: number, step: Omit<InnerStepSpec, 'lossAtTheta'>): PooledInner {
+    const result: PooledInner = { adapted: [], returns: [], innerLoss: NaN };
     const sizes = { innerSteps, episodesPerTask: this.config.episodesPerTask };
-    try {
-      result.adapted = this.runner.innerLoop(vec, tasks, this.theta, rng, sizes, (samples, current, j) => {
-        const batches = samples.map((s, i) => toBatch(s, taskPolicy(current, i)));
-        batches.forEach((b, i) => result.batches[i].push(b));
-        if (j === 0) [result.preReturn, result.innerLoss] = [meanTaskReturn(samples), this.meanInnerLoss(batches)];
-        return batches.map((b, i) => tf.tidy(() => adaptParams(taskPolicy(current, i), [b], update)));
-      });
-    } catch (err) {
-      disposeBatches(result.batches.flat());
-      throw err;
-    }
+    result.adapted = this.runner.innerLoop(start.vec, tasks, this.theta, start.rng, sizes, (samples, _current, j) => {
+      result.returns.push(meanTaskReturn(samples));
+      const next = start.pool.innerStep(samples, { ...step, lossAtTheta: j === 0 });
+      if (j === 0) result.innerLoss = next.innerLoss;
+      return next.adapted;
+    });
     return result;
-  }
-
-  /**
-   * Task i's inner batches joined with its post-update batch: `post[i]` as tensors with the log-probabilities
-   * and distribution of its sampling policy `adapted[i]` (constants).
-   */
-  protected outerData<B extends PolicyBatch>(inner: readonly B[][], adapted: readonly Params[], post: readonly TaskSamples[]): { inner: B[]; outer: OuterBatch }[] {
-    return post.map((s, i) => ({ inner: inner[i], outer: outerBatch(adapted[i], this.runner.batch(s), this.config.activation) }));
-  }
-
-  /** Mean over tasks of the inner VPG loss at θ on one batch per task. */
-  protected meanInnerLoss(batches: readonly PolicyBatch[]): number {
-    return tf.tidy(() => tf.addN(batches.map((b) => innerLoss(this.theta, b, this.config.activation))).dataSync()[0] / batches.length);
   }
 
   /** The optimizer slots of {@link getState} (default: none). */

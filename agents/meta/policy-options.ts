@@ -6,6 +6,7 @@
  */
 import type { EnvOptions } from '../../envs/task-def.js';
 import type { VecRunOptions } from '../../envs/worker-vec.js';
+import { defaultLearnerThreads } from '../learner-pool.js';
 import type { Activation } from '../nets.js';
 import { positive, positiveInteger, unitInterval } from './option-checks.js';
 
@@ -16,6 +17,12 @@ export interface PolicyLearnerOptions {
   envOptions?: EnvOptions;
   /** How sampling runs: worker threads (default: none). Never changes the numbers. */
   vecRun?: VecRunOptions;
+  /**
+   * Threads of the learner's tensor work (per-task inner steps and meta-gradients, TRPO's Fisher-vector
+   * products, PPO minibatch gradients): the calling thread and `learnerThreads - 1` worker threads (default:
+   * `vecRun.workers`; 1 on the tensorflow backend). Never changes the numbers.
+   */
+  learnerThreads?: number;
   /** Seeds the policy initialisation (default 0). */
   seed?: number;
   /** Hidden layer sizes of the Gaussian MLP policy (default [64, 64]). */
@@ -56,6 +63,7 @@ export function resolvePolicyOptions(o: PolicyLearnerOptions, label: string, def
     envId: o.envId,
     envOptions: o.envOptions ?? {},
     vecRun: o.vecRun ?? {},
+    learnerThreads: o.learnerThreads ?? defaultLearnerThreads(o.vecRun?.workers),
     seed: o.seed ?? 0,
     hidden: o.hidden ?? [64, 64],
     activation: o.activation ?? 'tanh',
@@ -67,6 +75,7 @@ export function resolvePolicyOptions(o: PolicyLearnerOptions, label: string, def
     gaeLambda: o.gaeLambda ?? 1,
     normalizeAdvantages: o.normalizeAdvantages ?? true,
   };
+  positiveInteger(label, 'learnerThreads', c.learnerThreads);
   positiveInteger(label, 'episodesPerTask', c.episodesPerTask);
   positiveInteger(label, 'innerSteps', c.innerSteps);
   positive(label, 'innerLr', c.innerLr);

@@ -66,8 +66,8 @@ export function lvcUpdate(lr: number, activation: Activation, firstOrder = false
   return { lr, firstOrder, activation, loss: lvcLoss };
 }
 
-/** Surrogate, inner KLs and outer KL of one task at θ (see the file comment). */
-function taskTerms(params: Params, task: PrompTaskData, update: InnerUpdate, clipEpsilon: number): { surrogate: tf.Scalar; innerKl: tf.Scalar[]; outerKl: tf.Scalar } {
+/** One task's terms at θ (see the file comment): its PPO-clip surrogate, inner KLs [innerSteps] and outer KL. */
+export function taskPrompTerms(params: Params, task: PrompTaskData, update: InnerUpdate, clipEpsilon: number): PrompTerms {
   let theta = params;
   const innerKl: tf.Scalar[] = [];
   for (const batch of task.inner) {
@@ -84,7 +84,7 @@ function taskTerms(params: Params, task: PrompTaskData, update: InnerUpdate, cli
 /** Every term of the outer objective at `params`, averaged over tasks. @param update the LVC inner update. */
 export function prompTerms(params: Params, tasks: readonly PrompTaskData[], update: InnerUpdate, clipEpsilon: number): PrompTerms {
   if (tasks.length === 0) throw new Error('prompTerms: no tasks; pass at least one task.');
-  const perTask = tasks.map((t) => taskTerms(params, t, update, clipEpsilon));
+  const perTask = tasks.map((t) => taskPrompTerms(params, t, update, clipEpsilon));
   const mean = (xs: tf.Scalar[]): tf.Scalar => tf.div(tf.addN(xs), xs.length) as tf.Scalar;
   return {
     surrogate: mean(perTask.map((t) => t.surrogate)),

@@ -15,14 +15,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Task } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
-import { disposeParams, paramShapes, type Params } from '../nets.js';
+import { disposeParams, paramShapes, unflattenParams, type Params } from '../nets.js';
 import { Adam } from './adam.js';
 import type { InnerUpdate } from './maml-objective.js';
-import { disposeBatches, outerBatch } from './policy-batch.js';
 import { PolicyLearner } from './policy-learner.js';
-import { adaptKlCoef, disposePrompData, lvcUpdate, prompGradient, prompLossFromTerms, prompTerms, type PrompTaskData } from './promp-objective.js';
+import type { PolicyPool } from './policy-pool.js';
+import type { UpdateSpec } from './policy-shard-ops.js';
+import { adaptKlCoef, lvcUpdate } from './promp-objective.js';
 import { resolvePrompOptions, type PrompConfig, type PrompOptions } from './promp-options.js';
-import { meanTaskReturn, type TaskSamples } from './task-samples.js';
+import { meanTaskReturn } from './task-samples.js';
 import type { MetaMetrics, TensorState } from './types.js';
 
 export type { PrompOptions } from './promp-options.js';
@@ -75,19 +76,21 @@ export class Promp extends PolicyLearner<PrompConfig> {
    */
   async metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics> {
     const { runner, config } = this;
-    const { vec, rng } = await this.startIteration(taskBatch, seed);
-    const toBatch = (samples: TaskSamples, policy: Params) => outerBatch(policy, runner.batch(samples), config.activation);
-    const inner = this.recordedInnerLoop(vec, taskBatch, rng, config.innerSteps, this.curveUpdate, toBatch); // LVC steps, values only
-    let data: PrompTaskData[] | undefined;
+    const start = await this.startIteration(taskBatch, seed);
+    let adapted: Params[] = [];
     try {
-      const post = runner.sampleTasks(vec, taskBatch, inner.adapted, config.episodesPerTask, rng);
-      data = runner.timed('outer', () => this.outerData(inner.batches, inner.adapted, post));
+      const inner = this.pooledInnerLoop(start, taskBatch, config.innerSteps, { update: this.lvcSpec(true), record: 'sampler' }); // LVC steps, values only
+      adapted = inner.adapted;
+      const post = runner.sampleTasks(start.vec, taskBatch, adapted, config.episodesPerTask, start.rng);
       const klCoefs = this.klCoefficients;
-      const stats = runner.timed('outer', () => this.outerUpdate(data as PrompTaskData[]));
+      const stats = runner.timed('outer', () => {
+        start.pool.outer(post);
+        return this.outerUpdate(start.pool, taskBatch.length);
+      });
       this.iteration += 1;
       return {
         iteration: this.iteration,
-        preReturn: inner.preReturn,
+        preReturn: inner.returns[0],
         postReturn: meanTaskReturn(post),
         losses: { inner: inner.innerLoss, outerBefore: stats.lossBefore, outerAfter: stats.lossAfter, surrogateAfter: stats.surrogateAfter },
         kl: stats.outerKl,
@@ -97,10 +100,14 @@ export class Promp extends PolicyLearner<PrompConfig> {
         info: { innerKl: mean(stats.innerKl), klCoef: mean(klCoefs), nextKlCoef: mean(this.klCoefs), epochs: config.epochs },
       };
     } finally {
-      if (data) disposePrompData(data);
-      else inner.batches.forEach(disposeBatches);
-      inner.adapted.forEach(disposeParams);
+      adapted.forEach(disposeParams);
+      start.pool.clear();
     }
+  }
+
+  /** ProMP's inner LVC step as plain data (values only with `firstOrder`). */
+  private lvcSpec(firstOrder: boolean): UpdateSpec {
+    return { lr: this.config.innerLr, firstOrder, activation: this.config.activation, loss: 'lvc' };
   }
 
   /**
@@ -130,24 +137,21 @@ export class Promp extends PolicyLearner<PrompConfig> {
     this.klCoefs = Array.from(coefs.data);
   }
 
-  /** Step 3: the Adam epochs on θ, then the objective's terms at the new θ and the KL coefficients' update. */
-  private outerUpdate(data: PrompTaskData[]): OuterStats {
+  /**
+   * Step 3: the Adam epochs on θ (each gradient the mean of the tasks' own, computed by the threads that own
+   * them), then the objective's terms at the new θ and the KL coefficients' update.
+   */
+  private outerUpdate(pool: PolicyPool, numTasks: number): OuterStats {
     const { config } = this;
     const options = { clipEpsilon: config.clipEpsilon, klCoefs: this.klCoefs };
-    const update = lvcUpdate(config.innerLr, config.activation);
+    const shapes = paramShapes(this.theta);
     let lossBefore = NaN;
     for (let e = 0; e < config.epochs; e++) {
-      tf.tidy(() => {
-        const { value, grads } = prompGradient(this.theta, data, update, options);
-        if (e === 0) lossBefore = value.dataSync()[0];
-        this.optimizer.step(this.theta, grads);
-      });
+      const { value, grad } = pool.prompGradient(this.theta, numTasks, this.lvcSpec(false), options);
+      if (e === 0) lossBefore = value;
+      tf.tidy(() => this.optimizer.step(this.theta, unflattenParams(grad, shapes)));
     }
-    const [lossAfter, surrogateAfter, outerKl, ...innerKl] = tf.tidy(() => {
-      const terms = prompTerms(this.theta, data, lvcUpdate(config.innerLr, config.activation, true), config.clipEpsilon);
-      const parts = [prompLossFromTerms(terms, this.klCoefs), terms.surrogate, terms.outerKl, ...terms.innerKl];
-      return Array.from(tf.stack(parts).dataSync());
-    });
+    const [lossAfter, surrogateAfter, outerKl, ...innerKl] = pool.prompTerms(this.theta, numTasks, this.lvcSpec(true), options);
     if (config.adaptiveKl) this.klCoefs = this.klCoefs.map((c, j) => Math.fround(adaptKlCoef(c, innerKl[j], config.targetKl)));
     return { lossBefore, lossAfter, surrogateAfter, innerKl, outerKl };
   }

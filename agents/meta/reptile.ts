@@ -27,12 +27,11 @@ import type { Task } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
 import { disposeParams, paramShapes, type Params } from '../nets.js';
 import { Adam } from './adam.js';
-import { adaptParams, type InnerUpdate } from './maml-objective.js';
+import type { InnerUpdate } from './maml-objective.js';
+import type { UpdateSpec } from './policy-shard-ops.js';
 import { PolicyLearner } from './policy-learner.js';
 import { resolveReptileOptions, type ReptileConfig, type ReptileOptions } from './reptile-options.js';
 import { annealedStepSize, paramsNorm, reptileDirection } from './reptile-update.js';
-import { taskPolicy } from './task-runner.js';
-import { meanTaskReturn } from './task-samples.js';
 import type { MetaMetrics, TensorState } from './types.js';
 
 export type { ReptileOptions } from './reptile-options.js';
@@ -71,7 +70,7 @@ export class Reptile extends PolicyLearner<ReptileConfig> {
   }
 
   /** The inner VPG step, in meta-training and in the adaptation curve alike. */
-  protected get curveUpdate(): InnerUpdate {
+  protected get curveUpdate(): InnerUpdate & UpdateSpec {
     return { lr: this.config.innerLr, firstOrder: true, activation: this.config.activation };
   }
 
@@ -103,18 +102,13 @@ export class Reptile extends PolicyLearner<ReptileConfig> {
    * exactly these θ_i (sampling is deterministic).
    */
   async adaptTasks(taskBatch: readonly Task[], seed: number): Promise<ReptileInnerResult> {
-    const { vec, rng } = await this.startIteration(taskBatch, seed, 'Reptile');
-    const returns: number[] = [];
-    let loss = NaN;
-    const adapted = this.runner.innerLoop(vec, taskBatch, this.theta, rng, this.config, (samples, current, j) =>
-      tf.tidy(() => {
-        const batches = samples.map((s) => this.runner.batch(s));
-        returns.push(meanTaskReturn(samples));
-        if (j === 0) loss = this.meanInnerLoss(batches);
-        return batches.map((b, i) => adaptParams(taskPolicy(current, i), [b], this.curveUpdate));
-      }),
-    );
-    return { adapted, returns, innerLoss: loss };
+    const start = await this.startIteration(taskBatch, seed, 'Reptile');
+    try {
+      const { adapted, returns, innerLoss } = this.pooledInnerLoop(start, taskBatch, this.config.innerSteps, { update: this.curveUpdate, record: 'none' });
+      return { adapted, returns, innerLoss };
+    } finally {
+      start.pool.clear();
+    }
   }
 
   /**

@@ -175,6 +175,13 @@ export function selectTrials(src: Float32Array, T: number, B: number, width: num
   return out;
 }
 
+/** Write `src` [T*cols.length*width] (columns `cols` of a batch, time-major) into `dst` [T*B*width]: inverse of {@link selectTrials}. */
+export function scatterTrials(dst: Float32Array, src: Float32Array, T: number, B: number, width: number, cols: readonly number[]): void {
+  for (let t = 0; t < T; t++) {
+    cols.forEach((b, k) => dst.set(src.subarray((t * cols.length + k) * width, (t * cols.length + k + 1) * width), (t * B + b) * width));
+  }
+}
+
 /** Mean undiscounted return of episode e of the trials, for e = 0..E-1 ([E]). */
 export function returnPerEpisode(trials: readonly Trial[]): number[] {
   const E = trials[0]?.paths.length ?? 0;

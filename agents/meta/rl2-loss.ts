@@ -73,12 +73,15 @@ export interface Rl2Evaluation {
  * @param xs [T*B*in]. @param actions [T*B*A]. @param times [T*B*2] (see {@link rl2Forward}).
  */
 export function rl2Evaluate(core: RecurrentCore, policy: Params, valueHead: Params, xs: Float32Array, actions: Float32Array, times: Float32Array, T: number, B: number): Rl2Evaluation {
-  return tf.tidy(() => {
-    const A = actions.length / (T * B);
+  const A = actions.length / (T * B);
+  const outputs = tf.tidy(() => {
     const out = rl2Forward(core, policy, valueHead, tf.tensor3d(xs, [T, B, xs.length / (T * B)]), tf.tensor3d(actions, [T, B, A]), tf.tensor2d(times, [T * B, TIME_INPUTS]));
-    const read = (t: tf.Tensor) => Float32Array.from(t.dataSync() as Float32Array);
-    return { logp: read(out.logp), values: read(out.values), mean: read(out.mean), logStd: read(out.logStd) };
+    return [out.logp, out.values, out.mean, tf.clone(out.logStd)];
   });
+  // Read after the tidy: a TypedArray returned from tf.tidy is walked element by element (~20 ms per 65k entries).
+  const [logp, values, mean, logStd] = outputs.map((t) => Float32Array.from(t.dataSync() as Float32Array));
+  tf.dispose(outputs);
+  return { logp, values, mean, logStd };
 }
 
 /** One trial minibatch as tensors, time-major and flattened where noted. */

@@ -4,6 +4,7 @@
  */
 import type { EnvOptions } from '../../envs/task-def.js';
 import type { VecRunOptions } from '../../envs/worker-vec.js';
+import { defaultLearnerThreads } from '../learner-pool.js';
 import { listRecurrentCores } from '../recurrent-cores.js';
 import { openUnitInterval, positive, positiveInteger, unitInterval } from './option-checks.js';
 
@@ -14,6 +15,20 @@ export interface Rl2Options {
   envOptions?: EnvOptions;
   /** How sampling runs: worker threads (default: none). Never changes the numbers. */
   vecRun?: VecRunOptions;
+  /**
+   * Threads of the PPO tensor work (the calling thread and `learnerThreads - 1` worker threads; default:
+   * `vecRun.workers`, 1 on the tensorflow backend). Never changes the numbers.
+   */
+  learnerThreads?: number;
+  /**
+   * Padded trial steps (T × trials) per unit of the PPO tensor work: a minibatch (and the whole batch, when
+   * evaluated) is split into ⌈T·trials / shardSteps⌉ groups of whole trials whose gradients are computed
+   * separately, on the learner threads, and summed in group order. Changes the numbers at float rounding level
+   * only (never with the thread count). Default 8000: the unroll costs a fixed ~0.2 s per 400 steps in kernel
+   * launches plus ~7 ms per trial, so a group of 5 trials of 400 steps costs most of a group of 10 and the
+   * presets' minibatches (10 trials of 400 or 40 steps) stay whole; from 40 trials of 400 steps up they split.
+   */
+  shardSteps?: number;
   /** Seeds the network initialisation (default 0). */
   seed?: number;
   /** Recurrent core: a name registered with `registerRecurrentCore` (agents/recurrent-core.ts; default `gru`). */
@@ -59,6 +74,8 @@ export function resolveRl2Options(o: Rl2Options): Rl2Config {
     envId: o.envId,
     envOptions: o.envOptions ?? {},
     vecRun: o.vecRun ?? {},
+    learnerThreads: o.learnerThreads ?? defaultLearnerThreads(o.vecRun?.workers),
+    shardSteps: o.shardSteps ?? 8000,
     seed: o.seed ?? 0,
     core: o.core ?? 'gru',
     hiddenDim: o.hiddenDim ?? 64,
@@ -79,7 +96,7 @@ export function resolveRl2Options(o: Rl2Options): Rl2Config {
   };
   const cores = listRecurrentCores();
   if (!cores.includes(c.core)) throw new Error(`RL2: core must be a registered recurrent core (${cores.join(', ')}), got '${c.core}'; add one with registerRecurrentCore.`);
-  for (const name of ['hiddenDim', 'episodesPerTrial', 'epochs', 'minibatches', 'evalTrials'] as const) positiveInteger('RL2', name, c[name]);
+  for (const name of ['hiddenDim', 'episodesPerTrial', 'epochs', 'minibatches', 'evalTrials', 'learnerThreads', 'shardSteps'] as const) positiveInteger('RL2', name, c[name]);
   for (const name of ['gamma', 'gaeLambda'] as const) unitInterval('RL2', name, c[name]);
   openUnitInterval('RL2', 'clipEpsilon', c.clipEpsilon);
   for (const name of ['learningRate', 'maxGradNorm'] as const) positive('RL2', name, c[name]);

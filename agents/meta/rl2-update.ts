@@ -1,18 +1,20 @@
 /**
- * One RL2 PPO update on a packed trial batch, in two phases:
+ * One RL2 PPO update on a packed trial batch, in two phases, the tensor work on the learner threads (rl2-pool.ts):
  * - {@link preparePpo}: old log-probabilities and values from one unroll, GAE over each whole trial,
  *   advantages normalised over the real steps;
  * - {@link runPpoEpochs}: `epochs` passes over seeded-shuffled minibatches of whole trials, each an Adam step on
- *   the gradient of {@link rl2Loss} (backprop through the full trial), clipped to a global norm; then the mean
+ *   the gradient of `rl2Loss` (backprop through the full trial), clipped to a global norm; then the mean
  *   KL(old ‖ new) over the batch.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../envs/rng.js';
+import { paramShapes, unflattenParams } from '../nets.js';
 import type { RecurrentCore } from '../recurrent-core.js';
 import { normalizeAdvantages } from '../returns.js';
 import type { Adam } from './adam.js';
-import { selectTrials, TIME_INPUTS, trialAdvantages, type TrialBatch } from './rl2-batch.js';
-import { rl2Evaluate, rl2Loss, type Rl2Evaluation, type Rl2LossOptions, type Rl2MinibatchTensors } from './rl2-loss.js';
+import { trialAdvantages, type TrialBatch } from './rl2-batch.js';
+import type { Rl2Evaluation, Rl2LossOptions } from './rl2-loss.js';
+import type { Rl2Pool } from './rl2-pool.js';
 
 /** PPO settings of an RL2 update. */
 export interface Rl2PpoOptions extends Rl2LossOptions {
@@ -70,11 +72,17 @@ function normalizeMasked(adv: Float32Array, mask: Float32Array): Float32Array {
   return out;
 }
 
-/** Old policy, values, GAE and normalised advantages of a batch (inputs as the network sees them). */
-export function preparePpo(vars: Rl2Vars, batch: TrialBatch, opts: Rl2PpoOptions): PreparedBatch {
-  const old = rl2Evaluate(vars.core, vars.policy, vars.value, batch.xs, batch.actions, batch.times, batch.T, batch.B);
+/**
+ * Old policy, values, GAE and normalised advantages of a batch (inputs as the network sees them); the batch and
+ * its targets go to the pool's threads.
+ */
+export function preparePpo(pool: Rl2Pool, vars: Rl2Vars, batch: TrialBatch, opts: Rl2PpoOptions): PreparedBatch {
+  pool.setBatch(batch);
+  const old = pool.evaluate(vars);
   const { adv, targets } = trialAdvantages(batch, old.values, opts.gamma, opts.lambda);
-  return { batch, old, adv: normalizeMasked(adv, batch.mask), targets };
+  const prepared = { batch, old, adv: normalizeMasked(adv, batch.mask), targets };
+  pool.setTargets({ logpOld: old.logp, adv: prepared.adv, targets });
+  return prepared;
 }
 
 /** A seeded permutation of 0..n−1 (Fisher–Yates). */
@@ -87,22 +95,6 @@ export function permutation(rng: Rng, n: number): number[] {
   return p;
 }
 
-/** Tensors of the trials `cols` of the batch. */
-function minibatchTensors(p: PreparedBatch, cols: readonly number[]): Rl2MinibatchTensors {
-  const { T, B, inputDim, actDim } = p.batch;
-  const b = cols.length;
-  const pick = (src: Float32Array, width: number) => selectTrials(src, T, B, width, cols);
-  return {
-    xs: tf.tensor3d(pick(p.batch.xs, inputDim), [T, b, inputDim]),
-    actions: tf.tensor3d(pick(p.batch.actions, actDim), [T, b, actDim]),
-    times: tf.tensor2d(pick(p.batch.times, TIME_INPUTS), [T * b, TIME_INPUTS]),
-    mask: tf.tensor1d(pick(p.batch.mask, 1)),
-    logpOld: tf.tensor1d(pick(p.old.logp, 1)),
-    adv: tf.tensor1d(pick(p.adv, 1)),
-    targets: tf.tensor1d(pick(p.targets, 1)),
-  };
-}
-
 /** Scale gradients to a global norm of at most `maxNorm`; returns them and the norm before clipping. */
 function clipGlobalNorm(grads: tf.Tensor[], maxNorm: number): { grads: tf.Tensor[]; norm: number } {
   const norm = Math.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync()[0]);
@@ -111,20 +103,14 @@ function clipGlobalNorm(grads: tf.Tensor[], maxNorm: number): { grads: tf.Tensor
 }
 
 /**
- * One minibatch Adam step on the trials `cols`.
+ * One minibatch Adam step on the trials `cols` (the gradient from the pool's threads, clipped here).
  * @returns [policyLoss, valueLoss, entropy, clipFraction, gradNorm].
  */
-function minibatchStep(vars: Rl2Vars, optimizer: Adam, p: PreparedBatch, cols: readonly number[], opts: Rl2PpoOptions): number[] {
+function minibatchStep(pool: Rl2Pool, vars: Rl2Vars, optimizer: Adam, cols: readonly number[], opts: Rl2PpoOptions): number[] {
+  const { grad, parts } = pool.gradient(vars, cols, opts);
+  const all = [...vars.policy, ...vars.value];
   return tf.tidy(() => {
-    const mb = minibatchTensors(p, cols);
-    const all = [...vars.policy, ...vars.value];
-    let parts: number[] = [];
-    const { grads } = tf.variableGrads(() => {
-      const out = rl2Loss(vars.core, vars.policy, vars.value, mb, opts);
-      parts = [out.policyLoss, out.valueLoss, out.entropy, out.clipFrac].map((s) => s.dataSync()[0]);
-      return out.loss;
-    }, all);
-    const clipped = clipGlobalNorm(all.map((v) => grads[v.name]), opts.maxGradNorm);
+    const clipped = clipGlobalNorm(unflattenParams(grad, paramShapes(all)), opts.maxGradNorm);
     optimizer.step(all, clipped.grads);
     return [...parts, clipped.norm];
   });
@@ -148,8 +134,8 @@ function meanKl(old: Rl2Evaluation, next: Rl2Evaluation, mask: Float32Array): nu
   return sum / Math.max(1, n);
 }
 
-/** Run the PPO epochs in place on `vars` with `optimizer`. @param rng shuffles the minibatches. */
-export function runPpoEpochs(vars: Rl2Vars, optimizer: Adam, p: PreparedBatch, rng: Rng, opts: Rl2PpoOptions): Rl2UpdateStats {
+/** Run the PPO epochs in place on `vars` with `optimizer` (`pool` holds the batch of `p`). @param rng shuffles the minibatches. */
+export function runPpoEpochs(pool: Rl2Pool, vars: Rl2Vars, optimizer: Adam, p: PreparedBatch, rng: Rng, opts: Rl2PpoOptions): Rl2UpdateStats {
   const { batch } = p;
   const groups = Math.max(1, Math.min(opts.minibatches, batch.B));
   const sums = [0, 0, 0, 0, 0];
@@ -158,11 +144,11 @@ export function runPpoEpochs(vars: Rl2Vars, optimizer: Adam, p: PreparedBatch, r
     const order = permutation(rng, batch.B);
     for (let g = 0; g < groups; g++) {
       const cols = order.filter((_, k) => k % groups === g);
-      minibatchStep(vars, optimizer, p, cols, opts).forEach((v, k) => (sums[k] += v));
+      minibatchStep(pool, vars, optimizer, cols, opts).forEach((v, k) => (sums[k] += v));
       steps++;
     }
   }
   const [policyLoss, valueLoss, entropy, clipFraction, gradNorm] = sums.map((s) => s / Math.max(1, steps));
-  const next = rl2Evaluate(vars.core, vars.policy, vars.value, batch.xs, batch.actions, batch.times, batch.T, batch.B);
+  const next = pool.evaluate(vars);
   return { policyLoss, valueLoss, entropy, clipFraction, gradNorm, kl: meanKl(p.old, next, batch.mask) };
 }

@@ -29,6 +29,7 @@ import { summarizeCurve } from './adaptation-curve.js';
 import { groupTrials, packTrials, returnPerEpisode, type Trial, type TrialBatch } from './rl2-batch.js';
 import { valueHeadInit } from './rl2-loss.js';
 import { Rl2InputNormalizer } from './rl2-normalizer.js';
+import { Rl2Pool } from './rl2-pool.js';
 import { resolveRl2Options, type Rl2Config, type Rl2Options } from './rl2-options.js';
 import { Rl2TrialPolicy } from './rl2-policy.js';
 import { scaleTrialRewards } from './rl2-rewards.js';
@@ -53,6 +54,8 @@ export class Rl2 implements MetaLearner {
   /** Control steps per episode (H), the scale of the value head's time inputs. */
   private readonly horizon: number;
   private iteration = 0;
+  /** The threads of the PPO tensor work, started by the first iteration. */
+  private pool: Rl2Pool | undefined;
 
   private constructor(config: Rl2Config) {
     this.config = config;
@@ -105,15 +108,16 @@ export class Rl2 implements MetaLearner {
 
   async metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics> {
     if (taskBatch.length === 0) throw new Error('metaStep: the task batch is empty; pass at least one task.');
+    this.pool ??= await Rl2Pool.create(this.config.learnerThreads, this.config.core, this.vars, this.config.shardSteps);
     const start = performance.now();
     const rng = Rng.fromSeed(seed);
     const vec = await this.vecs.get(taskBatch.length);
     const trials = this.sampleTrials(vec, taskBatch, this.config.episodesPerTrial, rng);
     const sampled = performance.now();
     const raw = packTrials(trials, this.obsDim, this.actDim, this.horizon);
-    const prepared = preparePpo(this.vars, this.trainingBatch(raw), this.ppoOptions());
+    const prepared = preparePpo(this.pool, this.vars, this.trainingBatch(raw), this.ppoOptions());
     const preparedAt = performance.now();
-    const stats = runPpoEpochs(this.vars, this.optimizer, prepared, rng, this.ppoOptions());
+    const stats = runPpoEpochs(this.pool, this.vars, this.optimizer, prepared, rng, this.ppoOptions());
     if (this.config.normalizeInputs) this.inputs.update(raw.xs, raw.mask);
     this.iteration += 1;
     const end = performance.now();
@@ -185,6 +189,7 @@ export class Rl2 implements MetaLearner {
     [...this.vars.policy, ...this.vars.value].forEach((v) => v.dispose());
     this.optimizer.dispose();
     this.vecs.close();
+    this.pool?.close();
   }
 
   /** One trial of `episodes` episodes per task on `vec` (env i runs task i), core state reset once. */

@@ -11,8 +11,7 @@ import type { Task, VecEnv } from '../../envs/types.js';
 import { disposeParams, type Activation, type Params } from '../nets.js';
 import { recordedSteps, type Path } from '../sampler.js';
 import { curveSteps, gradientAdaptationCurve, type CurveSetup } from './adaptation-curve.js';
-import type { PolicyBatch } from './policy-batch.js';
-import { groupPathsByTask, processTaskPaths, toPolicyBatch, type AdvantageOptions, type TaskSamples } from './task-samples.js';
+import { groupPathsByTask, processTaskPaths, type AdvantageOptions, type TaskSamples } from './task-samples.js';
 import { rolloutTasks } from './task-rollouts.js';
 import type { AdaptationCurve, AdaptationOptions, MetaTimings } from './types.js';
 import { VecEnvCache } from './vec-env-cache.js';
@@ -42,11 +41,6 @@ export type Phase = 'sampling' | 'inner' | 'outer';
  * {@link TaskRunner.innerLoop}); fresh tensors, one list per task.
  */
 export type InnerStep = (samples: TaskSamples[], current: readonly Params[], j: number) => Params[];
-
-/** Task i's policy in a list that holds one policy for all tasks ([θ]) or one per task. */
-export function taskPolicy(policies: readonly Params[], i: number): Params {
-  return policies[policies.length === 1 ? 0 : i];
-}
 
 /** Sampling, advantages and bookkeeping for one learner; {@link close} it with the learner. */
 export class TaskRunner {
@@ -155,11 +149,6 @@ export class TaskRunner {
       throw err;
     }
     return current;
-  }
-
-  /** A task's samples as tensors: obs [N, obsDim], actions [N, actDim], advantages [N]. */
-  batch(samples: TaskSamples): PolicyBatch {
-    return toPolicyBatch(samples, this.obsDim, this.actDim);
   }
 
   /**

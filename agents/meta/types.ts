@@ -117,6 +117,12 @@ export interface MetaLearnerState {
   params: Record<string, TensorState[]>;
   /** Optimizer slots (Adam moments, step counters as 1-element tensors); empty for TRPO. */
   optimizer: TensorState[];
+  /**
+   * Optional bulk data that resuming needs besides parameters, e.g. an off-policy learner's replay buffers
+   * (PEARL: `replay`, `encoder`), keyed by a name of letters, digits, `_` and `-`. Checkpoints store each as a
+   * binary sidecar file (`ckpt-<iteration>.<name>.bin`) referenced by byte length and sha256.
+   */
+  buffers?: Record<string, Float32Array>;
 }
 
 /**

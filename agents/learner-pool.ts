@@ -1,0 +1,170 @@
+/**
+ * LearnerPool: a learner's tensor work, data-parallel over threads. The work of one call is split into units (a
+ * task of a meta-batch, a trial group of a minibatch: fixed by the data, never by the thread count); the units
+ * are dealt to the threads in contiguous blocks, the calling thread keeps the first block and each of the
+ * `threads - 1` worker threads another, and every thread answers one result per unit it owns. Every call is
+ * posted to the workers first, then the calling thread runs its own block while they run theirs (as WorkerVecEnv
+ * does), and the call returns once all have answered, so the interface stays synchronous (TRPO's conjugate
+ * gradient calls it in its loop).
+ *
+ * The same code computes a unit on whichever thread owns it, each thread with its own TF.js engine on the same
+ * backend and gradient set-up, so a unit's result does not depend on the thread count. Callers then reduce the
+ * per-unit results in unit order in float64 ({@link weightedSum}): 1, 2 or N threads give the same bits.
+ *
+ * A thread's work is served by handlers from a shard module ({@link ShardProgram}; worker threads import the
+ * setup modules first, envs/setup-modules.ts, so user-registered recurrent cores exist there too): each handler receives the
+ * units it owns and its arguments (structured clones on a worker; the very objects on the calling thread: never
+ * mutate them) and returns an array with one result per unit.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { LocalCaller, type Caller, type SyncHandlers } from '../envs/sync-channel.js';
+import { setupModules } from '../envs/setup-modules.js';
+import { siblingModule, startSyncWorker } from '../envs/sync-worker.js';
+import type { Worker } from 'node:worker_threads';
+import { blockSizes } from '../envs/worker-vec.js';
+import { higherOrderGradientsEnabled } from './higher-order-grad.js';
+import type { LearnerWorkerData } from './learner-worker.js';
+import { fastMatMulGradientRegistered } from './matmul-grad.js';
+import type { BackendName } from './backend.js';
+
+/** Where a thread gets its handlers: `module` (a URL) exports `factory`, a function returning them. */
+export interface ShardProgram {
+  module: string;
+  factory: string;
+}
+
+interface Thread {
+  caller: Caller;
+  worker?: Worker;
+}
+
+/** The backends whose kernels run on the calling thread, where worker threads add cores. */
+const THREADED_BACKENDS: readonly string[] = ['wasm', 'cpu'];
+
+/**
+ * Learner threads when the user does not say: as many as the sampling threads (`workers`) on the wasm and cpu
+ * backends; 1 on the others (tensorflow's native kernels use every core themselves, a GPU backend is one device).
+ */
+export function defaultLearnerThreads(workers: number | undefined): number {
+  return THREADED_BACKENDS.includes(tf.getBackend()) ? Math.max(1, workers ?? 1) : 1;
+}
+
+/** Threads of a pool; see the file comment. Create with {@link LearnerPool.create}, end with {@link close}. */
+export class LearnerPool {
+  private closed = false;
+
+  private constructor(private readonly threads: Thread[]) {}
+
+  /**
+   * A pool of `threads` threads (the calling one and `threads - 1` workers) serving `program`'s handlers. The
+   * workers start the active TF.js backend with the calling thread's gradient set-up (higher-order fix, matMul
+   * gradient); resolves once all serve.
+   */
+  static async create(program: ShardProgram, threads: number): Promise<LearnerPool> {
+    if (!Number.isInteger(threads) || threads < 1) throw new Error(`learnerThreads must be a positive integer, got ${threads}.`);
+    const module = (await import(program.module)) as Record<string, () => SyncHandlers>;
+    if (typeof module[program.factory] !== 'function') throw new Error(`LearnerPool: ${program.module} does not export a function '${program.factory}'.`);
+    const local: Thread = { caller: new LocalCaller(module[program.factory]()) };
+    const data: Omit<LearnerWorkerData, 'port' | 'counters' | 'slot'> = {
+      setupModules: [...setupModules()],
+      backend: tf.getBackend() as BackendName,
+      higherOrder: higherOrderGradientsEnabled(),
+      fastMatMul: fastMatMulGradientRegistered(),
+      program,
+    };
+    const counters = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, threads - 1)));
+    const entry = siblingModule('learner-worker', import.meta.url);
+    const started = await Promise.allSettled(Array.from({ length: threads - 1 }, (_, w) => startSyncWorker(entry, data, counters, w)));
+    const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failure) {
+      await Promise.all(workers.map((w) => w.worker.terminate()));
+      throw new Error(`a learner thread failed to start: ${(failure.reason as Error).message} (use 1 learner thread, --learner-threads 1, to run without worker threads).`);
+    }
+    return new LearnerPool([local, ...workers]);
+  }
+
+  /** Threads: the calling one and the workers. */
+  get numThreads(): number {
+    return this.threads.length;
+  }
+
+  /** The units of each thread that owns any, for `numUnits` units: contiguous blocks, larger ones first. */
+  blocks(numUnits: number): number[][] {
+    const sizes = blockSizes(numUnits, Math.min(this.threads.length, numUnits));
+    let first = 0;
+    return sizes.map((size) => Array.from({ length: size }, () => first++));
+  }
+
+  /**
+   * Run `method` on the units [0, numUnits): each owning thread is called with (its units, ...args(its units))
+   * and answers one result per unit. @returns the results in unit order.
+   */
+  map<R>(method: string, numUnits: number, args: (units: number[]) => unknown[] = () => []): R[] {
+    const blocks = this.blocks(numUnits);
+    const answers = this.callAll(blocks.map((units) => ({ method, args: [units, ...args(units)] })));
+    const out: R[] = [];
+    answers.forEach((answer, t) => {
+      const results = answer as R[];
+      if (!Array.isArray(results) || results.length !== blocks[t].length) throw new Error(`LearnerPool: '${method}' answered ${Array.isArray(results) ? results.length : typeof results} results for ${blocks[t].length} units.`);
+      out.push(...results);
+    });
+    return out;
+  }
+
+  /** Call `method` with the same arguments on every thread (set-up, per-iteration data). */
+  broadcast(method: string, ...args: unknown[]): void {
+    this.callAll(this.threads.map(() => ({ method, args })));
+  }
+
+  /** End the worker threads (idempotent). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.threads) void t.worker?.terminate();
+  }
+
+  /** Post request t to thread t (workers first), then collect in thread order; throws the first error after all are in. */
+  private callAll(requests: { method: string; args: unknown[] }[]): unknown[] {
+    if (this.closed) throw new Error('LearnerPool: the pool is closed.');
+    const used = this.threads.slice(0, requests.length);
+    for (let t = used.length - 1; t >= 0; t--) used[t].caller.post(requests[t]);
+    const answers: unknown[] = [];
+    let failure: unknown;
+    for (const thread of used) {
+      try {
+        answers.push(thread.caller.collect());
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure) throw failure;
+    return answers;
+  }
+}
+
+/**
+ * Σ_u weights[u] · parts[u] accumulated in float64 in unit order, then rounded to float32: the reduction that
+ * makes a data-parallel result independent of the thread count. @param parts [U] vectors of equal length P.
+ * @returns [P].
+ */
+export function weightedSum(parts: readonly ArrayLike<number>[], weights: readonly number[]): Float32Array {
+  if (parts.length === 0) throw new Error('weightedSum: no parts.');
+  const acc = new Float64Array(parts[0].length);
+  parts.forEach((part, u) => {
+    if (part.length !== acc.length) throw new Error(`weightedSum: part ${u} has ${part.length} values, expected ${acc.length}.`);
+    const w = weights[u];
+    for (let i = 0; i < acc.length; i++) acc[i] += w * part[i];
+  });
+  return Float32Array.from(acc);
+}
+
+/** Σ_u weights[u] · values[u] in float64, in unit order. */
+export function weightedTotal(values: readonly number[], weights: readonly number[]): number {
+  return values.reduce((s, v, u) => s + weights[u] * v, 0);
+}
+
+/** [1/n, ..., 1/n], n = `count`: the weights of a mean over units. */
+export function meanWeights(count: number): number[] {
+  return Array.from({ length: count }, () => 1 / count);
+}

@@ -1,0 +1,164 @@
+/**
+ * One thread's share of a Gaussian-MLP meta-learner's tensor work (MAML, FOMAML, ProMP, Reptile, the multi-task
+ * baseline), served through a LearnerPool (agents/learner-pool.ts): the tasks of a meta-batch it owns, with their
+ * batches as tensors, and per-task quantities computed on request. Every result is one task's own (a loss, a
+ * gradient, a Fisher-vector product of that task alone), never a sum over this thread's tasks: the calling
+ * thread reduces them in task order, so the numbers do not depend on how tasks are dealt to threads.
+ *
+ * Per iteration: `begin` (θ), `inner` once per inner step (the task's samples in, θ_i^{(j+1)} out; the batch is
+ * kept when the outer objective needs it), `outer` (the post-update samples, with θ'_i as their sampling policy),
+ * then the learner's requests (policy-shard-ops.ts). Only parameters and vectors travel per request.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { SyncHandlers } from '../../envs/sync-channel.js';
+import { disposeParams, flattenParams, unflattenParams, type Activation, type Params } from '../nets.js';
+import { adaptParams, disposeTaskData, innerLoss, type MamlTaskData } from './maml-objective.js';
+import { disposeBatches, outerBatch, type OuterBatch, type PolicyBatch } from './policy-batch.js';
+import { policyShardOps, toUpdate, type UpdateSpec } from './policy-shard-ops.js';
+import { toPolicyBatch, type TaskSamples } from './task-samples.js';
+
+export type { UpdateSpec } from './policy-shard-ops.js';
+
+/** The shapes every thread needs once. */
+export interface ShardSpec {
+  activation: Activation;
+  obsDim: number;
+  actDim: number;
+  /** θ's parameter shapes. */
+  shapes: number[][];
+}
+
+/** One inner step of every task this thread owns. */
+export interface InnerStepSpec {
+  /** The step, applied to θ_i^{(j)} (values only: nothing differentiates through it here). */
+  update: UpdateSpec;
+  /** Keep the step's batch: `batch` as sampled (MAML), `sampler` with its sampling policy's log-probs (ProMP), or not. */
+  record: 'none' | 'batch' | 'sampler';
+  /** Also return the VPG loss at θ on this batch (the first step's metric). */
+  lossAtTheta: boolean;
+}
+
+/** What {@link InnerStepSpec} returns per task: θ_i^{(j+1)} flat [P], and the VPG loss at θ when asked (else NaN). */
+export interface InnerStepResult {
+  adapted: Float32Array;
+  innerLoss: number;
+}
+
+/** A task this thread owns, in the current iteration. */
+export interface ShardTask {
+  /** θ_i^{(j)}: the shard's θ before the first inner step. */
+  current: Params;
+  /** The recorded inner batches, one per step. */
+  inner: PolicyBatch[];
+  /** The post-update batch with θ'_i(θ_old) as its sampling policy. */
+  outer?: OuterBatch;
+  /** The subsampled copy for Fisher-vector products (policy-curvature.ts). */
+  curvature?: MamlTaskData;
+  /** Multi-task PPO: the task's samples with θ's log-probs and distribution. */
+  ppo?: OuterBatch;
+}
+
+/** The per-thread state; {@link policyShardHandlers} serves it. */
+export class PolicyShard {
+  spec: ShardSpec | undefined;
+  /** θ of the current iteration. */
+  theta: Params = [];
+  readonly tasks = new Map<number, ShardTask>();
+
+  configure(spec: ShardSpec): void {
+    this.spec = spec;
+  }
+
+  /** Start an iteration at θ [P]: every task of the previous one is freed. */
+  begin(theta: Float32Array): void {
+    this.clear();
+    this.theta = unflattenParams(theta, this.shapes.shapes);
+  }
+
+  /** Task `i` (created on first use). */
+  task(i: number): ShardTask {
+    let task = this.tasks.get(i);
+    if (!task) this.tasks.set(i, (task = { current: this.theta, inner: [] }));
+    return task;
+  }
+
+  /** Task `i`, which must have its post-update batch. */
+  outerTask(i: number): ShardTask & { outer: OuterBatch } {
+    const task = this.tasks.get(i);
+    if (!task?.outer) throw new Error(`PolicyShard: task ${i} has no post-update batch on this thread; call 'outer' first.`);
+    return task as ShardTask & { outer: OuterBatch };
+  }
+
+  /** The spec, which `configure` must have set. */
+  get shapes(): ShardSpec {
+    if (!this.spec) throw new Error("PolicyShard: not configured; call 'configure' first.");
+    return this.spec;
+  }
+
+  /** A task's samples as a batch of tensors. */
+  batch(samples: TaskSamples): PolicyBatch {
+    return toPolicyBatch(samples, this.shapes.obsDim, this.shapes.actDim);
+  }
+
+  /** One inner step of task `i` on `samples`. */
+  innerStep(i: number, samples: TaskSamples, step: InnerStepSpec): InnerStepResult {
+    const task = this.task(i);
+    const { activation } = this.shapes;
+    const plain = this.batch(samples);
+    const batch = step.record === 'sampler' ? outerBatch(task.current, plain, activation) : plain;
+    const loss = step.lossAtTheta ? tf.tidy(() => innerLoss(this.theta, batch, activation).dataSync()[0]) : NaN;
+    const next = tf.tidy(() => adaptParams(task.current, [batch], toUpdate(step.update)));
+    if (task.current !== this.theta) disposeParams(task.current);
+    task.current = next;
+    if (step.record === 'none') disposeBatches([batch]);
+    else task.inner.push(batch);
+    return { adapted: flattenParams(next), innerLoss: loss };
+  }
+
+  /** The post-update batch of task `i`, sampled by its current θ'_i. */
+  setOuter(i: number, samples: TaskSamples): void {
+    const task = this.task(i);
+    task.outer = outerBatch(task.current, this.batch(samples), this.shapes.activation);
+  }
+
+  /** Tensors of a flat θ [P] (or the shard's θ for null): the caller disposes them unless they are `this.theta`. */
+  params(theta: Float32Array | null): Params {
+    return theta === null ? this.theta : unflattenParams(theta, this.shapes.shapes);
+  }
+
+  /** Run `f` on the params of `theta`, freeing them after. */
+  withParams<T>(theta: Float32Array | null, f: (params: Params) => T): T {
+    const params = this.params(theta);
+    try {
+      return f(params);
+    } finally {
+      if (params !== this.theta) disposeParams(params);
+    }
+  }
+
+  /** Free every task and θ. */
+  clear(): void {
+    for (const task of this.tasks.values()) {
+      if (task.current !== this.theta) disposeParams(task.current);
+      disposeTaskData([{ inner: task.inner, outer: task.outer }]);
+      if (task.curvature) disposeTaskData([task.curvature]);
+      if (task.ppo) disposeBatches([task.ppo]);
+    }
+    this.tasks.clear();
+    disposeParams(this.theta);
+    this.theta = [];
+  }
+}
+
+/** The handlers of one thread's {@link PolicyShard} (the factory a LearnerPool's workers call). */
+export function policyShardHandlers(): SyncHandlers {
+  const shard = new PolicyShard();
+  return {
+    configure: (spec: ShardSpec) => shard.configure(spec),
+    begin: (theta: Float32Array) => shard.begin(theta),
+    clear: () => shard.clear(),
+    inner: (units: number[], samples: TaskSamples[], step: InnerStepSpec) => units.map((i, k) => shard.innerStep(i, samples[k], step)),
+    outer: (units: number[], samples: TaskSamples[]) => units.map((i, k) => shard.setOuter(i, samples[k]) ?? null),
+    ...policyShardOps(shard),
+  };
+}
