@@ -179,7 +179,7 @@ async function determinism({ spec }: CheckContext): Promise<string[]> {
   for (const seed of [5, 5, 6]) runs.push(await withClosed(spec.make(), (env) => ({ ...rollout(env, seed, actions), hash: env.stateHash() })));
   const f: string[] = [];
   const diff = rolloutDiff(runs[0], runs[1]);
-  const fix = 'make observation and reward depend only on the physics state, task and action (no module-level state, clocks or Math.random)';
+  const fix = 'make observation and reward depend only on the physics state, task and action (no module-level state, clocks or unseeded random numbers)';
   if (diff) f.push(`two fresh envs with seed 5 and the same actions differ at ${diff}: ${fix}`);
   if (runs[0].hash !== runs[1].hash) f.push(`two fresh envs with seed 5 and the same actions end in different physics states: ${fix}`);
   if (spec.def.resetNoise.position > 0 && runs[0].hash === runs[2].hash) f.push('seeds 5 and 6 end in the same physics state although resetNoise.position > 0: draw the initial state from the seeded reset RNG');

@@ -237,7 +237,7 @@ describe('RL2 learner', () => {
 // per meta-iteration, defaults otherwise (H = 64, PPO 4 epochs x 2 minibatches, Adam 3e-3, input normalisation
 // and reward scaling). Measured on held-out goals (10 test tasks x 5 trials, stochastic policy, wasm):
 // before training episode 2 is no better than episode 1 (seed 1: -8.68 -> -9.12); after 160 iterations (~0.3 s
-// each) the gain is +1.4, +2.1, +2.9 return for policy seeds 0, 1, 2 (seed 1: -6.57 -> -4.49, 9/10 improved).
+// each) the gain was +1.4, +2.1, +2.9 return for policy seeds 0, 1, 2; seed 1 now: -5.63 -> -3.41 (+2.2, 10/10 improved).
 // The thresholds (mean gain > 0.5, >= 7 of 10 tasks improved) leave room for float differences across machines.
 
 describe('RL2 learns to adapt on PointNav (20-step episodes, E = 2)', () => {
