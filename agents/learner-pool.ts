@@ -17,7 +17,7 @@
  * mutate them) and returns an array with one result per unit.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { LocalCaller, type Caller, type SyncHandlers } from '../envs/sync-channel.js';
+import { collectAll, LocalCaller, type Caller, type SyncHandlers } from '../envs/sync-channel.js';
 import { setupModules } from '../envs/setup-modules.js';
 import { siblingModule, startSyncWorker } from '../envs/sync-worker.js';
 import type { Worker } from 'node:worker_threads';
@@ -129,17 +129,7 @@ export class LearnerPool {
     if (this.closed) throw new Error('LearnerPool: the pool is closed.');
     const used = this.threads.slice(0, requests.length);
     for (let t = used.length - 1; t >= 0; t--) used[t].caller.post(requests[t]);
-    const answers: unknown[] = [];
-    let failure: unknown;
-    for (const thread of used) {
-      try {
-        answers.push(thread.caller.collect());
-      } catch (error) {
-        failure ??= error;
-      }
-    }
-    if (failure) throw failure;
-    return answers;
+    return collectAll(used.map((thread) => thread.caller));
   }
 }
 

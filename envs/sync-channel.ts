@@ -121,3 +121,18 @@ function answer(handlers: SyncHandlers, { method, args }: SyncRequest): SyncAnsw
 function failed(error: unknown): SyncAnswer {
   return { ok: false, error: error instanceof Error ? error.message : String(error) };
 }
+
+/** Collect the answer of every caller (each with a posted request), in order; throws the first error after all are in. */
+export function collectAll(callers: readonly Caller[]): unknown[] {
+  const answers: unknown[] = [];
+  let failure: unknown;
+  for (const caller of callers) {
+    try {
+      answers.push(caller.collect());
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  if (failure) throw failure;
+  return answers;
+}

@@ -18,7 +18,7 @@ import { setupModules } from './setup-modules.js';
 import type { RobotSpec } from '../sim/robot-spec.js';
 import type { Box } from './box.js';
 import { envCard } from './env-card.js';
-import { LocalCaller, type Caller, type SyncRequest } from './sync-channel.js';
+import { collectAll, LocalCaller, type Caller, type SyncRequest } from './sync-channel.js';
 import { siblingModule, startSyncWorker, type SyncWorkerChannel } from './sync-worker.js';
 import { actionSpace, observationSpace, type EnvOptions, type RobotTaskDef } from './task-def.js';
 import type { EnvCard, StepInfo, Task, VecEnv, VecStepResult } from './types.js';
@@ -158,22 +158,7 @@ export class WorkerVecEnv<T extends Task> implements VecEnv<T> {
   private callAll(request: (block: Block) => SyncRequest): unknown[] {
     this.checkOpen();
     for (const b of this.blocks) b.caller.post(request(b));
-    return this.collectAll(this.blocks);
-  }
-
-  /** Collect the answers of `blocks` (each with a posted request), in order; throws the first error after all are in. */
-  private collectAll(blocks: readonly Block[]): unknown[] {
-    const answers: unknown[] = [];
-    let failure: unknown;
-    for (const b of blocks) {
-      try {
-        answers.push(b.caller.collect());
-      } catch (error) {
-        failure ??= error;
-      }
-    }
-    if (failure) throw failure;
-    return answers;
+    return collectAll(this.blocks.map((b) => b.caller));
   }
 
   private checkOpen(): void {
