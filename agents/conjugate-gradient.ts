@@ -3,8 +3,8 @@
  * float64 vector helpers TRPO uses. Vectors are flat arrays [P]; products come back as Float32Array [P].
  */
 
-/** A matrix-free symmetric linear operator v [P] -> Hv [P]. */
-export type Hvp = (v: Float32Array) => Float32Array;
+/** A matrix-free symmetric linear operator v [P] -> Hv [P] (asynchronous: products are read back from tensors). */
+export type Hvp = (v: Float32Array) => Promise<Float32Array>;
 
 /** Conjugate-gradient options. */
 export interface CgOptions {
@@ -32,7 +32,7 @@ export interface CgResult {
  * curvature (H not positive definite along it), returning the iterate so far.
  * @param b right-hand side, [P].
  */
-export function conjugateGradient(hvp: Hvp, b: Float32Array, options: CgOptions = {}): CgResult {
+export async function conjugateGradient(hvp: Hvp, b: Float32Array, options: CgOptions = {}): Promise<CgResult> {
   const iterations = options.iterations ?? 10;
   const tol = options.residualTol ?? 1e-10;
   const damping = options.damping ?? 0;
@@ -42,7 +42,7 @@ export function conjugateGradient(hvp: Hvp, b: Float32Array, options: CgOptions 
   let rr = dot(r, r);
   let k = 0;
   for (; k < iterations && Math.sqrt(rr) > tol; k++) {
-    const hp = dampedProduct(hvp, p, damping);
+    const hp = await dampedProduct(hvp, p, damping);
     const pHp = dot(p, hp);
     if (!(pHp > 0)) break;
     const alpha = rr / pHp;
@@ -57,8 +57,8 @@ export function conjugateGradient(hvp: Hvp, b: Float32Array, options: CgOptions 
 }
 
 /** (H + λI)p through the operator, in float64 [P]. */
-export function dampedProduct(hvp: Hvp, p: ArrayLike<number>, damping: number): Float64Array {
-  const hp = hvp(Float32Array.from(p));
+export async function dampedProduct(hvp: Hvp, p: ArrayLike<number>, damping: number): Promise<Float64Array> {
+  const hp = await hvp(Float32Array.from(p));
   if (hp.length !== p.length) throw new Error(`conjugateGradient: hvp returned ${hp.length} values for a vector of ${p.length}.`);
   const out = new Float64Array(p.length);
   for (let i = 0; i < p.length; i++) out[i] = hp[i] + damping * p[i];

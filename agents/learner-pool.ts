@@ -4,8 +4,8 @@
  * are dealt to the threads in contiguous blocks, the calling thread keeps the first block and each of the
  * `threads - 1` worker threads another, and every thread answers one result per unit it owns. Every call is
  * posted to the workers first, then the calling thread runs its own block while they run theirs (as WorkerVecEnv
- * does), and the call returns once all have answered, so the interface stays synchronous (TRPO's conjugate
- * gradient calls it in its loop).
+ * does), and the call resolves once all have answered. Calls are asynchronous because a handler may be: reading
+ * tensors back is, on the webgpu backend (the calling thread awaits its own block, then waits for the workers).
  *
  * The same code computes a unit on whichever thread owns it, each thread with its own TF.js engine on the same
  * backend and gradient set-up, so a unit's result does not depend on the thread count. Callers then reduce the
@@ -17,10 +17,9 @@
  * mutate them) and returns an array with one result per unit.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { collectAll, LocalCaller, type Caller, type SyncHandlers } from '../envs/sync-channel.js';
+import { collectAll, LocalCaller, type SyncHandlers, type SyncRequest } from '../envs/sync-channel.js';
 import { setupModules } from '../envs/setup-modules.js';
-import { siblingModule, startSyncWorker } from '../envs/sync-worker.js';
-import type { Worker } from 'node:worker_threads';
+import { siblingModule, startSyncWorker, type SyncWorker } from '../envs/sync-worker.js';
 import { blockSizes } from '../envs/worker-vec.js';
 import { higherOrderGradientsEnabled } from './higher-order-grad.js';
 import type { LearnerWorkerData } from './learner-worker.js';
@@ -33,17 +32,13 @@ export interface ShardProgram {
   factory: string;
 }
 
-interface Thread {
-  caller: Caller;
-  worker?: Worker;
-}
-
 /** The backends whose kernels run on the calling thread, where worker threads add cores. */
 const THREADED_BACKENDS: readonly string[] = ['wasm', 'cpu'];
 
 /**
  * Learner threads when the user does not say: as many as the sampling threads (`workers`) on the wasm and cpu
- * backends; 1 on the others (tensorflow's native kernels use every core themselves, a GPU backend is one device).
+ * backends; 1 on the others (tensorflow's native kernels use every core themselves; on webgpu every thread would
+ * open its own device on the one GPU).
  */
 export function defaultLearnerThreads(workers: number | undefined): number {
   return THREADED_BACKENDS.includes(tf.getBackend()) ? Math.max(1, workers ?? 1) : 1;
@@ -53,7 +48,10 @@ export function defaultLearnerThreads(workers: number | undefined): number {
 export class LearnerPool {
   private closed = false;
 
-  private constructor(private readonly threads: Thread[]) {}
+  private constructor(
+    private readonly local: LocalCaller,
+    private readonly workers: SyncWorker[],
+  ) {}
 
   /**
    * A pool of `threads` threads (the calling one and `threads - 1` workers) serving `program`'s handlers. The
@@ -64,7 +62,7 @@ export class LearnerPool {
     if (!Number.isInteger(threads) || threads < 1) throw new Error(`learnerThreads must be a positive integer, got ${threads}.`);
     const module = (await import(program.module)) as Record<string, () => SyncHandlers>;
     if (typeof module[program.factory] !== 'function') throw new Error(`LearnerPool: ${program.module} does not export a function '${program.factory}'.`);
-    const local: Thread = { caller: new LocalCaller(module[program.factory]()) };
+    const local = new LocalCaller(module[program.factory]());
     const data: Omit<LearnerWorkerData, 'port' | 'counters' | 'slot'> = {
       setupModules: [...setupModules()],
       backend: tf.getBackend() as BackendName,
@@ -81,17 +79,17 @@ export class LearnerPool {
       await Promise.all(workers.map((w) => w.worker.terminate()));
       throw new Error(`a learner thread failed to start: ${(failure.reason as Error).message} (use 1 learner thread, --learner-threads 1, to run without worker threads).`);
     }
-    return new LearnerPool([local, ...workers]);
+    return new LearnerPool(local, workers);
   }
 
   /** Threads: the calling one and the workers. */
   get numThreads(): number {
-    return this.threads.length;
+    return 1 + this.workers.length;
   }
 
   /** The units of each thread that owns any, for `numUnits` units: contiguous blocks, larger ones first. */
   blocks(numUnits: number): number[][] {
-    const sizes = blockSizes(numUnits, Math.min(this.threads.length, numUnits));
+    const sizes = blockSizes(numUnits, Math.min(this.numThreads, numUnits));
     let first = 0;
     return sizes.map((size) => Array.from({ length: size }, () => first++));
   }
@@ -100,9 +98,9 @@ export class LearnerPool {
    * Run `method` on the units [0, numUnits): each owning thread is called with (its units, ...args(its units))
    * and answers one result per unit. @returns the results in unit order.
    */
-  map<R>(method: string, numUnits: number, args: (units: number[]) => unknown[] = () => []): R[] {
+  async map<R>(method: string, numUnits: number, args: (units: number[]) => unknown[] = () => []): Promise<R[]> {
     const blocks = this.blocks(numUnits);
-    const answers = this.callAll(blocks.map((units) => ({ method, args: [units, ...args(units)] })));
+    const answers = await this.callAll(blocks.map((units) => ({ method, args: [units, ...args(units)] })));
     const out: R[] = [];
     answers.forEach((answer, t) => {
       const results = answer as R[];
@@ -113,24 +111,62 @@ export class LearnerPool {
   }
 
   /** Call `method` with the same arguments on every thread (set-up, per-iteration data). */
-  broadcast(method: string, ...args: unknown[]): void {
-    this.callAll(this.threads.map(() => ({ method, args })));
+  async broadcast(method: string, ...args: unknown[]): Promise<void> {
+    await this.callAll(Array.from({ length: this.numThreads }, () => ({ method, args })));
   }
 
-  /** End the worker threads (idempotent). */
-  close(): void {
+  /**
+   * End the worker threads (idempotent), after running `release` (a synchronous handler without arguments, e.g. one
+   * freeing the calling thread's tensors: a worker's go with it) on the calling thread.
+   */
+  close(release?: string): void {
     if (this.closed) return;
     this.closed = true;
-    for (const t of this.threads) void t.worker?.terminate();
+    try {
+      if (release) {
+        this.local.post({ method: release, args: [] });
+        this.local.collect();
+      }
+    } finally {
+      for (const w of this.workers) void w.worker.terminate();
+    }
   }
 
-  /** Post request t to thread t (workers first), then collect in thread order; throws the first error after all are in. */
-  private callAll(requests: { method: string; args: unknown[] }[]): unknown[] {
+  /**
+   * Post request t to thread t (workers first, the calling thread's own request last), run the calling thread's,
+   * then collect the workers' in thread order; throws the first error (in thread order) after all are in.
+   */
+  private async callAll(requests: SyncRequest[]): Promise<unknown[]> {
     if (this.closed) throw new Error('LearnerPool: the pool is closed.');
-    const used = this.threads.slice(0, requests.length);
-    for (let t = used.length - 1; t >= 0; t--) used[t].caller.post(requests[t]);
-    return collectAll(used.map((thread) => thread.caller));
+    const workers = this.workers.slice(0, requests.length - 1);
+    workers.forEach((w, k) => w.caller.post(requests[k + 1]));
+    this.local.post(requests[0]);
+    let failure: unknown;
+    let own: unknown;
+    try {
+      own = await this.local.collectAsync();
+    } catch (error) {
+      failure = error;
+    }
+    let others: unknown[] = [];
+    try {
+      others = collectAll(workers.map((w) => w.caller));
+    } catch (error) {
+      failure ??= error;
+    }
+    if (failure) throw failure;
+    return [own, ...others];
   }
+}
+
+/**
+ * A handler's answers for its `units`: `f(unit, k)` for each in turn (k its position in `units`), each awaited
+ * before the next starts, so a thread's tensor work runs in unit order.
+ */
+export async function mapUnits<R>(units: readonly number[], f: (unit: number, k: number) => R | Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const [k, unit] of units.entries()) out.push(await f(unit, k));
+  return out;
 }
 
 /**

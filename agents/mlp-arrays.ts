@@ -8,6 +8,7 @@
  * about 2.6x faster than a row-by-row loop for a [17, 64, 64, 6] tanh MLP at a batch of 64 (747 -> 289 us here).
  */
 import type { Activation, Params } from './nets.js';
+import { readFloat32s } from './tensor-read.js';
 
 /** A parameter copied to the JS side. */
 export interface ArrayParam {
@@ -15,9 +16,9 @@ export interface ArrayParam {
   shape: number[];
 }
 
-/** Copy the parameters to Float32Arrays (synchronous read), e.g. once per rollout. */
-export function snapshotParams(params: Params): ArrayParam[] {
-  return params.map((p) => ({ data: Float32Array.from(p.dataSync() as Float32Array), shape: [...p.shape] }));
+/** Copy the parameters to Float32Arrays (an asynchronous read), e.g. once per rollout. */
+export async function snapshotParams(params: Params): Promise<ArrayParam[]> {
+  return (await readFloat32s(params)).map((data, i) => ({ data, shape: [...params[i].shape] }));
 }
 
 /** One affine layer in kernel layout. */

@@ -10,6 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../envs/rng.js';
+import { concatArrays } from '../envs/typed-arrays.js';
+import { readFloat32s, tidyRead } from './tensor-read.js';
 
 /** A network's parameters: an ordered list of tensors (variables or plain tensors). */
 export type Params = tf.Tensor[];
@@ -194,6 +196,21 @@ export function unrollSteps(
   return tf.stack(states) as tf.Tensor3D;
 }
 
+/**
+ * Σ xs in list order by pairwise adds (same shapes): the float32 sums `tf.addN` makes on cpu and wasm, without its
+ * one kernel over all inputs, which fails on webgpu beyond 7 inputs (a shader binds at most 8 storage buffers).
+ */
+export function sumInOrder<T extends tf.Tensor>(xs: readonly T[]): T {
+  if (xs.length === 0) throw new Error('sumInOrder: no tensors.');
+  return xs.reduce((acc, x) => tf.add(acc, x));
+}
+
+/** The Euclidean norm of all entries of `tensors` together, sqrt(Σ_i sum(t_i²)) (float32 sums; an asynchronous read). */
+export async function globalNorm(tensors: readonly tf.Tensor[]): Promise<number> {
+  const [sumSq] = await tidyRead(() => [sumInOrder(tensors.map((t) => tf.sum(tf.square(t))))]);
+  return Math.sqrt(sumSq[0]);
+}
+
 /** Total number of scalar parameters. */
 export function paramCount(params: Params): number {
   return params.reduce((n, p) => n + p.size, 0);
@@ -204,29 +221,17 @@ export function paramShapes(params: Params): number[][] {
   return params.map((p) => [...p.shape]);
 }
 
-/** All parameters copied into one Float32Array [paramCount], in list order, each row-major (synchronous read). */
-export function flattenParams(params: Params): Float32Array {
-  const out = new Float32Array(paramCount(params));
-  let offset = 0;
-  for (const p of params) {
-    out.set(p.dataSync() as Float32Array, offset);
-    offset += p.size;
-  }
-  return out;
+/** All parameters copied into one Float32Array [paramCount], in list order, each row-major (an asynchronous read). */
+export async function flattenParams(params: Params): Promise<Float32Array> {
+  return concatArrays(await readFloat32s(params), Float32Array);
 }
 
 /**
  * Run `f` inside `tf.tidy` and read the tensors it returns into one flat Float32Array [sum of their sizes], in
- * order: the read happens after the tidy (a TypedArray returned from `tf.tidy` is walked element by element,
- * ~20 ms for 65k entries), and the returned tensors are then disposed.
+ * order ({@link tidyRead}: read after the tidy, then disposed).
  */
-export function tidyFlat(f: () => tf.Tensor[]): Float32Array {
-  const tensors = tf.tidy(f);
-  try {
-    return flattenParams(tensors);
-  } finally {
-    tf.dispose(tensors);
-  }
+export async function tidyFlat(f: () => tf.Tensor[]): Promise<Float32Array> {
+  return concatArrays(await tidyRead(f), Float32Array);
 }
 
 /** New tensors with `shapes`, filled from a flat vector [sum of sizes] (inverse of {@link flattenParams}). */

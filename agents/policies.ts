@@ -14,6 +14,7 @@ import { mlpForward, mlpInit, type Activation, type InitOptions, type Params } f
 import { addNoise, type GaussianArrays } from './gaussian-block-policy.js';
 import { mlpArrays, mlpForwardArrays, snapshotParams } from './mlp-arrays.js';
 import type { RecurrentCore } from './recurrent-core.js';
+import { tidyRead } from './tensor-read.js';
 
 export type { GaussianArrays } from './gaussian-block-policy.js';
 
@@ -123,9 +124,9 @@ export function drawNormals(noise: Rng, n: number): Float64Array {
   return eps;
 }
 
-/** Copy a Gaussian policy's params `[...mlp, logStd]` for {@link gaussianActArrays} (a synchronous read: once per rollout). */
-export function gaussianArrays(params: Params): GaussianArrays {
-  const snapshot = snapshotParams(params);
+/** Copy a Gaussian policy's params `[...mlp, logStd]` for {@link gaussianActArrays} (an asynchronous read: once per rollout). */
+export async function gaussianArrays(params: Params): Promise<GaussianArrays> {
+  const snapshot = await snapshotParams(params);
   return { layers: mlpArrays(snapshot.slice(0, -1)), logStd: snapshot[snapshot.length - 1].data };
 }
 
@@ -242,12 +243,12 @@ function resetStates(state: Float32Array, mask: ArrayLike<number>, stateSize: nu
 }
 
 /**
- * Act with the recurrent policy, carrying the core state on the JS side.
- * @param x RL2 inputs [B*in] (see {@link rl2Input}). @param state core states [B*S] (zeros at a trial start).
+ * Act with the recurrent policy, carrying the core state on the JS side (an asynchronous read per step).
+ * @param x RL2 inputs [B*in]. @param state core states [B*S] (zeros at a trial start).
  * @param resetMask optional [B]: rows of `state` zeroed before the step (same rule as in {@link recurrentUnroll}).
  * @returns actions/means [B*A], log-probs [B], and the next core states `state` [B*S].
  */
-export function recurrentAct(
+export async function recurrentAct(
   core: RecurrentCore,
   params: Params,
   x: Float32Array,
@@ -255,14 +256,20 @@ export function recurrentAct(
   batch: number,
   noise: ActionNoise,
   resetMask?: ArrayLike<number>,
-): GaussianAction & { state: Float32Array } {
+): Promise<GaussianAction & { state: Float32Array }> {
+  return recurrentActFrom(await tidyRead(() => recurrentActTensors(core, params, x, state, batch, resetMask)), batch, noise);
+}
+
+/** One acting step's tensors `[mean [B, A], next state [B, S], logStd [A]]` (new tensors, to read and dispose). */
+function recurrentActTensors(core: RecurrentCore, params: Params, x: Float32Array, state: Float32Array, batch: number, resetMask?: ArrayLike<number>): tf.Tensor[] {
   const stateSize = core.stateSize(recurrentCoreParams(params));
   const sIn = Float32Array.from(state);
   if (resetMask) resetStates(sIn, resetMask, stateSize);
-  const [mean, next] = tf.tidy(() => {
-    const out = recurrentStep(core, params, tf.tensor2d(x, [batch, x.length / batch]), tf.tensor2d(sIn, [batch, stateSize]));
-    return [Float32Array.from(out.mean.dataSync()), Float32Array.from(out.state.dataSync())];
-  });
-  const logStd = recurrentLogStd(params).dataSync() as Float32Array;
+  const out = recurrentStep(core, params, tf.tensor2d(x, [batch, x.length / batch]), tf.tensor2d(sIn, [batch, stateSize]));
+  return [out.mean, out.state, tf.clone(out.logStd)];
+}
+
+/** The action of a step from its read-back `[mean, next state, logStd]`. */
+function recurrentActFrom([mean, next, logStd]: Float32Array[], batch: number, noise: ActionNoise): GaussianAction & { state: Float32Array } {
   return { ...sampleGaussian(mean, logStd, batch, noise), state: next };
 }

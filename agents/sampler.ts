@@ -48,6 +48,9 @@ export interface StepContext {
 /** A batched policy: observations [numEnvs * obsDim] -> actions [numEnvs * actDim]. May keep per-env state (RNN). */
 export type BatchPolicy = (obs: Float32Array, context: StepContext) => Float32Array;
 
+/** A {@link BatchPolicy} that acts asynchronously (it reads tensors back); sample with {@link sampleEpisodesAsync}. */
+export type AsyncBatchPolicy = (obs: Float32Array, context: StepContext) => Promise<Float32Array>;
+
 /**
  * A policy that the blocks of a multi-thread VecEnv evaluate on their own threads (`VecEnv.setBlockPolicy`,
  * envs/block-policy.ts), so that acting is as parallel as stepping; on other VecEnvs it runs on this thread.
@@ -78,50 +81,106 @@ interface Recorder {
   episodes: number;
 }
 
+/** One step's actions [numEnvs * actDim] and the VecEnv's result. */
+interface ActedStep {
+  actions: Float32Array;
+  result: VecStepResult;
+}
+
 /**
  * Run every env of `vec` for `episodesPerEnv` episodes under `policy` and return the paths, ordered by env then
  * episode. Envs that finished early keep stepping (their steps are not recorded) until all are done.
  */
 export function sampleEpisodes(vec: VecEnv, policy: BatchPolicy | PortablePolicy, options: SampleOptions): Path[] {
-  const episodesPerEnv = options.episodesPerEnv ?? 1;
-  const n = vec.numEnvs;
-  const obsDim = vec.singleObservationSpace.dim;
-  const actDim = vec.singleActionSpace.dim;
-  const tasks = vec.getTasks();
-  const recorders: Recorder[] = Array.from({ length: n }, () => ({ obs: [], actions: [], rewards: [], episodes: 0 }));
-  const paths: Path[] = [];
-  const context: StepContext = { episodeStart: new Uint8Array(n).fill(1), prevReward: new Float32Array(n), prevAction: new Float32Array(n * actDim) };
   const actAndStep = stepper(vec, policy);
-  let obs = vec.reset(options.seed);
-  while (recorders.some((r) => r.episodes < episodesPerEnv)) {
-    const { actions, result } = actAndStep(obs, context);
-    options.onStep?.(result);
-    for (let i = 0; i < n; i++) {
-      const rec = recorders[i];
+  const run = new EpisodeRun(vec, options);
+  while (run.running) run.record(actAndStep(run.obs, run.context));
+  return run.paths();
+}
+
+/**
+ * {@link sampleEpisodes} under a policy that acts asynchronously (one that reads tensors back, e.g. RL2's recurrent
+ * policy: the webgpu backend can only read with `await`), or synchronously (awaited all the same). Same paths as {@link sampleEpisodes} with the same actions.
+ */
+export async function sampleEpisodesAsync(vec: VecEnv, policy: AsyncBatchPolicy | BatchPolicy, options: SampleOptions): Promise<Path[]> {
+  const checked = actionCheck(vec);
+  const run = new EpisodeRun(vec, options);
+  while (run.running) {
+    const actions = checked(await policy(run.obs, run.context));
+    run.record({ actions, result: vec.step(actions) });
+  }
+  return run.paths();
+}
+
+/** The bookkeeping of one sampling call: the step context, each env's recorder, and the finished paths. */
+class EpisodeRun {
+  /** The observations the next actions are computed from, [numEnvs * obsDim]. */
+  obs: Float32Array;
+  readonly context: StepContext;
+  private readonly recorders: Recorder[];
+  private readonly finished: Path[] = [];
+  private readonly tasks: Task[];
+  private readonly episodesPerEnv: number;
+
+  /** Resets `vec` with `options.seed`. */
+  constructor(
+    private readonly vec: VecEnv,
+    private readonly options: SampleOptions,
+  ) {
+    const n = vec.numEnvs;
+    this.episodesPerEnv = options.episodesPerEnv ?? 1;
+    this.tasks = vec.getTasks();
+    this.recorders = Array.from({ length: n }, () => ({ obs: [], actions: [], rewards: [], episodes: 0 }));
+    this.context = { episodeStart: new Uint8Array(n).fill(1), prevReward: new Float32Array(n), prevAction: new Float32Array(n * vec.singleActionSpace.dim) };
+    this.obs = vec.reset(options.seed);
+  }
+
+  /** Whether some env has episodes left to run. */
+  get running(): boolean {
+    return this.recorders.some((r) => r.episodes < this.episodesPerEnv);
+  }
+
+  /** Record a step taken from {@link obs} and move on to its observations. */
+  record({ actions, result }: ActedStep): void {
+    const obsDim = this.vec.singleObservationSpace.dim;
+    const actDim = this.vec.singleActionSpace.dim;
+    const { context } = this;
+    this.options.onStep?.(result);
+    for (let i = 0; i < this.recorders.length; i++) {
+      const rec = this.recorders[i];
       const done = result.terminated[i] === 1 || result.truncated[i] === 1;
-      if (rec.episodes < episodesPerEnv) {
-        record(rec, obs.subarray(i * obsDim, (i + 1) * obsDim), actions.subarray(i * actDim, (i + 1) * actDim), result.rewards[i]);
-        if (done) paths.push(finishPath(rec, i, tasks[i], result.terminated[i] === 1, result.infos[i]));
+      if (rec.episodes < this.episodesPerEnv) {
+        record(rec, this.obs.subarray(i * obsDim, (i + 1) * obsDim), actions.subarray(i * actDim, (i + 1) * actDim), result.rewards[i]);
+        if (done) this.finished.push(finishPath(rec, i, this.tasks[i], result.terminated[i] === 1, result.infos[i]));
       }
       context.episodeStart[i] = done ? 1 : 0;
       context.prevReward[i] = result.rewards[i];
     }
     context.prevAction.set(actions);
-    obs = result.obs;
+    this.obs = result.obs;
   }
-  return paths.sort((a, b) => a.envIndex - b.envIndex || a.episode - b.episode);
+
+  /** The finished paths, ordered by env then episode. */
+  paths(): Path[] {
+    return this.finished.sort((a, b) => a.envIndex - b.envIndex || a.episode - b.episode);
+  }
+}
+
+/** A check that a policy returned numEnvs * actDim actions (returns them). */
+function actionCheck(vec: VecEnv): (actions: Float32Array) => Float32Array {
+  const expected = vec.numEnvs * vec.singleActionSpace.dim;
+  return (actions) => {
+    if (actions.length !== expected) throw new Error(`sampleEpisodes: the policy returned ${actions.length} actions; expected numEnvs*actDim = ${expected}.`);
+    return actions;
+  };
 }
 
 /**
  * One step of every env under `policy`: a portable policy acts on the VecEnv's own threads where the VecEnv can
  * (after installing it there), else on this thread.
  */
-function stepper(vec: VecEnv, policy: BatchPolicy | PortablePolicy): (obs: Float32Array, context: StepContext) => { actions: Float32Array; result: VecStepResult } {
-  const expected = vec.numEnvs * vec.singleActionSpace.dim;
-  const checked = (actions: Float32Array): Float32Array => {
-    if (actions.length !== expected) throw new Error(`sampleEpisodes: the policy returned ${actions.length} actions; expected numEnvs*actDim = ${expected}.`);
-    return actions;
-  };
+function stepper(vec: VecEnv, policy: BatchPolicy | PortablePolicy): (obs: Float32Array, context: StepContext) => ActedStep {
+  const checked = actionCheck(vec);
   if (typeof policy === 'function') {
     return (obs, context) => {
       const actions = checked(policy(obs, context));

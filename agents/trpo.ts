@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { conjugateGradient, dampedProduct, dot, type Hvp } from './conjugate-gradient.js';
-import { flattenParams, paramCount, paramShapes, tidyFlat, unflattenParams } from './nets.js';
+import { flattenParams, paramCount, paramShapes, sumInOrder, tidyFlat, unflattenParams } from './nets.js';
 
 export { conjugateGradient, type CgOptions, type CgResult, type Hvp } from './conjugate-gradient.js';
 
@@ -33,11 +33,11 @@ export type ParamFn = (params: tf.Tensor[]) => tf.Scalar;
 export function hessianVectorProduct(f: ParamFn, params: tf.Tensor[]): Hvp {
   assertGradientsRegistered('hessianVectorProduct');
   const size = paramCount(params);
-  return (v) => {
+  return async (v) => {
     if (v.length !== size) throw new Error(`hessianVectorProduct: v has length ${v.length}; expected the parameter count ${size}.`);
     return tidyFlat(() => {
       const vs = unflattenParams(v, paramShapes(params));
-      const gradDotV = (): tf.Scalar => tf.addN(gradientsOrZeros(() => f(params), params).map((g, i) => tf.sum(tf.mul(g, vs[i]))));
+      const gradDotV = (): tf.Scalar => sumInOrder(gradientsOrZeros(() => f(params), params).map((g, i) => tf.sum(tf.mul(g, vs[i]))));
       return gradientsOrZeros(gradDotV, params);
     });
   };
@@ -63,11 +63,11 @@ export interface FlatTrpoProblem {
   /** θ_old, [P]. */
   theta: Float32Array;
   /** Surrogate loss and its gradient [P] at θ_old. */
-  lossAndGradient(): { value: number; grad: Float32Array };
+  lossAndGradient(): Promise<{ value: number; grad: Float32Array }>;
   /** The Fisher-vector product at θ_old: v [P] -> Hv [P] (Hessian of the mean KL, possibly on a subsample). */
   fisherVectorProduct: Hvp;
   /** Surrogate loss and mean KL(π_old ‖ π_θ) at θ [P] (a line-search trial). */
-  lossAndKl(theta: Float32Array): { loss: number; kl: number };
+  lossAndKl(theta: Float32Array): Promise<{ loss: number; kl: number }>;
 }
 
 /** TRPO options. */
@@ -124,16 +124,16 @@ export interface TrpoResult {
  * β = sqrt(2δ / sᵀHs), then a backtracking line search that accepts the first θ_old + ratio^k·βs whose loss is
  * below the old loss and whose mean KL is ≤ δ; if none qualifies the old parameters are kept.
  */
-export function trpoUpdate(problem: TrpoProblem, options: TrpoOptions = {}): TrpoResult {
+export async function trpoUpdate(problem: TrpoProblem, options: TrpoOptions = {}): Promise<TrpoResult> {
   assertGradientsRegistered('trpoUpdate');
   const { params } = problem;
   const flat: FlatTrpoProblem = {
-    theta: flattenParams(params),
+    theta: await flattenParams(params),
     lossAndGradient: () => lossAndGradient(problem.loss, params),
     fisherVectorProduct: hessianVectorProduct(problem.curvatureKl ?? problem.kl, params),
     lossAndKl: (theta) => evaluate(problem, theta),
   };
-  const { theta, diagnostics } = trpoStep(flat, options);
+  const { theta, diagnostics } = await trpoStep(flat, options);
   return { params: diagnostics.accepted ? unflattenParams(theta, paramShapes(params)) : params.map((p) => p.clone()), diagnostics };
 }
 
@@ -141,18 +141,18 @@ export function trpoUpdate(problem: TrpoProblem, options: TrpoOptions = {}): Trp
  * {@link trpoUpdate} on a flat problem. @returns the new θ [P] (`problem.theta` itself when no step was
  * accepted) and the diagnostics.
  */
-export function trpoStep(problem: FlatTrpoProblem, options: TrpoOptions = {}): { theta: Float32Array; diagnostics: TrpoDiagnostics } {
+export async function trpoStep(problem: FlatTrpoProblem, options: TrpoOptions = {}): Promise<{ theta: Float32Array; diagnostics: TrpoDiagnostics }> {
   const o = resolveOptions(options);
-  const { value: lossBefore, grad } = problem.lossAndGradient();
+  const { value: lossBefore, grad } = await problem.lossAndGradient();
   const hvp = problem.fisherVectorProduct;
-  const cg = conjugateGradient(hvp, grad.map((g) => -g), { iterations: o.cgIterations, residualTol: o.cgResidualTol, damping: o.cgDamping });
-  const stepSize = Math.sqrt((2 * o.maxKl) / dot(cg.x, dampedProduct(hvp, cg.x, o.cgDamping)));
+  const cg = await conjugateGradient(hvp, grad.map((g) => -g), { iterations: o.cgIterations, residualTol: o.cgResidualTol, damping: o.cgDamping });
+  const stepSize = Math.sqrt((2 * o.maxKl) / dot(cg.x, await dampedProduct(hvp, cg.x, o.cgDamping)));
   const base = { lossBefore, stepSize, cgIterations: cg.iterations, cgResidual: cg.residualNorm };
   const keepOld = (d: Omit<TrpoDiagnostics, 'accepted' | 'kl' | 'lossAfter'>) => ({ theta: problem.theta, diagnostics: { ...d, accepted: false, kl: 0, lossAfter: d.lossBefore } });
   if (!(Number.isFinite(stepSize) && stepSize > 0)) return keepOld({ ...base, expectedImprovement: 0, backtracks: 0 });
   const fullStep = cg.x.map((s) => s * stepSize);
   const expectedImprovement = -dot(grad, fullStep);
-  const found = lineSearch(problem, fullStep, lossBefore, o);
+  const found = await lineSearch(problem, fullStep, lossBefore, o);
   if (found === null) return keepOld({ ...base, expectedImprovement, backtracks: o.maxBacktracks });
   const { theta, ...rest } = found;
   return { theta, diagnostics: { ...base, expectedImprovement, accepted: true, ...rest } };
@@ -167,27 +167,28 @@ interface LineSearchHit {
 }
 
 /** First θ + ratio^k·step (k = 0..maxBacktracks−1) that lowers the loss with mean KL ≤ δ, or null. */
-function lineSearch(problem: FlatTrpoProblem, step: Float32Array, lossBefore: number, o: Required<TrpoOptions>): LineSearchHit | null {
+async function lineSearch(problem: FlatTrpoProblem, step: Float32Array, lossBefore: number, o: Required<TrpoOptions>): Promise<LineSearchHit | null> {
   for (let k = 0; k < o.maxBacktracks; k++) {
     const frac = o.backtrackRatio ** k;
     const candidate = problem.theta.map((t, i) => t + frac * step[i]);
-    const { loss, kl } = problem.lossAndKl(candidate);
+    const { loss, kl } = await problem.lossAndKl(candidate);
     if (loss < lossBefore && kl <= o.maxKl) return { theta: candidate, backtracks: k, kl, lossAfter: loss };
   }
   return null;
 }
 
 /** Loss and mean KL at a flat parameter vector. */
-function evaluate(problem: TrpoProblem, theta: Float32Array): { loss: number; kl: number } {
-  return tf.tidy(() => {
+async function evaluate(problem: TrpoProblem, theta: Float32Array): Promise<{ loss: number; kl: number }> {
+  const [loss, kl] = await tidyFlat(() => {
     const ps = unflattenParams(theta, paramShapes(problem.params));
-    return { loss: problem.loss(ps).dataSync()[0], kl: problem.kl(ps).dataSync()[0] };
+    return [problem.loss(ps), problem.kl(ps)];
   });
+  return { loss, kl };
 }
 
 /** Loss value and flat gradient [P] of `loss` at `params` (tensors of any shapes). */
-export function lossAndGradient(loss: ParamFn, params: tf.Tensor[]): { value: number; grad: Float32Array } {
-  const flat = tidyFlat(() => {
+export async function lossAndGradient(loss: ParamFn, params: tf.Tensor[]): Promise<{ value: number; grad: Float32Array }> {
+  const flat = await tidyFlat(() => {
     const { value, grads } = tf.engine().gradients(() => loss(params), params, undefined, true);
     return [value, ...grads.map((g, i) => g ?? tf.zerosLike(params[i]))];
   });

@@ -26,6 +26,8 @@ import { Maml } from '../agents/meta/maml.js';
 import { groupPathsByTask, processTaskPaths, toPolicyBatch } from '../agents/meta/task-samples.js';
 import { rolloutTasks } from '../agents/meta/task-rollouts.js';
 import { disposeParams, paramCount } from '../agents/nets.js';
+import type { Path } from '../agents/sampler.js';
+import { tidyRead } from '../agents/tensor-read.js';
 import { hessianVectorProduct } from '../agents/trpo.js';
 import { envSpec, makeVecEnv, Rng } from '../envs/index.js';
 import { median } from './measure.js';
@@ -86,10 +88,10 @@ async function buildTaskData(maml: Maml): Promise<MamlTaskData[]> {
   const update = { lr: maml.config.innerLr, firstOrder, activation: maml.config.activation };
   const adv = { gamma: 0.99, lambda: 1, normalize: true };
   const roll = (policies: tf.Tensor[][]) => rolloutTasks(vec, { tasks, policies, episodesPerTask: episodes, seed: rng.seed(), noise: rng, activation: 'tanh' });
-  const group = (paths: ReturnType<typeof roll>) => groupPathsByTask(paths, numTasks, episodes).map((g) => toPolicyBatch(processTaskPaths(g, obsDim, adv), obsDim, actDim));
-  const pre = group(roll([maml.policyParams]));
+  const group = (paths: Path[]) => groupPathsByTask(paths, numTasks, episodes).map((g) => toPolicyBatch(processTaskPaths(g, obsDim, adv), obsDim, actDim));
+  const pre = group(await roll([maml.policyParams]));
   const adapted = pre.map((b) => tf.tidy(() => adaptParams(maml.policyParams, [b], update)));
-  const post = group(roll(adapted));
+  const post = group(await roll(adapted));
   const data = pre.map((b, i) => ({ inner: [b], outer: outerBatch(adapted[i], post[i], 'tanh') }));
   adapted.forEach(disposeParams);
   vec.close();
@@ -104,22 +106,24 @@ async function timeBreakdown(): Promise<Record<string, number>> {
   const params = maml.policyParams;
   const v = Float32Array.from({ length: paramCount(params) }, (_, i) => Math.sin(i));
   const hvp = hessianVectorProduct((ps) => outerKl(ps, data, update), params);
-  const time = (f: () => void): number => {
-    f();
-    return median([0, 1, 2].map(() => {
+  const time = async (f: () => Promise<unknown>): Promise<number> => {
+    await f();
+    const runs: number[] = [];
+    for (let r = 0; r < 3; r++) {
       const t0 = performance.now();
-      f();
-      return performance.now() - t0;
-    }));
+      await f();
+      runs.push(performance.now() - t0);
+    }
+    return median(runs);
   };
   const out: Record<string, number> = {
-    metaGradient: time(() => tf.tidy(() => metaGradient(params, data, update).grads[0].dataSync())),
-    fisherVectorProduct: time(() => hvp(v)),
-    lossAndKl: time(() => tf.tidy(() => [outerLoss(params, data, update).dataSync(), outerKl(params, data, update).dataSync()])),
+    metaGradient: await time(() => tidyRead(() => [metaGradient(params, data, update).grads[0]])),
+    fisherVectorProduct: await time(() => hvp(v)),
+    lossAndKl: await time(() => tidyRead(() => [outerLoss(params, data, update), outerKl(params, data, update)])),
   };
   for (const factor of values.subsample.split(',').filter((f) => f !== '').map(Number)) {
     const copies = data.map((task, i) => curvatureTask(params, task, update, factor, Rng.fromSeed(i)));
-    out[`fisherVectorProduct@${factor}`] = time(() => hessianVectorProduct((ps) => outerKl(ps, copies, update), params)(v));
+    out[`fisherVectorProduct@${factor}`] = await time(() => hessianVectorProduct((ps) => outerKl(ps, copies, update), params)(v));
     disposeTaskData(copies);
   }
   disposeTaskData(data);

@@ -11,8 +11,8 @@ import { envSpec, makeEnv, makeVecEnv, Rng, type Task, type VecEnv } from '../en
 import { createWorld } from '../envs/task-def.js';
 import { robotOrigin } from '../envs/vec-env.js';
 import { disposeParams } from '../agents/nets.js';
-import { gaussianPolicyInit } from '../agents/policies.js';
-import { rolloutTasks } from '../agents/meta/task-rollouts.js';
+import { gaussianArrays, gaussianPolicyInit } from '../agents/policies.js';
+import { rolloutSnapshots } from '../agents/meta/task-rollouts.js';
 import { measureRate, measureRatesInterleaved, type MeasureOptions, type Rate } from './measure.js';
 
 /** How much to time per row. */
@@ -113,21 +113,22 @@ export async function vecEnvRate(envId: string, numEnvs: number, workers: number
  * The same VecEnv (`numEnvs` envs of `envId` on `workers` threads) timed two ways in alternation
  * (`measureRatesInterleaved`), so that their ratio is the policy's and the sampler's overhead and not the machine's
  * drift between two rows: random actions as {@link vecEnvRate}, and end-to-end sampling as the MAML-family learners
- * sample (`rolloutTasks`: one Gaussian MLP policy θ evaluated in plain JS on a parameter copy, `sampleEpisodes`, one
+ * sample (`rolloutSnapshots`: one Gaussian MLP policy θ evaluated in plain JS on a parameter copy, `sampleEpisodes`, one
  * episode per env per round, `tasksPerRound` tasks × numEnvs / tasksPerRound episodes each). Sampling counts the
  * env steps actually taken (numEnvs × the longest episode of each round).
  */
 export async function steppingAndSamplingRates(envId: string, numEnvs: number, workers: number, tasksPerRound: number, options: RateOptions): Promise<{ stepping: Rate; sampling: Rate }> {
   if (numEnvs % tasksPerRound !== 0) throw new Error(`steppingAndSamplingRates: numEnvs (${numEnvs}) must be a multiple of tasksPerRound (${tasksPerRound}).`);
   const def = envSpec(envId).def;
-  return withVecEnv(envId, numEnvs, workers, (vec) => {
+  return withVecEnv(envId, numEnvs, workers, async (vec) => {
     const rng = Rng.fromSeed(options.seed ?? 0);
     const theta = gaussianPolicyInit(rng, vec.singleObservationSpace.dim, vec.singleActionSpace.dim, { hidden: [...SAMPLING_POLICY.hidden] });
     try {
+      const snapshot = await gaussianArrays(theta);
       const round = (): number => {
         const tasks: Task[] = def.tasks.sample(rng, tasksPerRound);
-        const request = { tasks, policies: [theta], episodesPerTask: numEnvs / tasksPerRound, seed: rng.seed(), noise: rng, activation: SAMPLING_POLICY.activation };
-        const paths = rolloutTasks(vec, request);
+        const request = { tasks, episodesPerTask: numEnvs / tasksPerRound, seed: rng.seed(), noise: rng, activation: SAMPLING_POLICY.activation };
+        const paths = rolloutSnapshots(vec, request, [snapshot]);
         return numEnvs * paths.reduce((m, p) => Math.max(m, p.length), 0);
       };
       const sampling = (envSteps: number): void => {
@@ -157,10 +158,10 @@ function randomStepping(vec: VecEnv<Task>, seed: number): (envSteps: number) => 
 }
 
 /** Run `f` on a fresh VecEnv (worker threads when `workers` > 1) and close it afterwards. */
-async function withVecEnv<R>(envId: string, numEnvs: number, workers: number, f: (vec: VecEnv<Task>) => R): Promise<R> {
+async function withVecEnv<R>(envId: string, numEnvs: number, workers: number, f: (vec: VecEnv<Task>) => R | Promise<R>): Promise<R> {
   const vec = await makeVecEnv(envId, numEnvs, undefined, { workers });
   try {
-    return f(vec);
+    return await f(vec);
   } finally {
     vec.close();
   }

@@ -78,12 +78,35 @@ export class LocalCaller implements Caller {
   }
 
   collect(): unknown {
+    const { method } = this.outstanding();
+    const value = this.run();
+    if (value instanceof Promise) {
+      value.catch(() => {}); // its outcome is moot: the caller gets this error instead
+      throw new Error(`LocalCaller: the "${method}" handler returned a promise; collect it with collectAsync().`);
+    }
+    return value;
+  }
+
+  /** {@link collect} for a caller that can wait: a handler may return a promise (e.g. it reads tensors back). */
+  async collectAsync(): Promise<unknown> {
+    const value = this.run();
+    try {
+      return await value;
+    } catch (error) {
+      throw new Error(errorMessage(error));
+    }
+  }
+
+  private outstanding(): SyncRequest {
     if (!this.request) throw new Error('LocalCaller: no outstanding request to collect.');
-    const { method } = this.request;
-    const result = answer(this.handlers, this.request);
+    return this.request;
+  }
+
+  /** Run the outstanding request: its value (perhaps a promise), or the handler's error as a worker would report it. */
+  private run(): unknown {
+    const result = answer(this.handlers, this.outstanding());
     this.request = undefined;
     if (!result.ok) throw new Error(result.error);
-    if (result.value instanceof Promise) throw new Error(`LocalCaller: the "${method}" handler returned a promise; handlers on the calling thread must be synchronous.`);
     return result.value;
   }
 }
@@ -119,7 +142,11 @@ function answer(handlers: SyncHandlers, { method, args }: SyncRequest): SyncAnsw
 }
 
 function failed(error: unknown): SyncAnswer {
-  return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  return { ok: false, error: errorMessage(error) };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Collect the answer of every caller (each with a posted request), in order; throws the first error after all are in. */

@@ -1,8 +1,8 @@
 /**
- * Worker threads served over a blocking channel (sync-channel.ts), for objects that keep a synchronous interface
- * while their work runs on several threads (WorkerVecEnv, the learners' LearnerPool). The parent starts a thread
- * with {@link startSyncWorker} and gets a {@link SyncCaller} once the thread is ready; the thread's entry module
- * calls {@link serveWorker} with a function that builds its handlers.
+ * Worker threads served over a blocking channel (sync-channel.ts), for objects whose work runs on several threads
+ * behind a synchronous interface (WorkerVecEnv) or one that awaits only its own thread's share (the learners'
+ * LearnerPool). The parent starts a thread with {@link startSyncWorker} and gets a {@link SyncCaller} once the
+ * thread is ready; the thread's entry module calls {@link serveWorker} with a function that builds its handlers.
  *
  * A `.ts` entry (run from source under tsx) has tsx's loader registered in the thread first: a worker does not
  * inherit its parent's loader hooks.

@@ -44,7 +44,7 @@ export async function pretrainedBaseline(kind: PretrainedKind, config: Experimen
   }
   await trainBaseline(kind, learner, config, iterations, log);
   const card = await envSpec(config.env).card(envOptions(config, kind === 'oracle'));
-  saveCheckpoint(dir, checkpointOf(learner, iterations, config, card.hash, freshTrainerState([])), 1);
+  saveCheckpoint(dir, await checkpointOf(learner, iterations, config, card.hash, freshTrainerState([])), 1);
   return learner;
 }
 

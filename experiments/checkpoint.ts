@@ -56,7 +56,9 @@ export function freshTrainerState(rng: number[]): TrainerState {
 }
 
 /** A checkpoint of `learner` (its state is copied now) after `iteration` iterations. */
-export function checkpointOf(learner: MetaLearner, iteration: number, config: ExperimentConfig, envCardHash: string, trainer: TrainerState): Checkpoint {
+export async function checkpointOf(learner: MetaLearner, iteration: number, config: ExperimentConfig, envCardHash: string, trainer: TrainerState): Promise<Checkpoint> {
+  const trainerNow = { ...trainer };
+  const state = await learner.getState();
   return {
     format: 'metarl-checkpoint/1',
     createdAt: new Date().toISOString(),
@@ -65,8 +67,8 @@ export function checkpointOf(learner: MetaLearner, iteration: number, config: Ex
     algorithm: learner.name,
     envCardHash,
     config,
-    learner: learner.getState(),
-    trainer: { ...trainer },
+    learner: state,
+    trainer: trainerNow,
   };
 }
 

@@ -3,6 +3,8 @@
  * The `metarl` command-line tool. Each subcommand is a thin call into a library function in its own file;
  * this file only parses arguments, prints results and turns errors into one clear line on stderr.
  */
+import { resultRow, resultsMarkdown } from './results-table.js';
+import { DEFAULT_DEMO_AGENT, resolveAgentPath } from './shipped-agents.js';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
@@ -83,7 +85,9 @@ export function createProgram(io: CliIo = processIo, outcome: CommandOutcome = {
   addTrainCommand(program, io, outcome);
   addEvalCommand(program, io);
   addPlotCommand(program, io);
+  addResultsCommand(program, io);
   addViewCommand(program, io);
+  addDemoCommand(program, io);
   addReplayCommand(program, io);
   addBenchCommand(program, io);
   return program;
@@ -189,7 +193,7 @@ function baselineList(value: string): BaselineName[] {
 }
 
 /** Help texts of `--learner-threads` (the preAction hook hands it to experiments/learners.ts) and `--workers`. */
-const LEARNER_THREADS_HELP = "threads of the learner's tensor work (per-task inner steps and meta-gradients, TRPO's Fisher-vector products, PPO minibatch gradients): the main thread and n-1 worker threads (default: the config's algorithm.learnerThreads, else as many as --workers on the wasm and cpu backends); results do not depend on it";
+const LEARNER_THREADS_HELP = "threads of the learner's tensor work (per-task inner steps and meta-gradients, TRPO's Fisher-vector products, PPO minibatch gradients): the main thread and n-1 worker threads (default: the config's algorithm.learnerThreads, else as many as --workers on the wasm and cpu backends, 1 on tensorflow and webgpu); results do not depend on it";
 const WORKERS_HELP = 'threads stepping the sampling envs: the main thread and n-1 worker threads (default: one per core when there are several; 1 = the main thread only); results do not depend on it';
 
 function addEvalCommand(program: Command, io: CliIo): void {
@@ -220,6 +224,14 @@ function addPlotCommand(program: Command, io: CliIo): void {
     .action(async (runDir: string) => io.out(`${await plotCommand(runDir)}\n`));
 }
 
+function addResultsCommand(program: Command, io: CliIo): void {
+  program
+    .command('results')
+    .description("the results table of evaluated runs (as in the README): budget, return before and after adaptation against the baselines, whether the agent adapts")
+    .argument('<runs...>', 'run directories holding an eval.json (`metarl eval` writes it)')
+    .action((runs: string[]) => io.out(`${resultsMarkdown(runs.map(resultRow))}\n`));
+}
+
 /** Resolves at the first Ctrl-C (SIGINT). */
 function untilSigint(): Promise<void> {
   return new Promise((resolve) => process.once('SIGINT', () => resolve()));
@@ -228,7 +240,7 @@ function untilSigint(): Promise<void> {
 function addViewCommand(program: Command, io: CliIo): void {
   withModules(program.command('view'))
     .description('serve the live 3D viewer: a trained agent adapting to held-out tasks, side by side (or a random policy with --env)')
-    .argument('[run]', 'run directory or checkpoint file (omit to watch a random policy on --env)')
+    .argument('[run]', 'run directory, checkpoint file or shipped agent name (see `metarl demo`; omit to watch a random policy on --env)')
     .option('--env <id>', 'env id for a random policy when no run is given')
     .option('--port <p>', 'TCP port (default 8080; 0 picks a free one)', nonNegativeInt('--port'), 8080)
     .option('--host <h>', 'interface to listen on (default 127.0.0.1: this machine only; any other address requires an access token)', '127.0.0.1')
@@ -237,19 +249,31 @@ function addViewCommand(program: Command, io: CliIo): void {
     .option('--steps <k>', 'MAML family: inner steps shown side by side (default: min(eval.steps, 3))', nonNegativeInt('--steps'))
     .option('--open', 'open the page in the default browser')
     .action(async (run: string | undefined, opts: ViewOptions) => {
-      await viewCommand(run, opts, (line) => io.err(`${line}\n`), untilSigint());
+      await viewCommand(run === undefined ? undefined : resolveAgentPath(run), opts, (line) => io.err(`${line}\n`), untilSigint());
+    });
+}
+
+function addDemoCommand(program: Command, io: CliIo): void {
+  program
+    .command('demo')
+    .description(`open the live viewer on a shipped agent adapting to held-out tasks (what \`npm run demo\` runs; default ${DEFAULT_DEMO_AGENT})`)
+    .argument('[agent]', 'a shipped agent (experiments/trained/<agent>) or a run directory', DEFAULT_DEMO_AGENT)
+    .option('--port <p>', 'TCP port (default 8080; 0 picks a free one)', nonNegativeInt('--port'), 8080)
+    .option('--no-open', 'do not open a browser')
+    .action(async (agent: string, opts: { port: number; open: boolean }) => {
+      await viewCommand(resolveAgentPath(agent), opts, (line) => io.err(`${line}\n`), untilSigint());
     });
 }
 
 function addReplayCommand(program: Command, io: CliIo): void {
   withModules(program.command('replay'))
     .description("record a trained agent's adaptation into one self-contained HTML file that plays offline in any browser")
-    .argument('<run>', 'run directory or checkpoint file')
+    .argument('<run>', 'run directory, checkpoint file or shipped agent name')
     .requiredOption('--out <file>', 'HTML file to write')
     .option('--takes <n>', 'held-out tasks recorded (default 3)', positiveInt('--takes'), 3)
     .option('--steps <k>', 'MAML family: inner steps shown side by side', nonNegativeInt('--steps'))
     .action(async (run: string, opts: ViewOptions & { out: string; takes: number }) => {
-      io.out(`wrote ${await replayCommand(run, opts, (line) => io.err(`${line}\n`))}\n`);
+      io.out(`wrote ${await replayCommand(resolveAgentPath(run), opts, (line) => io.err(`${line}\n`))}\n`);
     });
 }
 

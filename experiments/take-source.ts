@@ -1,11 +1,12 @@
 /**
  * Takes for the viewer (viewer/source.ts) recorded from a learner: for each task, the learner's adaptation
  * demo (agents/meta/types.ts `demo`) is run on one env per run and every step's body poses are kept, one lane
- * per episode: "before adaptation", "after 1 step", ... (MAML family) or "episode 1", "episode 2", ... (RL2).
+ * per episode: "before adaptation", "after 1 step", ... (MAML family), "episode 1", "episode 2", ... (RL2) or the
+ * learner's own episode labels (PEARL: "prior sample", "after 1 context episode", ...).
  * Without a learner, a seeded uniform-random policy is shown.
  */
 import type { AdaptationDemo, DemoRun, MetaLearner } from '../agents/meta/types.js';
-import { sampleEpisodes, type Path } from '../agents/sampler.js';
+import { sampleEpisodesAsync, type Path } from '../agents/sampler.js';
 import { envSpec, makeVecEnv, Rng } from '../envs/index.js';
 import { actionSpace, type EnvOptions } from '../envs/task-def.js';
 import type { Task, VecEnv, VecStepResult } from '../envs/types.js';
@@ -33,7 +34,7 @@ export async function learnerTakeSource(learner: MetaLearner, options: TakeSourc
   const recurrent = shape.kind === 'in-context';
   const steps = options.steps ?? 2;
   const lanes = recurrent
-    ? Array.from({ length: shape.episodes }, (_, e) => `episode ${e + 1}`)
+    ? [...(shape.episodeLabels ?? Array.from({ length: shape.episodes }, (_, e) => `episode ${e + 1}`))]
     : Array.from({ length: steps + 1 }, (_, s) => (s === 0 ? 'before adaptation' : `after ${s} step${s > 1 ? 's' : ''}`));
   const demo: DemoMaker = recurrent
     ? (task, seed) => learner.demo(task, { seed, episodes: shape.episodes, trials: options.episodes ?? 4 })
@@ -81,7 +82,8 @@ class RecordingTakeSource implements TakeSource {
     const chosen = task === undefined ? this.tasks[this.next++ % this.tasks.length] : this.parse(task);
     const demo = await this.demo(chosen, seed);
     // Every run starts from the same seeded initial state, so the lanes differ only by their policies.
-    const lanes = demo.runs.flatMap((run) => this.recordRun(run, chosen, seed));
+    const lanes: LaneRecording[] = [];
+    for (const run of demo.runs) lanes.push(...(await this.recordRun(run, chosen, seed)));
     return { task: chosen, lanes, curve: demo.curve.returns };
   }
 
@@ -90,7 +92,7 @@ class RecordingTakeSource implements TakeSource {
   }
 
   /** One recording per episode of `run`. */
-  private recordRun(run: DemoRun, task: Task, seed: number): LaneRecording[] {
+  private async recordRun(run: DemoRun, task: Task, seed: number): Promise<LaneRecording[]> {
     this.vec.setTasks([task]);
     const poses: Float32Array[][] = [[]];
     const onStep = (result: VecStepResult): void => {
@@ -100,7 +102,7 @@ class RecordingTakeSource implements TakeSource {
       episode.push(done && episode.length > 0 ? episode[episode.length - 1] : this.vec.bodyPoses());
       if (done) poses.push([]);
     };
-    const paths = sampleEpisodes(this.vec, run.policy, { seed, episodesPerEnv: run.labels.length, onStep });
+    const paths = await sampleEpisodesAsync(this.vec, run.policy, { seed, episodesPerEnv: run.labels.length, onStep });
     return paths.map((path, e) => laneOf(path, poses[e]));
   }
 }

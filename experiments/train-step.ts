@@ -14,10 +14,10 @@ import type { IterationRecord } from './results.js';
  * @param iteration the 1-based number of this iteration in the run.
  */
 export async function guardedMetaStep(learner: MetaLearner, tasks: readonly Task[], seed: number, iteration: number, trainer: TrainerState): Promise<IterationRecord> {
-  const before = learner.getState();
+  const before = await learner.getState();
   const start = performance.now();
   const metrics = await learner.metaStep(tasks, seed);
-  const problem = nonFiniteProblem(metrics, learner.getState());
+  const problem = nonFiniteProblem(metrics, await learner.getState());
   if (problem) {
     learner.setState(before);
     trainer.skippedIterations += 1;

@@ -167,11 +167,11 @@ async function runLoop(s: Session, options: TrainOptions): Promise<TrainResult> 
       const perIteration = (performance.now() - sessionStart) / 1000 / records.length;
       options.progress.update(record, config.iterations, perIteration);
       if (record.skipped) options.progress.log(`iteration ${iteration}: update skipped (${record.skipped})`);
-      if (iteration % config.checkpointEvery === 0 || iteration === config.iterations) saved = save(s, iteration);
+      if (iteration % config.checkpointEvery === 0 || iteration === config.iterations) saved = await save(s, iteration);
       await options.onIteration?.(record, learner, config);
       await yieldToEventLoop();
     }
-    if (saved < iteration) saved = save(s, iteration);
+    if (saved < iteration) saved = await save(s, iteration);
   } finally {
     options.progress.stop();
     learner.dispose();
@@ -190,7 +190,7 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 /** Write the checkpoint of `iteration`; @returns `iteration`. */
-function save(s: Session, iteration: number): number {
-  saveCheckpoint(checkpointDir(s.runDir), checkpointOf(s.learner, iteration, s.config, s.envCard.hash, s.trainer), s.config.keepCheckpoints);
+async function save(s: Session, iteration: number): Promise<number> {
+  saveCheckpoint(checkpointDir(s.runDir), await checkpointOf(s.learner, iteration, s.config, s.envCard.hash, s.trainer), s.config.keepCheckpoints);
   return iteration;
 }

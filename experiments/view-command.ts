@@ -1,16 +1,21 @@
 /**
  * `metarl view [run|checkpoint] [--env id]` serves the live viewer for a trained agent (or a random policy on
  * an env) until Ctrl-C; `metarl replay <run> --out file.html` records takes into one self-contained HTML file.
+ * When the run has been evaluated (`metarl eval`), the chart shows its eval.json curves: the agent's and the
+ * baselines'.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { initBackend } from '../agents/backend.js';
 import type { MetaLearner } from '../agents/meta/types.js';
 import { checkAccessToken, normalizeAllowedOrigin } from '../viewer/access.js';
-import { startViewerServer, writeReplayHtml, type Take, type TakeSource, type ViewerServer } from '../viewer/index.js';
+import { startViewerServer, writeReplayHtml, type ReferenceCurve, type Take, type TakeSource, type ViewerServer } from '../viewer/index.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { loadConfigModules } from './config-file.js';
 import { createLearner, envOptions } from './learners.js';
+import { readEvalResult } from './plot-eval-file.js';
 import { learnerTakeSource, randomTakeSource } from './take-source.js';
 import { loadUserModules } from './user-modules.js';
 
@@ -40,7 +45,7 @@ export async function openSource(path: string | undefined, opts: ViewOptions, lo
     if (!opts.env) throw new Error('give a run directory or checkpoint to watch an agent, or --env <id> to watch a random policy.');
     return { source: await randomTakeSource({ envId: opts.env }) };
   }
-  const { checkpoint } = loadCheckpoint(path);
+  const { checkpoint, file } = loadCheckpoint(path);
   const config = checkpoint.config;
   if (opts.env && opts.env !== config.env) throw new Error(`--env ${opts.env} does not match the run's env ${config.env}; leave --env out.`);
   await loadConfigModules(config.modules);
@@ -48,7 +53,34 @@ export async function openSource(path: string | undefined, opts: ViewOptions, lo
   const learner = await createLearner(config);
   learner.setState(checkpoint.learner);
   const source = await learnerTakeSource(learner, { envId: config.env, envOptions: envOptions(config), steps: opts.steps ?? Math.min(config.eval.steps, 3) });
-  return { source, learner };
+  return { source: withReferenceCurves(source, await evalReferenceCurves(file, config.env, log)), learner };
+}
+
+/**
+ * The curves of the evaluation `metarl eval` wrote for checkpoint `checkpointFile` (eval.json in its run
+ * directory, above checkpoints/, else beside it) that have a finite mean at every point; none when there is no
+ * such file. A file that cannot be used (unreadable, another env) is logged and passed over.
+ */
+export async function evalReferenceCurves(checkpointFile: string, envId: string, log: (line: string) => void): Promise<ReferenceCurve[]> {
+  const dir = dirname(resolve(checkpointFile));
+  const file = join(basename(dir) === 'checkpoints' ? dirname(dir) : dir, 'eval.json');
+  if (!existsSync(file)) return [];
+  try {
+    const result = await readEvalResult(file);
+    if (result.envId !== envId) throw new Error(`it evaluates ${result.envId}, not ${envId}`);
+    const curves = Object.entries(result.curves).filter(([, c]) => c.mean.length > 0 && c.mean.every(Number.isFinite));
+    log(`metarl: the chart shows the curves of ${file} (iteration ${result.iteration}): ${curves.map(([name]) => name).join(', ')}`);
+    return curves.map(([name, c]) => ({ name, label: c.label, mean: c.mean }));
+  } catch (e) {
+    log(`metarl: the chart shows no evaluation curves: ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    return [];
+  }
+}
+
+/** `source` with `curves` in its scene (`source` itself when there are none). */
+function withReferenceCurves(source: TakeSource, curves: ReferenceCurve[]): TakeSource {
+  if (curves.length === 0) return source;
+  return { scene: { ...source.scene, referenceCurves: curves }, record: (task, seed) => source.record(task, seed), close: () => source.close() };
 }
 
 /** Serve the viewer until `stop` resolves (Ctrl-C in the CLI); @returns the URL it served. */

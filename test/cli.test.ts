@@ -65,8 +65,20 @@ test('bad numbers are rejected naming the flag', () => {
   assertUserError(metarl('rollout', 'PointNav-v0', '--seed', 'abc'), '--seed', 'integer');
 });
 
+test('view, replay and demo take a shipped agent by name; an unknown name lists the shipped agents', () => {
+  assertUserError(metarl('demo', 'no-such-agent', '--no-open'), "'no-such-agent'", 'pointnav-maml', 'pointnav-rl2');
+  assertUserError(metarl('replay', 'no-such-agent', '--out', 'x.html'), 'Shipped agents:', 'pointnav-rl2');
+});
+
+test('results prints a row per evaluated run and refuses a run without eval.json', () => {
+  const r = metarl('results', 'experiments/trained/pointnav-rl2');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /\| experiments\/trained\/pointnav-rl2 \| PointNav-v0 \| RL2-PPO \| 300 \| 240k \|/);
+  assertUserError(metarl('results', 'experiments/presets'), 'has no eval.json', 'metarl eval experiments/presets');
+});
+
 test('every command has --help', () => {
-  for (const args of [[], ['envs'], ['rollout'], ['presets'], ['train'], ['eval'], ['plot']]) {
+  for (const args of [[], ['envs'], ['rollout'], ['presets'], ['train'], ['eval'], ['plot'], ['results'], ['demo']]) {
     const r = metarl(...args, '--help');
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^Usage: metarl/);

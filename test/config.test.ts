@@ -70,7 +70,7 @@ describe('config schema', () => {
 
   it('names the allowed values of enums, algorithms and envs', () => {
     assert.match(errorOf(() => parseConfig({ ...base, backend: 'gpu' }, 'x')), /backend: .*"auto"\|"tensorflow"\|"webgpu"\|"wasm"\|"cpu"/);
-    assert.match(errorOf(() => parseConfig({ ...base, algorithm: { name: 'dreamer' } }, 'x')), /algorithm\.name: unknown learner 'dreamer'; registered learners: maml, multitask, pearl, promp, reptile, rl2/);
+    assert.match(errorOf(() => parseConfig({ ...base, algorithm: { name: 'dreamer' } }, 'x')), /algorithm\.name: unknown learner 'dreamer'; registered learners: maml, meta-sgd, multitask, pearl, promp, reptile, rl2/);
     assert.match(errorOf(() => parseConfig({ ...base, env: 'Nope-v0' }, 'x')), /env: unknown env 'Nope-v0'; valid envs: .*CheetahVel-v0/);
     assert.match(errorOf(() => parseConfig({ ...base, eval: { baselines: ['random', 'random'] } }, 'x')), /eval\.baselines: baselines must not repeat/);
   });

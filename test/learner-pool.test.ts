@@ -20,11 +20,11 @@ describe('LearnerPool', () => {
   });
   after(() => pool.close());
 
-  it('deals units in contiguous blocks, the calling thread first, and answers in unit order', () => {
+  it('deals units in contiguous blocks, the calling thread first, and answers in unit order', async () => {
     assert.equal(pool.numThreads, 3);
     assert.deepEqual(pool.blocks(7), [[0, 1, 2], [3, 4], [5, 6]]);
     assert.deepEqual(pool.blocks(2), [[0], [1]]);
-    const answers = pool.map<{ unit: number; value: number; thread: number; backend: string }>('whoami', 7, () => [10]);
+    const answers = await pool.map<{ unit: number; value: number; thread: number; backend: string }>('whoami', 7, () => [10]);
     assert.deepEqual(answers.map((a) => a.unit), [0, 1, 2, 3, 4, 5, 6]);
     assert.deepEqual(answers.map((a) => a.value), [0, 10, 20, 30, 40, 50, 60]);
     const threads = answers.map((a) => a.thread);
@@ -33,24 +33,40 @@ describe('LearnerPool', () => {
     assert.ok(answers.every((a) => a.backend === 'wasm'), 'workers run the calling thread\'s backend');
   });
 
-  it('passes each block its own arguments and broadcasts to every thread', () => {
-    pool.broadcast('setOffset', 0.5);
-    const answers = pool.map<{ value: number }>('whoami', 3, (units) => [units[0] + 1]);
+  it('passes each block its own arguments and broadcasts to every thread', async () => {
+    await pool.broadcast('setOffset', 0.5);
+    const answers = await pool.map<{ value: number }>('whoami', 3, (units) => [units[0] + 1]);
     assert.deepEqual(answers.map((a) => a.value), [0.5, 2.5, 6.5]);
-    pool.broadcast('setOffset', 0);
+    await pool.broadcast('setOffset', 0);
   });
 
-  it('throws the handler\'s error after every thread answered, and stays usable', () => {
-    assert.throws(() => pool.map('fail', 3), /unit 2 cannot be computed/);
-    assert.throws(() => pool.map('short', 3), /answered 0 results for 1 units/);
-    assert.throws(() => pool.map('nope', 1), /unknown method "nope"/);
-    assert.equal(pool.map('whoami', 1, () => [1]).length, 1);
+  it('throws the handler\'s error after every thread answered, and stays usable', async () => {
+    await assert.rejects(pool.map('fail', 3), /unit 2 cannot be computed/);
+    await assert.rejects(pool.map('short', 3), /answered 0 results for 1 units/);
+    await assert.rejects(pool.map('nope', 1), /unknown method "nope"/);
+    assert.equal((await pool.map('whoami', 1, () => [1])).length, 1);
+  });
+
+  it('awaits asynchronous handlers on every thread (reads of tensors are asynchronous on webgpu)', async () => {
+    const answers = await pool.map<{ unit: number; value: number }>('later', 3, () => [2]);
+    assert.deepEqual(answers.map((a) => [a.unit, a.value]), [[0, 0], [1, 2], [2, 4]]);
+    await assert.rejects(pool.map('laterFail', 3), /unit 0 cannot be read/, "the calling thread's rejection comes first");
+    assert.equal((await pool.map('whoami', 3, () => [1])).length, 3, 'usable after a rejection');
+  });
+
+  it('runs its release handler on the calling thread alone when it closes, once', async () => {
+    const fixture = (await import(program.module)) as { released: number[] };
+    const small = await LearnerPool.create(program, 2);
+    small.close('release');
+    small.close('release');
+    assert.deepEqual(fixture.released, [threadId]);
+    await assert.rejects(small.map('whoami', 1, () => [1]), /the pool is closed/);
   });
 
   it('refuses calls once closed, and a thread count that is not a positive integer', async () => {
     const small = await LearnerPool.create(program, 1);
     small.close();
-    assert.throws(() => small.map('whoami', 1, () => [1]), /the pool is closed/);
+    await assert.rejects(small.map('whoami', 1, () => [1]), /the pool is closed/);
     await assert.rejects(LearnerPool.create(program, 0), /learnerThreads must be a positive integer, got 0/);
     await assert.rejects(LearnerPool.create({ ...program, factory: 'missing' }, 1), /does not export a function 'missing'/);
   });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../agents/backend.js';
 import { Maml } from '../agents/meta/maml.js';
+import { MetaSgd } from '../agents/meta/meta-sgd.js';
 import { MultiTask } from '../agents/meta/multitask.js';
 import { Promp } from '../agents/meta/promp.js';
 import { Reptile } from '../agents/meta/reptile.js';
@@ -33,6 +34,8 @@ const LEARNERS: Record<string, (learnerThreads: number) => Promise<MetaLearner>>
   'MAML-TRPO': (t) => Maml.create({ ...common, learnerThreads: t }),
   'MAML-TRPO, 2 inner steps, curvature on half the samples': (t) => Maml.create({ ...common, innerSteps: 2, learnerThreads: t, trpo: { subsampleFactor: 0.5 } }),
   'FOMAML-TRPO, curvature on half the samples': (t) => Maml.create({ ...common, firstOrder: true, learnerThreads: t, trpo: { subsampleFactor: 0.5 } }),
+  'Meta-SGD-TRPO, 2 inner steps, curvature on half the samples': (t) => MetaSgd.create({ ...common, innerSteps: 2, learnerThreads: t, trpo: { subsampleFactor: 0.5 } }),
+  'FO-Meta-SGD-TRPO, 2 inner steps, curvature on half the samples': (t) => MetaSgd.create({ ...common, firstOrder: true, innerSteps: 2, learnerThreads: t, trpo: { subsampleFactor: 0.5 } }),
   ProMP: (t) => Promp.create({ ...common, innerSteps: 2, epochs: 2, learnerThreads: t }),
   Reptile: (t) => Reptile.create({ ...common, innerSteps: 2, learnerThreads: t }),
   'multi-task PPO': (t) => MultiTask.create({ ...common, epochs: 2, minibatches: 3, learnerThreads: t }),
@@ -58,7 +61,7 @@ async function run(create: (threads: number) => Promise<MetaLearner>, threads: n
       counts.push(tf.memory().numTensors);
     }
     assert.deepEqual(counts, [start, start], `${threads} thread(s): numTensors ${start} before, ${counts} after each iteration`);
-    return { metrics, state: learner.getState() };
+    return { metrics, state: await learner.getState() };
   } finally {
     learner.dispose();
   }

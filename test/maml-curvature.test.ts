@@ -11,7 +11,7 @@ import { registerFastMatMulGradient } from '../agents/matmul-grad.js';
 import { adaptParams, disposeTaskData, taskOuterKl, type InnerUpdate, type MamlTaskData } from '../agents/meta/maml-objective.js';
 import { outerBatch, type PolicyBatch } from '../agents/meta/policy-batch.js';
 import { curvatureTask, subsampleRows } from '../agents/meta/policy-curvature.js';
-import { disposeParams, flattenParams, type Params } from '../agents/nets.js';
+import { disposeParams, paramCount, type Params } from '../agents/nets.js';
 import { gaussianPolicyInit } from '../agents/policies.js';
 import { hessianVectorProduct, lossAndGradient } from '../agents/trpo.js';
 import { Rng } from '../envs/index.js';
@@ -58,22 +58,22 @@ describe('MAML curvature on a subsample', () => {
   });
 
   for (const firstOrder of [false, true]) {
-    it(`${firstOrder ? 'first order' : 'second order, 2 inner steps'}: zero KL gradient at θ_old; all rows reproduce the full products; half the rows estimate them`, () => {
+    it(`${firstOrder ? 'first order' : 'second order, 2 inner steps'}: zero KL gradient at θ_old; all rows reproduce the full products; half the rows estimate them`, async () => {
       const update: InnerUpdate = { lr: 0.3, firstOrder, activation: 'tanh' };
       const full = task(theta, update, firstOrder ? 1 : 2, Rng.fromSeed(3));
-      const v = Float32Array.from({ length: flattenParams(theta).length }, (_, i) => Math.sin(i + 1));
+      const v = Float32Array.from({ length: paramCount(theta) }, (_, i) => Math.sin(i + 1));
       const fvp = (t: MamlTaskData) => hessianVectorProduct((p) => taskOuterKl(p, t, update), theta)(v);
-      const reference = fvp(full);
+      const reference = await fvp(full);
       const every = curvatureTask(theta, full, update, (N - 0.4) / N, Rng.fromSeed(4)); // round(f·N) = N: every row
       const half = curvatureTask(theta, full, update, 0.5, Rng.fromSeed(4));
       try {
         for (const copy of [every, half]) {
-          const { value, grad } = lossAndGradient((p) => taskOuterKl(p, copy, update), theta);
+          const { value, grad } = await lossAndGradient((p) => taskOuterKl(p, copy, update), theta);
           assert.ok(Math.abs(value) < 1e-9 && maxAbs(grad) < 1e-6, `KL ${value} and max |∇KL| ${maxAbs(grad)} at θ_old`);
         }
-        const err = maxAbs(fvp(every).map((x, i) => x - reference[i])) / maxAbs(reference);
+        const err = maxAbs((await fvp(every)).map((x, i) => x - reference[i])) / maxAbs(reference);
         assert.ok(err < 1e-5, `every row: relative error ${err}`);
-        const sub = fvp(half);
+        const sub = await fvp(half);
         console.log(`# ${firstOrder ? 'first' : 'second'} order: every row relative error ${err.toExponential(2)}, half the rows cosine ${cosine(sub, reference).toFixed(3)}`);
         assert.ok(cosine(sub, reference) > 0.8, `half the rows: cosine ${cosine(sub, reference)} with the full product`);
         assert.ok(maxAbs(sub.map((x, i) => x - reference[i])) > 1e-4, 'a real subsample differs from the full product');

@@ -2,12 +2,17 @@
  * A float64 plain-JS reference of the MAML objective (agents/meta/maml-objective.ts) for a tanh MLP
  * diagonal-Gaussian policy: hand-written backprop of the inner VPG loss, the inner SGD steps, the outer
  * likelihood-ratio surrogate, and its meta-gradient by central differences (eps 1e-6, error ~1e-9).
- * Used by test/maml.test.ts to check the TF.js (float32) meta-gradient.
+ * Used by test/maml.test.ts to check the TF.js (float32) meta-gradient. Every inner step size `lr` may also be
+ * per-parameter step sizes α (a {@link Params64} of θ's shapes, Meta-SGD): the step is then θ − α ⊙ ∇L_in
+ * (test/meta-sgd.test.ts).
  */
 import { Rng } from '../envs/rng.js';
 
 /** Parameters as in gaussianPolicyInit: per layer W [in*out] (row-major) then b [out], then logStd [A]. */
 export type Params64 = Float64Array[];
+
+/** An inner step size: a scalar α, or per-parameter step sizes α (Meta-SGD, shapes of the parameters). */
+export type StepSize64 = number | Params64;
 
 /** N samples: obs [N*obsDim], actions [N*A], advantages [N]; logpOld [N] for outer batches. */
 export interface Batch64 {
@@ -128,18 +133,30 @@ export function vpgGrad64(p: Params64, sizes: number[], batch: Batch64): Params6
   return grad;
 }
 
-/** θ' after one SGD step of size `lr` per inner batch. */
-export function adapt64(p: Params64, sizes: number[], batches: Batch64[], lr: number): Params64 {
+/** θ' after one SGD step of size `lr` (θ − lr ∇L_in, or θ − α ⊙ ∇L_in) per inner batch. */
+export function adapt64(p: Params64, sizes: number[], batches: Batch64[], lr: StepSize64): Params64 {
   let theta = p;
   for (const batch of batches) {
     const g = vpgGrad64(theta, sizes, batch);
-    theta = theta.map((t, i) => t.map((v, k) => v - lr * g[i][k]));
+    theta = theta.map((t, i) => t.map((v, k) => v - (typeof lr === 'number' ? lr : lr[i][k]) * g[i][k]));
   }
   return theta;
 }
 
+/** The inner gradients ∇L_in(θ^{(j)}; D_j) along the inner steps' trajectory, one list per step. */
+export function innerGrads64(p: Params64, sizes: number[], batches: Batch64[], lr: StepSize64): Params64[] {
+  return batches.map((batch, j) => vpgGrad64(adapt64(p, sizes, batches.slice(0, j), lr), sizes, batch));
+}
+
+/** ∇ of the outer surrogate −mean(exp(log π_p(a|s) − logpOld)·A) w.r.t. `p` (the adapted parameters), by backprop. */
+export function surrogateGrad64(p: Params64, sizes: number[], outer: Batch64): Params64 {
+  const logp = logProb64(p, sizes, outer);
+  const adv = outer.adv.map((a, i) => Math.exp(logp[i] - (outer.logpOld as Float64Array)[i]) * a);
+  return vpgGrad64(p, sizes, { ...outer, adv });
+}
+
 /** L_out(θ) = mean over tasks of −mean(exp(log π_θ'(a|s) − logpOld)·A'). */
-export function outerLoss64(p: Params64, sizes: number[], tasks: Task64[], lr: number): number {
+export function outerLoss64(p: Params64, sizes: number[], tasks: Task64[], lr: StepSize64): number {
   let total = 0;
   for (const task of tasks) {
     const logp = logProb64(adapt64(p, sizes, task.inner, lr), sizes, task.outer);
@@ -162,7 +179,7 @@ export function policyDist64(p: Params64, sizes: number[], obs: Float64Array): O
 }
 
 /** π_old per task: θ'(θ0)'s means on the outer observations and its logStd. */
-export function oldPolicies64(p0: Params64, sizes: number[], tasks: Task64[], lr: number): OldPolicy64[] {
+export function oldPolicies64(p0: Params64, sizes: number[], tasks: Task64[], lr: StepSize64): OldPolicy64[] {
   return tasks.map((task) => policyDist64(adapt64(p0, sizes, task.inner, lr), sizes, task.outer.obs));
 }
 
@@ -180,7 +197,7 @@ export function meanKl64(p: Params64, sizes: number[], obs: Float64Array, old: O
 }
 
 /** Mean over tasks of mean KL(π_old ‖ π_θ'(θ)) on the outer observations, summed over action dims. */
-export function outerKl64(p: Params64, sizes: number[], tasks: Task64[], lr: number, olds: OldPolicy64[]): number {
+export function outerKl64(p: Params64, sizes: number[], tasks: Task64[], lr: StepSize64, olds: OldPolicy64[]): number {
   return tasks.reduce((s, task, t) => s + meanKl64(adapt64(p, sizes, task.inner, lr), sizes, task.outer.obs, olds[t]), 0) / tasks.length;
 }
 
@@ -198,7 +215,7 @@ export function gradFd64(f: (p: Params64) => number, p: Params64): number[] {
 }
 
 /** ∇ L_out by central differences (float64). */
-export function metaGradFd64(p: Params64, sizes: number[], tasks: Task64[], lr: number): number[] {
+export function metaGradFd64(p: Params64, sizes: number[], tasks: Task64[], lr: StepSize64): number[] {
   return gradFd64((q) => outerLoss64(q, sizes, tasks, lr), p);
 }
 

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { metaGradient, type InnerUpdate, type MamlTaskData } from '../agents/meta/maml-objective.js';
-import { adapt64, logProb64, makeBatch64, shapes64, type OldPolicy64, type Params64, type Task64 } from './maml-reference.js';
+import { adapt64, logProb64, makeBatch64, shapes64, type OldPolicy64, type Params64, type StepSize64, type Task64 } from './maml-reference.js';
 
 /** Layer sizes [obs, hidden, actions]. */
 export const SIZES = [2, 8, 2];
@@ -15,12 +15,15 @@ export const N = 16;
 export const LR = 0.3;
 const NUM_TASKS = 2;
 
-/** Tasks with `steps` inner batches each; logpOld is the float64 log-likelihood under θ'(θ0), rounded to float32. */
-export function syntheticTasks(params: Params64, steps: number): Task64[] {
+/**
+ * Tasks with `steps` inner batches each; logpOld is the float64 log-likelihood under θ'(θ0), rounded to float32.
+ * @param lr the inner step: {@link LR}, or per-parameter step sizes (Meta-SGD).
+ */
+export function syntheticTasks(params: Params64, steps: number, lr: StepSize64 = LR): Task64[] {
   return Array.from({ length: NUM_TASKS }, (_, t) => {
     const inner = Array.from({ length: steps }, (_, s) => makeBatch64(100 * t + s, N, SIZES[0], SIZES[2]));
     const outer = makeBatch64(100 * t + 50, N, SIZES[0], SIZES[2]);
-    outer.logpOld = logProb64(adapt64(params, SIZES, inner, LR), SIZES, outer).map(Math.fround);
+    outer.logpOld = logProb64(adapt64(params, SIZES, inner, lr), SIZES, outer).map(Math.fround);
     return { inner, outer };
   });
 }
@@ -48,10 +51,14 @@ export function toTfTasks(tasks: Task64[], olds?: OldPolicy64[]): MamlTaskData[]
   }));
 }
 
-/** The outer loss and its meta-gradient, read back asynchronously (works on every backend, webgpu included). */
-export async function tfMetaGradient(params: tf.Tensor[], tasks: MamlTaskData[], firstOrder: boolean): Promise<{ value: number; grad: number[] }> {
+/**
+ * The outer loss and its meta-gradient, read back asynchronously (works on every backend, webgpu included).
+ * @param stepSizes per-parameter step sizes α (Meta-SGD): then the gradient is w.r.t. [θ, α], flat [2P].
+ */
+export async function tfMetaGradient(params: tf.Tensor[], tasks: MamlTaskData[], firstOrder: boolean, stepSizes?: tf.Tensor[]): Promise<{ value: number; grad: number[] }> {
   const update: InnerUpdate = { lr: LR, firstOrder, activation: 'tanh' };
-  const { value, grads } = tf.tidy(() => metaGradient(params, tasks, update));
+  const meta = stepSizes ? [...params, ...stepSizes] : params;
+  const { value, grads } = tf.tidy(() => metaGradient(meta, tasks, update, stepSizes !== undefined));
   const read = await Promise.all([value, ...grads].map((t) => t.data()));
   tf.dispose([value, ...grads]);
   return { value: read[0][0], grad: read.slice(1).flatMap((g) => Array.from(g)) };

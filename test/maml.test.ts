@@ -71,7 +71,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       await useBackend(backend);
       assert.equal(tf.getBackend(), backend);
     });
-    it('matches float64 differences of the KL gradient, through one inner step', () => {
+    it('matches float64 differences of the KL gradient, through one inner step', async () => {
       const tasks64 = syntheticTasks(params64, 1);
       const olds = oldPolicies64(params64, SIZES, tasks64, LR);
       const tasks = toTfTasks(tasks64, olds);
@@ -82,7 +82,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
         const v = Float32Array.from({ length: at64.reduce((n, a) => n + a.length, 0) }, () => rng.normal());
         const reference = hvpFd64((p) => outerKl64(p, SIZES, tasks64, LR, olds), at64, v);
         const at = toTfParams(at64);
-        const hv = Array.from(hessianVectorProduct((ps) => outerKl(ps, tasks, update), at)(v));
+        const hv = Array.from(await hessianVectorProduct((ps) => outerKl(ps, tasks, update), at)(v));
         tf.dispose(at);
         const err = scaledError(hv, reference);
         console.log(`# ${tf.getBackend()} KL HVP, shift ${shift}: scaled error ${err.toExponential(2)}`);
@@ -126,15 +126,15 @@ describe('MAML learner on PointNav-v0', () => {
 
   it('restores its state exactly and rejects a foreign one; adaptationCurve leaves θ unchanged', async () => {
     const maml = await Maml.create({ envId: 'PointNav-v0', hidden: [8], episodesPerTask: 2, seed: 5 });
-    const saved = maml.getState();
+    const saved = await maml.getState();
     const { returns: curve, successRates } = await maml.adaptationCurve(pointNavTasks.testTasks(1)[0], { seed: 1, episodes: 3, steps: 2 });
     assert.equal(successRates?.length, 3, 'PointNav defines success: one rate per point');
     assert.equal(curve.length, 3);
-    assert.deepEqual(maml.getState(), saved);
+    assert.deepEqual(await maml.getState(), saved);
     await maml.metaStep(pointNavTasks.sample(Rng.fromSeed(6), 2), 7);
-    assert.notDeepEqual(maml.getState().params, saved.params);
+    assert.notDeepEqual((await maml.getState()).params, saved.params);
     maml.setState(saved);
-    assert.deepEqual(maml.getState(), saved);
+    assert.deepEqual(await maml.getState(), saved);
     assert.deepEqual((await maml.adaptationCurve(pointNavTasks.testTasks(1)[0], { seed: 1, episodes: 3, steps: 2 })).returns, curve);
     assert.throws(() => maml.setState({ ...saved, name: 'rl2-ppo' }), /learner 'rl2-ppo'/);
     const bad = { ...saved, params: { policy: saved.params.policy.slice(1) } };

@@ -11,7 +11,7 @@ describe('mlp-arrays: the plain-JS MLP', () => {
   it('equals mlpForward for every batch size around the 4-row tile and odd layer widths (tanh, relu, linear)', async () => {
     await tf.setBackend('cpu');
     const params = mlpInit(Rng.fromSeed(3), [5, 16, 7, 3], { scheme: 'orthogonal' });
-    const layers = mlpArrays(snapshotParams(params));
+    const layers = mlpArrays(await snapshotParams(params));
     for (const batch of [1, 2, 3, 4, 5, 6, 7, 8, 9, 64]) {
       const x = normals(Rng.fromSeed(batch), batch * 5);
       for (const act of ['tanh', 'relu', 'linear'] as const) {
@@ -24,9 +24,9 @@ describe('mlp-arrays: the plain-JS MLP', () => {
     tf.dispose(params);
   });
 
-  it('a row of a batch is computed as it would be alone (no mixing across rows)', () => {
+  it('a row of a batch is computed as it would be alone (no mixing across rows)', async () => {
     const params = mlpInit(Rng.fromSeed(5), [4, 9, 2]);
-    const layers = mlpArrays(snapshotParams(params));
+    const layers = mlpArrays(await snapshotParams(params));
     const x = normals(Rng.fromSeed(6), 7 * 4);
     const batched = mlpForwardArrays(layers, x, 7);
     for (let r = 0; r < 7; r++) {
@@ -35,9 +35,9 @@ describe('mlp-arrays: the plain-JS MLP', () => {
     tf.dispose(params);
   });
 
-  it('rejects inputs of the wrong size and snapshots that are not [W, b] pairs', () => {
+  it('rejects inputs of the wrong size and snapshots that are not [W, b] pairs', async () => {
     const params = mlpInit(Rng.fromSeed(1), [3, 4, 2]);
-    const snapshot = snapshotParams(params);
+    const snapshot = await snapshotParams(params);
     assert.throws(() => mlpForwardArrays(mlpArrays(snapshot), new Float32Array(7), 2), /x has 7 values, expected batch 2 × 3/);
     assert.throws(() => mlpArrays(snapshot.slice(0, 3)), /expected \[W, b\] pairs, got 3 arrays/);
     assert.throws(() => mlpArrays([snapshot[0], snapshot[3]]), /layer 0 has W \[3,4\] and b \[2\]/);

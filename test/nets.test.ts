@@ -16,6 +16,7 @@ import {
   paramCount,
   paramShapes,
   splitFlat,
+  tidyFlat,
   unflattenParams,
   type Params,
 } from '../agents/nets.js';
@@ -60,15 +61,15 @@ describe('nets', () => {
     assert.ok(maxAbsDiff(out, hand) < 1e-6, `${out} vs ${hand}`);
   });
 
-  it('init is seeded: same seed, identical params; another seed differs; biases are zero', () => {
-    const flat = (seed: number) => {
+  it('init is seeded: same seed, identical params; another seed differs; biases are zero', async () => {
+    const flat = async (seed: number) => {
       const ps = [...mlpInit(Rng.fromSeed(seed), [4, 8, 2]), ...gruInit(Rng.fromSeed(seed), 4, 6)];
-      const f = flattenParams(ps);
+      const f = await flattenParams(ps);
       tf.dispose(ps);
       return f;
     };
-    assert.deepEqual(flat(5), flat(5));
-    assert.notDeepEqual(flat(5), flat(6));
+    assert.deepEqual(await flat(5), await flat(5));
+    assert.notDeepEqual(await flat(5), await flat(6));
     const ps = mlpInit(Rng.fromSeed(5), [4, 8, 2]);
     assert.ok(ps[1].dataSync().every((v) => v === 0) && ps[3].dataSync().every((v) => v === 0));
     tf.dispose(ps);
@@ -84,15 +85,15 @@ describe('nets', () => {
     tf.dispose(params);
   });
 
-  it('flatten/unflatten and concatFlat/splitFlat round-trip', () => {
+  it('flatten/unflatten and concatFlat/splitFlat round-trip', async () => {
     const params = gruInit(Rng.fromSeed(1), 3, 5);
-    const flat = flattenParams(params);
+    const flat = await flattenParams(params);
     assert.equal(flat.length, paramCount(params));
     assert.equal(paramCount(params), 3 * 15 + 5 * 15 + 15 + 15);
     const back = unflattenParams(flat, paramShapes(params));
     assert.deepEqual(paramShapes(back), paramShapes(params));
-    assert.deepEqual(flattenParams(back), flat);
-    const split = tf.tidy(() => flattenParams(splitFlat(concatFlat(params), paramShapes(params))));
+    assert.deepEqual(await flattenParams(back), flat);
+    const split = await tidyFlat(() => splitFlat(concatFlat(params), paramShapes(params)));
     assert.deepEqual(split, flat);
     tf.dispose([...params, ...back]);
   });
@@ -114,10 +115,10 @@ describe('nets', () => {
     tf.dispose(params);
   });
 
-  it('GRU BPTT gradients (24 steps) match central finite differences for every parameter', () => {
+  it('GRU BPTT gradients (24 steps) match central finite differences for every parameter', async () => {
     const params = gruInit(Rng.fromSeed(21), IN, H, { gain: 1.5 });
     const shapes = paramShapes(params);
-    const flat = flattenParams(params);
+    const flat = await flattenParams(params);
     const grads = gruGradients(params);
     const analytic = new Float32Array(flat.length);
     grads.reduce((offset, g) => (analytic.set(g, offset), offset + g.length), 0);

@@ -54,7 +54,7 @@ describe('PEARL context encoder', () => {
     assert.ok(Math.abs(kl - (0.5 + 0.5 * (1 - Math.log(2)))) < 1e-6, `KL ${kl}`);
   });
 
-  it('is invariant to the order of the context transitions, and the JS posterior equals the tensor one', () => {
+  it('is invariant to the order of the context transitions, and the JS posterior equals the tensor one', async () => {
     const rng = Rng.fromSeed(7);
     const cols = 7, latent = 3, n = 12, tasks = 2;
     const encoder = rlkitMlpInit(rng, [cols, 16, 16, 2 * latent], 0.5);
@@ -72,7 +72,7 @@ describe('PEARL context encoder', () => {
     close(m2, m1, 1e-5, 'mean after shuffling');
     close(v2, v1, 1e-5, 'variance after shuffling');
     assert.ok(v1.every((v) => v > 0 && v < 1), 'a confident posterior from 12 factors');
-    const layers = mlpArrays(snapshotParams(encoder));
+    const layers = mlpArrays(await snapshotParams(encoder));
     for (let t = 0; t < tasks; t++) {
       const js = encoderPosteriorArrays(layers, rows.subarray(t * n * cols, (t + 1) * n * cols), latent, true);
       close(js.mean, m1.subarray(t * latent, (t + 1) * latent), 1e-4, `JS mean, task ${t}`);
@@ -81,11 +81,11 @@ describe('PEARL context encoder', () => {
     disposeParams(encoder);
   });
 
-  it('without the information bottleneck z is the mean of the per-transition outputs (deterministic)', () => {
+  it('without the information bottleneck z is the mean of the per-transition outputs (deterministic)', async () => {
     const rng = Rng.fromSeed(8);
     const encoder = rlkitMlpInit(rng, [4, 8, 2], 0.5);
     const rows = randomRows(rng, 5, 4);
-    const layers = mlpArrays(snapshotParams(encoder));
+    const layers = mlpArrays(await snapshotParams(encoder));
     const outputs = [0, 1, 2, 3, 4].map((i) => encoderPosteriorArrays(layers, rows.subarray(i * 4, (i + 1) * 4), 2, false).mean);
     const js = encoderPosteriorArrays(layers, rows, 2, false);
     close(js.mean, [0, 1].map((j) => outputs.reduce((s, o) => s + o[j], 0) / 5), 1e-6, 'mean of outputs');

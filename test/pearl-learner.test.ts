@@ -17,7 +17,7 @@ import { priorArrays } from '../agents/meta/pearl-encoder.js';
 import { Pearl } from '../agents/meta/pearl.js';
 import type { PearlOptions } from '../agents/meta/pearl-options.js';
 import type { MetaLearnerState, MetaMetrics } from '../agents/meta/types.js';
-import { pathReturn, sampleEpisodes } from '../agents/sampler.js';
+import { pathReturn, sampleEpisodesAsync } from '../agents/sampler.js';
 import { checkpointOf, freshTrainerState, loadCheckpoint, saveCheckpoint } from '../experiments/checkpoint.js';
 import { parseConfig } from '../experiments/config.js';
 import { envSpec, makeVecEnv, Rng } from '../envs/index.js';
@@ -62,7 +62,7 @@ describe('PEARL learner', () => {
 
   it('keeps the tensor count flat over 50 gradient steps, and reports an in-context adaptation axis', async () => {
     const learner = await Pearl.create({ ...tiny, numTrainStepsPerItr: 25 });
-    assert.deepEqual(learner.adaptation, { kind: 'in-context', episodes: 3 });
+    assert.deepEqual(learner.adaptation, { kind: 'in-context', episodes: 3, episodeLabels: ['prior sample', 'after 1 context episode', 'after 2 context episodes'] });
     await learner.metaStep([], 1);
     const count = tf.memory().numTensors;
     await learner.metaStep([], 2);
@@ -80,14 +80,14 @@ describe('PEARL learner', () => {
     for (const s of seeds.slice(0, 2)) await first.metaStep([], s);
     const config = parseConfig({ env: 'PointNav-v0', horizon: 10, algorithm: { name: 'pearl' }, iterations: 3 }, 'test');
     const dir = mkdtempSync(join(tmpdir(), 'metarl-pearl-resume-'));
-    const file = saveCheckpoint(dir, checkpointOf(first, 2, config, 'hash', freshTrainerState([0, 0, 0, 1])), 1);
+    const file = saveCheckpoint(dir, await checkpointOf(first, 2, config, 'hash', freshTrainerState([0, 0, 0, 1])), 1);
     first.dispose();
     const resumed = await Pearl.create(tiny);
     resumed.setState(loadCheckpoint(file).checkpoint.learner);
     const last = await resumed.metaStep([], seeds[2]);
     assert.deepEqual(numbers(last), numbers(metrics[2]));
-    assert.deepEqual(stateBytes(resumed.getState()), stateBytes(straight.getState()));
-    assert.ok((straight.getState().buffers?.replay.length ?? 0) > 0);
+    assert.deepEqual(stateBytes(await resumed.getState()), stateBytes(await straight.getState()));
+    assert.ok(((await straight.getState()).buffers?.replay.length ?? 0) > 0);
     straight.dispose();
     resumed.dispose();
   });
@@ -100,7 +100,7 @@ describe('PEARL learner', () => {
     assert.equal(demo.curve.returns.length, 3);
     const vec = await makeVecEnv('PointNav-v0', 1, { horizon: 10 });
     vec.setTasks([{ goal: [0.3, -0.2] }]);
-    const paths = sampleEpisodes(vec, demo.runs[0].policy, { seed: 4, episodesPerEnv: 3 });
+    const paths = await sampleEpisodesAsync(vec, demo.runs[0].policy, { seed: 4, episodesPerEnv: 3 });
     assert.equal(paths.length, 3);
     vec.close();
     learner.dispose();
@@ -133,7 +133,7 @@ describe('PEARL learner', () => {
  */
 async function priorOnlyReturns(learner: Pearl, tasks: readonly Task[]): Promise<number> {
   const vec = await makeVecEnv('PointNav-v0', 4, { horizon: 20 });
-  const actor = learner.actor();
+  const actor = await learner.actor();
   const prior = priorArrays(actor.latent, true);
   let total = 0;
   tasks.forEach((task, k) => {

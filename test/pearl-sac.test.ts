@@ -87,7 +87,7 @@ describe('SAC losses', () => {
     }
   });
 
-  it('samples by reparameterisation, and acting in JS matches the tensor policy', () => {
+  it('samples by reparameterisation, and acting in JS matches the tensor policy', async () => {
     const policy = [tf.tensor2d([[0.5, -1, 0.2, 0.1]], [1, 4]), tf.tensor1d([0.1, 0.2, -0.3, 0])];
     const x = tf.tensor2d([[1], [-2]]);
     const eps = tf.tensor2d([[0.3, -1], [2, 0]]);
@@ -97,7 +97,7 @@ describe('SAC losses', () => {
     });
     const [actions, mean, logStd] = s;
     close(actions, mean.map((m, i) => Math.tanh(m + Math.exp(logStd[i]) * [0.3, -1, 2, 0][i])), 1e-6, 'a = tanh(mean + std·eps)');
-    const js = squashedActArrays(mlpArrays(snapshotParams(policy)), Float32Array.of(1, -2), 2, 'mean');
+    const js = squashedActArrays(mlpArrays(await snapshotParams(policy)), Float32Array.of(1, -2), 2, 'mean');
     close(js, mean.map(Math.tanh), 1e-6, 'deterministic JS actions = tanh(mean)');
     [...policy, x, eps].forEach((t) => t.dispose());
   });

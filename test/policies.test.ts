@@ -121,10 +121,10 @@ describe('policies', () => {
     assert.deepEqual(det.actions, mean0);
   });
 
-  it('policy init is seeded; JS-snapshot acting equals the tf mean plus exp(logStd) times seeded noise', () => {
+  it('policy init is seeded; JS-snapshot acting equals the tf mean plus exp(logStd) times seeded noise', async () => {
     const p = gaussianPolicyInit(Rng.fromSeed(7), OBS, A, { hidden: [16, 16], initLogStd: -0.5 });
     const q = gaussianPolicyInit(Rng.fromSeed(7), OBS, A, { hidden: [16, 16], initLogStd: -0.5 });
-    assert.deepEqual(flattenParams(p), flattenParams(q));
+    assert.deepEqual(await flattenParams(p), await flattenParams(q));
     assertClose(p[p.length - 1].dataSync(), [-0.5, -0.5, -0.5], 0);
     const obs = normals(Rng.fromSeed(8), B * OBS);
     // Reference: the tf MLP's mean plus exp(logStd) times the same seeded normals (drawn row by row), and the
@@ -133,11 +133,11 @@ describe('policies', () => {
     const logStd = p[p.length - 1].dataSync() as Float32Array;
     const noise = Rng.fromSeed(9);
     const expected = Float32Array.from(mean, (m, i) => m + Math.exp(logStd[i % A]) * noise.normal());
-    const viaJs = gaussianActArrays(gaussianArrays(p), obs, B, Rng.fromSeed(9));
+    const viaJs = gaussianActArrays(await gaussianArrays(p), obs, B, Rng.fromSeed(9));
     assertClose(viaJs.mean, mean, 1e-5);
     assertClose(viaJs.actions, expected, 1e-5);
     assertClose(viaJs.logProb, refLogProb(mean, logStd, expected), 1e-5);
-    assertClose(gaussianActArrays(gaussianArrays(p), obs, B, 'mean').actions, mean, 1e-5);
+    assertClose(gaussianActArrays(await gaussianArrays(p), obs, B, 'mean').actions, mean, 1e-5);
     tf.dispose([...p, ...q]);
   });
 
@@ -147,20 +147,23 @@ describe('policies', () => {
     assert.deepEqual(Array.from(x), [1, 2, 5, 7, 0, 3, 4, 6, 8, 1]);
   });
 
-  it('recurrent acting step by step (with a trial reset) reproduces the training unroll', () => {
+  it('recurrent acting step by step (with a trial reset) reproduces the training unroll, reading asynchronously or not', async () => {
     const T = 8, H = 6, Bn = 2;
     const params = recurrentPolicyInit(gruCore, Rng.fromSeed(10), OBS, A, H, { outputGain: 1 });
     const width = rl2InputDim(OBS, A);
     const xs = normals(Rng.fromSeed(11), T * Bn * width);
     const reset = Float32Array.from({ length: T * Bn }, (_, i) => (i === 5 * Bn ? 1 : 0)); // row 0 starts a trial at t = 5
-    let h = normals(Rng.fromSeed(12), Bn * H, 0.3);
-    const h0 = Float32Array.from(h);
+    const h0 = normals(Rng.fromSeed(12), Bn * H, 0.3);
+    let h: Float32Array = Float32Array.from(h0);
     const means: number[] = [];
+    const before = tf.memory().numTensors;
     for (let t = 0; t < T; t++) {
-      const out = recurrentAct(gruCore, params, xs.subarray(t * Bn * width, (t + 1) * Bn * width), h, Bn, 'mean', reset.subarray(t * Bn, (t + 1) * Bn));
+      const x = xs.subarray(t * Bn * width, (t + 1) * Bn * width);
+      const out = await recurrentAct(gruCore, params, x, h, Bn, 'mean', reset.subarray(t * Bn, (t + 1) * Bn));
       means.push(...out.mean);
       h = out.state;
     }
+    assert.equal(tf.memory().numTensors, before);
     const unrolled = tf.tidy(() =>
       recurrentUnroll(gruCore, params, tf.tensor3d(xs, [T, Bn, width]), tf.tensor2d(h0, [Bn, H]), tf.tensor2d(reset, [T, Bn])).mean.dataSync(),
     );

@@ -78,8 +78,8 @@ describe('the LVC inner objective', () => {
       const rng = Rng.fromSeed(11);
       const v = Float32Array.from({ length: g64.length }, () => rng.normal());
       const ps = toTfParams(params64);
-      const hLvc = Array.from(hessianVectorProduct((q) => lvcLoss(q, batch, 'tanh'), ps)(v));
-      const hVpg = Array.from(hessianVectorProduct((q) => innerLoss(q, batch, 'tanh'), ps)(v));
+      const hLvc = Array.from(await hessianVectorProduct((q) => lvcLoss(q, batch, 'tanh'), ps)(v));
+      const hVpg = Array.from(await hessianVectorProduct((q) => innerLoss(q, batch, 'tanh'), ps)(v));
       tf.dispose([...ps, ...Object.values(batch)]);
       const refLvc = hvpFd64((q) => lvcLoss64(q, SIZES, fixed), params64, v);
       const refVpg = hvpFd64((q) => vpgLoss64(q, SIZES, b64), params64, v);
@@ -189,21 +189,21 @@ describe('ProMP learner on PointNav-v0', () => {
     const make = () => Promp.create({ envId: 'PointNav-v0', hidden: [8], episodesPerTask: 2, seed: 5, epochs: 2, adaptiveKl: true });
     const promp = await make();
     const task = pointNavTasks.testTasks(1)[0];
-    const saved = promp.getState();
+    const saved = await promp.getState();
     const curve = (await promp.adaptationCurve(task, { seed: 1, episodes: 3, steps: 2 })).returns;
     assert.equal(curve.length, 3);
-    assert.deepEqual(promp.getState(), saved);
+    assert.deepEqual(await promp.getState(), saved);
     await promp.metaStep(pointNavTasks.sample(Rng.fromSeed(6), 2), 7);
-    const mid = promp.getState();
+    const mid = await promp.getState();
     const next = await promp.metaStep(pointNavTasks.sample(Rng.fromSeed(8), 2), 9);
     // A fresh learner resumed from `mid` repeats the second meta-iteration bit for bit.
     const resumed = await make();
     resumed.setState(mid);
-    assert.deepEqual(resumed.getState(), mid);
+    assert.deepEqual(await resumed.getState(), mid);
     assert.deepEqual(await resumed.metaStep(pointNavTasks.sample(Rng.fromSeed(8), 2), 9).then((m) => m.losses), next.losses);
-    assert.deepEqual(resumed.getState(), promp.getState());
+    assert.deepEqual(await resumed.getState(), await promp.getState());
     promp.setState(saved);
-    assert.deepEqual(promp.getState(), saved);
+    assert.deepEqual(await promp.getState(), saved);
     assert.deepEqual((await promp.adaptationCurve(task, { seed: 1, episodes: 3, steps: 2 })).returns, curve);
     assert.throws(() => promp.setState({ ...saved, name: 'maml-trpo' }), /learner 'maml-trpo'/);
     assert.throws(() => promp.setState({ ...saved, optimizer: saved.optimizer.slice(0, -1) }), /klCoef/);

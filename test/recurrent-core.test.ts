@@ -100,13 +100,13 @@ describe('RL2 on a core registered outside the rl2 files', () => {
     const m = await rl2.metaStep(spec.def.tasks.sample(Rng.fromSeed(3), 2), 4);
     assert.equal(m.envSteps, 2 * 2 * 4);
     for (const v of [m.preReturn, m.postReturn, m.kl, m.losses.policy, m.losses.value, m.losses.entropy]) assert.ok(Number.isFinite(v));
-    const state = rl2.getState();
+    const state = await rl2.getState();
     assert.deepEqual(state.params.value.map((t) => t.shape), [[8, 1], [1]], 'value head on F + 2 = 8 inputs (features, time left in the episode and in the trial)');
     const trial = rl2.trialPolicy(2, 'mean');
     assert.equal(trial.hidden().length, 2 * 3, 'one state row of S = H entries per env');
     const other = await Rl2.create({ ...options, seed: 9 });
     other.setState(state);
-    assert.deepEqual(other.getState(), state);
+    assert.deepEqual(await other.getState(), state);
     const gru = await Rl2.create({ ...options, core: 'gru' });
     assert.throws(() => gru.setState(state), /'policy'/);
     for (const learner of [rl2, other, gru]) learner.dispose();

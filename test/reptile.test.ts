@@ -56,12 +56,14 @@ describe('Reptile outer update (pure functions)', () => {
 describe('Reptile learner: outer update with known inner results', () => {
   it('applyOuterUpdate moves θ by ε·mean(θ_i − θ) for injected θ_i, with the annealed ε', async () => {
     const r = await Reptile.create({ ...SMALL, outerStepSize: 0.8, outerStepSizeFinal: 0.2, annealIterations: 3 });
-    const theta = flattenParams(r.policyParams);
+    const theta = await flattenParams(r.policyParams);
     const rng = Rng.fromSeed(9);
     const adapted: Params[] = [0, 1, 2].map(() => r.policyParams.map((p) => tf.tidy(() => tf.add(p, tf.randomNormal(p.shape, 0, 0.1, 'float32', rng.seed())))));
-    const flat = adapted.map(flattenParams);
-    r.applyOuterUpdate(adapted);
-    assert.ok(maxAbsDiff(flattenParams(r.policyParams), expectedUpdate(theta, flat, 0.8)) < 1e-6);
+    const flat = await Promise.all(adapted.map(flattenParams));
+    const displacement = await r.applyOuterUpdate(adapted);
+    assert.ok(maxAbsDiff(await flattenParams(r.policyParams), expectedUpdate(theta, flat, 0.8)) < 1e-6);
+    const direction = expectedUpdate(theta, flat, 1).map((x, k) => x - theta[k]);
+    assert.ok(Math.abs(displacement - Math.hypot(...direction)) < 1e-5, `|Δ| = ${displacement}`);
     adapted.forEach(disposeParams);
     r.dispose();
   });
@@ -71,13 +73,13 @@ describe('Reptile learner: outer update with known inner results', () => {
       const eps = outerOptimizer === 'sgd' ? 0.7 : 0.01;
       const r = await Reptile.create({ ...SMALL, outerOptimizer, outerStepSize: eps });
       const tasks = pointNavTasks.sample(Rng.fromSeed(11), 3);
-      const theta = flattenParams(r.policyParams);
+      const theta = await flattenParams(r.policyParams);
       const inner = await r.adaptTasks(tasks, 42);
-      const flat = inner.adapted.map(flattenParams);
+      const flat = await Promise.all(inner.adapted.map(flattenParams));
       inner.adapted.forEach(disposeParams);
-      assert.deepEqual(flattenParams(r.policyParams), theta, 'adaptTasks must not change θ');
+      assert.deepEqual(await flattenParams(r.policyParams), theta, 'adaptTasks must not change θ');
       const m = await r.metaStep(tasks, 42);
-      const after = flattenParams(r.policyParams);
+      const after = await flattenParams(r.policyParams);
       const direction = expectedUpdate(theta, flat, 1).map((x, k) => x - theta[k]);
       // Adam's first step from zero moments is ε·Δ/(|Δ| + 1e-8): ε·sign(Δ) wherever |Δ| ≫ 1e-8.
       const want = outerOptimizer === 'sgd' ? expectedUpdate(theta, flat, eps) : direction.map((d, k) => theta[k] + (eps * d) / (Math.abs(d) + 1e-8));
@@ -115,19 +117,19 @@ describe('Reptile learner on PointNav-v0: memory and state', () => {
       const r = await Reptile.create(opts);
       const tasks = pointNavTasks.sample(Rng.fromSeed(6), 2);
       await r.metaStep(tasks, 1);
-      const saved = r.getState();
+      const saved = await r.getState();
       assert.equal(saved.optimizer.length, outerOptimizer === 'sgd' ? 0 : 2 * r.policyParams.length + 1);
       const curve = (await r.adaptationCurve(pointNavTasks.testTasks(1)[0], { seed: 1, episodes: 3, steps: 2 })).returns;
       assert.equal(curve.length, 3);
-      assert.deepEqual(r.getState(), saved, 'adaptationCurve must not change the learner');
+      assert.deepEqual(await r.getState(), saved, 'adaptationCurve must not change the learner');
       await r.metaStep(tasks, 2);
-      const next = r.getState();
+      const next = await r.getState();
       assert.notDeepEqual(next.params, saved.params);
       r.setState(saved);
-      assert.deepEqual(r.getState(), saved);
+      assert.deepEqual(await r.getState(), saved);
       assert.deepEqual((await r.adaptationCurve(pointNavTasks.testTasks(1)[0], { seed: 1, episodes: 3, steps: 2 })).returns, curve);
       await r.metaStep(tasks, 2);
-      assert.deepEqual(r.getState(), next, 'the step after a restore must repeat the step after the save');
+      assert.deepEqual(await r.getState(), next, 'the step after a restore must repeat the step after the save');
       assert.throws(() => r.setState({ ...saved, name: 'maml-trpo' }), /learner 'maml-trpo'/);
       assert.throws(() => r.setState({ ...saved, params: { policy: saved.params.policy.slice(1) } }), /expected 5/);
       const foreignSlots = outerOptimizer === 'sgd' ? [{ shape: [1], data: Float32Array.of(1) }] : [];

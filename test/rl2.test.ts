@@ -15,7 +15,7 @@ import { Rl2 } from '../agents/meta/rl2.js';
 import { disposeParams, type Params } from '../agents/nets.js';
 import { recurrentPolicyInit, recurrentUnroll, rl2InputDim } from '../agents/policies.js';
 import { gruCore } from '../agents/gru-core.js';
-import { sampleEpisodes, type Path, type StepContext } from '../agents/sampler.js';
+import { sampleEpisodesAsync, type Path, type StepContext } from '../agents/sampler.js';
 import { envSpec, registerEnv, robotEnv, Rng } from '../envs/index.js';
 import { pointNav } from '../envs/point-nav.js';
 
@@ -53,7 +53,7 @@ describe('RL2 trial policy', () => {
     params = recurrentPolicyInit(gruCore, Rng.fromSeed(1), OBS, ACT, H, { outputGain: 1 });
   });
 
-  it('carries the hidden state across an episode boundary and resets it only at startTrial', () => {
+  it('carries the hidden state across an episode boundary and resets it only at startTrial', async () => {
     const policy = new Rl2TrialPolicy(gruCore, params, 2, 'mean');
     const rng = Rng.fromSeed(2);
     // env 0 starts its second episode at step 2, env 1 at step 3; neither is reset.
@@ -61,11 +61,11 @@ describe('RL2 trial policy', () => {
     const steps = starts.map((s) => randomStep(rng, 2, s));
     assert.deepEqual(policy.hidden(), new Float32Array(2 * H));
     const hs: Float32Array[] = [];
-    const actions = steps.map(({ obs, ctx }) => {
-      const a = policy.act(obs, ctx);
+    const actions: Float32Array[] = [];
+    for (const { obs, ctx } of steps) {
+      actions.push(await policy.act(obs, ctx));
       hs.push(policy.hidden());
-      return a;
-    });
+    }
     // Reference: one unroll over the whole trial, no resets (the done flag is an input, not a reset).
     const xs = steps.map(({ obs, ctx }) => inputRows(obs, ctx));
     const ref = tf.tidy(() => {
@@ -77,20 +77,20 @@ describe('RL2 trial policy', () => {
     assert.ok(hs[1].some((v) => v !== 0), 'the hidden state before the episode boundary is non-zero');
     policy.startTrial();
     assert.deepEqual(policy.hidden(), new Float32Array(2 * H));
-    assertClose(policy.act(steps[0].obs, steps[0].ctx), actions[0], 0, 'first action of a new trial');
+    assertClose(await policy.act(steps[0].obs, steps[0].ctx), actions[0], 0, 'first action of a new trial');
     const fresh = new Rl2TrialPolicy(gruCore, params, 2, 'mean');
-    const boundary = fresh.act(steps[2].obs, steps[2].ctx);
+    const boundary = await fresh.act(steps[2].obs, steps[2].ctx);
     assert.ok(Math.abs(boundary[0] - actions[2][0]) > 1e-4, 'at the boundary env 0 acts from its carried state, not a zero state');
   });
 
-  it('acts through sampleEpisodes exactly as the training unroll rebuilds the trial (E = 2, hidden carried)', async () => {
+  it('acts through sampleEpisodesAsync exactly as the training unroll rebuilds the trial (E = 2, hidden carried)', async () => {
     const spec = envSpec('PointNavTiny-v0');
     const vec = await spec.makeVec(2);
     vec.setTasks(goals.sample(Rng.fromSeed(3), 2));
     const policy = new Rl2TrialPolicy(gruCore, params, 2, 'mean');
     const seen: Float32Array[] = [];
     policy.startTrial();
-    const paths = sampleEpisodes(vec, (obs, ctx) => (seen.push(policy.hidden()), policy.act(obs, ctx)), { seed: 4, episodesPerEnv: 2 });
+    const paths = await sampleEpisodesAsync(vec, (obs, ctx) => (seen.push(policy.hidden()), policy.act(obs, ctx)), { seed: 4, episodesPerEnv: 2 });
     vec.close();
     assert.deepEqual(seen[0], new Float32Array(2 * H), 'zero hidden state at the trial start');
     assert.ok(seen[3].every((v) => v !== 0), 'episode 2 starts (step 3) from the state episode 1 left');
@@ -213,14 +213,14 @@ describe('RL2 learner', () => {
   it('restores its state exactly and rejects a foreign one; adaptationCurve leaves the state unchanged', async () => {
     const rl2 = await Rl2.create({ envId: 'PointNavTiny-v0', hiddenDim: 8, seed: 5 });
     await rl2.metaStep(goals.sample(Rng.fromSeed(6), 2), 1);
-    const saved = rl2.getState();
+    const saved = await rl2.getState();
     const task = goals.testTasks(1)[0];
     const curve = (await rl2.adaptationCurve(task, { seed: 1, episodes: 2, trials: 3 })).returns;
-    assert.deepEqual(rl2.getState(), saved);
+    assert.deepEqual(await rl2.getState(), saved);
     await rl2.metaStep(goals.sample(Rng.fromSeed(6), 2), 2);
-    assert.notDeepEqual(rl2.getState().params, saved.params);
+    assert.notDeepEqual((await rl2.getState()).params, saved.params);
     rl2.setState(saved);
-    assert.deepEqual(rl2.getState(), saved);
+    assert.deepEqual(await rl2.getState(), saved);
     assert.deepEqual((await rl2.adaptationCurve(task, { seed: 1, episodes: 2, trials: 3 })).returns, curve);
     const other = await Rl2.create({ envId: 'PointNavTiny-v0', hiddenDim: 8, seed: 9 });
     other.setState(saved);

@@ -1,11 +1,12 @@
 /**
- * Viewer takes recorded from learners: one lane per adaptation step (MAML family) or per trial episode (RL2),
+ * Viewer takes recorded from learners: one lane per adaptation step (MAML family) or per trial episode (RL2, PEARL),
  * poses of every step, returns equal to the recorded rewards, deterministic for a seed, bad tasks rejected.
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { initBackend } from '../agents/backend.js';
 import { Maml } from '../agents/meta/maml.js';
+import { Pearl } from '../agents/meta/pearl.js';
 import { Rl2 } from '../agents/meta/rl2.js';
 import { envSpec } from '../envs/index.js';
 import { learnerTakeSource, randomTakeSource } from '../experiments/take-source.js';
@@ -59,6 +60,15 @@ describe('learner take sources', () => {
     await assert.rejects(source.record({ goal: 'north' }, 1), /goal/);
     source.close();
     rl2.dispose();
+  });
+
+  it('PEARL: lanes named by the learner (prior sample, then after 1, 2 context episodes)', async () => {
+    const pearl = await Pearl.create({ envId: 'PointNav-v0', envOptions: { horizon: 10 }, seed: 0, vecRun: { workers: 1 }, latentSize: 3, netSize: 16, encoderHidden: [16], evalEpisodes: 3 });
+    const source = await learnerTakeSource(pearl, { envId: 'PointNav-v0', envOptions: { horizon: 10 } });
+    assert.deepEqual(source.scene.lanes, ['prior sample', 'after 1 context episode', 'after 2 context episodes']);
+    checkTake(await source.record(undefined, 2), 3, bodies);
+    source.close();
+    pearl.dispose();
   });
 
   it('random: one lane of a uniform-random policy', async () => {

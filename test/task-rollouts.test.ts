@@ -29,8 +29,8 @@ describe('rolloutTasks', () => {
   after(() => policies.forEach(disposeParams));
 
   /** The old way: one call per step, each group's rows through gaussianActArrays in turn, one noise stream. */
-  function allAtOnce(thetas: Params[], envsPerGroup: number, noise: Rng): BatchPolicy {
-    const copies = thetas.map(gaussianArrays);
+  async function allAtOnce(thetas: Params[], envsPerGroup: number, noise: Rng): Promise<BatchPolicy> {
+    const copies = await Promise.all(thetas.map(gaussianArrays));
     return (obs) =>
       concatArrays(copies.map((c, g) => gaussianActArrays(c, obs.subarray(g * envsPerGroup * OBS, (g + 1) * envsPerGroup * OBS), envsPerGroup, noise, 'tanh').actions), Float32Array);
   }
@@ -45,12 +45,12 @@ describe('rolloutTasks', () => {
       const local = await makeVecEnv(ENV, n, OPTIONS);
       const threaded = await makeVecEnv(ENV, n, OPTIONS, { workers: threads });
       assert.ok(threaded.stepWithBlockPolicy, 'a multi-thread VecEnv acts block by block');
-      const want = rolloutTasks(local, request(7));
-      assert.deepEqual(rolloutTasks(threaded, request(7)), want);
+      const want = await rolloutTasks(local, request(7));
+      assert.deepEqual(await rolloutTasks(threaded, request(7)), want);
       local.setTasks(tasks.flatMap((t) => Array<Task>(k).fill(t)));
-      const reference: Path[] = sampleEpisodes(local, allAtOnce(thetas, thetas.length === 1 ? n : k, Rng.fromSeed(7)), { seed: 5 });
+      const reference: Path[] = sampleEpisodes(local, await allAtOnce(thetas, thetas.length === 1 ? n : k, Rng.fromSeed(7)), { seed: 5 });
       assert.deepEqual(want, reference);
-      assert.notDeepEqual(rolloutTasks(local, request(8)).map((p) => p.actions), want.map((p) => p.actions), 'the noise seed matters');
+      assert.notDeepEqual((await rolloutTasks(local, request(8))).map((p) => p.actions), want.map((p) => p.actions), 'the noise seed matters');
       local.close();
       threaded.close();
     });

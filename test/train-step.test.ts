@@ -34,7 +34,7 @@ function fakeLearner(next: () => number, loss: () => number): MetaLearner & { va
     async demo() {
       return { runs: [], curve: { returns: [] } };
     },
-    getState() {
+    async getState() {
       return state(this.value);
     },
     setState(s: MetaLearnerState) {
@@ -69,7 +69,7 @@ describe('guardedMetaStep', () => {
     const record = await guardedMetaStep(learner, [], 0, 1, freshTrainerState([]));
     assert.equal(learner.value, 1);
     assert.match(record.skipped ?? '', /non-finite policy parameters/);
-    assert.equal(nonFiniteProblem({ losses: {}, preReturn: NaN, postReturn: 0 } as unknown as MetaMetrics, learner.getState()), 'non-finite return');
+    assert.equal(nonFiniteProblem({ losses: {}, preReturn: NaN, postReturn: 0 } as unknown as MetaMetrics, await learner.getState()), 'non-finite return');
   });
 });
 

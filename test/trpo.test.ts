@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { Rng } from '../envs/rng.js';
 import { disableHigherOrderGradients, enableHigherOrderGradients } from '../agents/higher-order-grad.js';
 import { ratioSurrogateLoss } from '../agents/pg.js';
-import { flattenParams, paramShapes, unflattenParams } from '../agents/nets.js';
+import { flattenParams, paramShapes, tidyFlat, unflattenParams } from '../agents/nets.js';
 import { conjugateGradient, hessianVectorProduct, trpoUpdate, type ParamFn } from '../agents/trpo.js';
 import { maxAbsDiff } from './helpers.js';
 
@@ -109,10 +109,10 @@ function scalar(f: ParamFn, params: tf.Tensor[]): number {
   return tf.tidy(() => f(params).dataSync()[0]);
 }
 
-function flatGrad(f: ParamFn, theta: Float32Array, like: tf.Tensor[]): Float32Array {
-  return tf.tidy(() => {
+function flatGrad(f: ParamFn, theta: Float32Array, like: tf.Tensor[]): Promise<Float32Array> {
+  return tidyFlat(() => {
     const ps = unflattenParams(theta, paramShapes(like));
-    return flattenParams(tf.grads((...xs: tf.Tensor[]) => f(xs))(ps));
+    return tf.grads((...xs: tf.Tensor[]) => f(xs))(ps);
   });
 }
 
@@ -128,26 +128,26 @@ describe('TRPO building blocks', () => {
   describe('conjugate gradient', () => {
     const a = spdMatrix(7);
     const b = Float32Array.from([1, -2, 0.5, 3, -1]);
-    const hvp = (v: Float32Array): Float32Array => Float32Array.from(matVec(a, v));
+    const hvp = async (v: Float32Array): Promise<Float32Array> => Float32Array.from(matVec(a, v));
 
-    it('solves a 5x5 SPD system to 1e-5 in at most 5 iterations', () => {
-      const { x, iterations, residualNorm } = conjugateGradient(hvp, b, { iterations: 50, residualTol: 1e-6 });
+    it('solves a 5x5 SPD system to 1e-5 in at most 5 iterations', async () => {
+      const { x, iterations, residualNorm } = await conjugateGradient(hvp, b, { iterations: 50, residualTol: 1e-6 });
       const exact = solve(a, b);
       assert.ok(iterations <= 5, `iterations ${iterations}`);
       assert.ok(maxAbsDiff(x, exact) < 1e-5, `error ${maxAbsDiff(x, exact)}`);
       assert.ok(residualNorm <= 1e-6);
     });
 
-    it('solves the damped system (H + λI)x = b', () => {
+    it('solves the damped system (H + λI)x = b', async () => {
       const damping = 0.7;
-      const { x, iterations } = conjugateGradient(hvp, b, { iterations: 5, damping });
+      const { x, iterations } = await conjugateGradient(hvp, b, { iterations: 5, damping });
       const exact = solve(a.map((row, i) => row.map((v, j) => v + (i === j ? damping : 0))), b);
       assert.equal(iterations, 5);
       assert.ok(maxAbsDiff(x, exact) < 1e-5, `error ${maxAbsDiff(x, exact)}`);
     });
 
-    it('stops on the residual tolerance (one step for a multiple of the identity)', () => {
-      const { x, iterations } = conjugateGradient((v) => v.map((e) => 2 * e), b, { iterations: 10, residualTol: 1e-8 });
+    it('stops on the residual tolerance (one step for a multiple of the identity)', async () => {
+      const { x, iterations } = await conjugateGradient(async (v) => v.map((e) => 2 * e), b, { iterations: 10, residualTol: 1e-8 });
       assert.equal(iterations, 1);
       assert.ok(maxAbsDiff(x, b.map((e) => e / 2)) < 1e-7);
     });
@@ -161,21 +161,21 @@ describe('TRPO building blocks', () => {
         const batch = makeBatch(2);
         const problem = gaussianProblem(old, batch);
         const rng = Rng.fromSeed(3);
-        const theta0 = flattenParams(old);
+        const theta0 = await flattenParams(old);
         // Evaluate away from θ_old too, where the Hessian is not just the Fisher.
         for (const shift of [0, 0.3]) {
           const theta = theta0.map((t) => t + shift * rng.uniform(-1, 1));
           const at = unflattenParams(theta, paramShapes(old));
           const v = Float32Array.from(theta, () => rng.normal());
-          const hv = hessianVectorProduct(problem.kl, at)(v);
+          const hv = await hessianVectorProduct(problem.kl, at)(v);
           // Fourth-order central differences of the float32 gradient,
           //   Hv ≈ (8(g(θ+εv) − g(θ−εv)) − (g(θ+2εv) − g(θ−2εv))) / 12ε,
           // truncation O(ε⁴) and rounding ≈ 1.5·δg/ε ≈ 1e-4 at ε = 1e-2 (δg ~ 1e-6: float32
           // gradients of O(1) summed over 32 samples). The plain 2-point formula is truncation-bound here
           // (≈ 2e-3 at ε = 1e-2, shrinking as ε²), because the 1/σ² terms have large third derivatives.
           const eps = 1e-2;
-          const g = (k: number): Float32Array => flatGrad(problem.kl, theta.map((t, i) => t + k * eps * v[i]), old);
-          const [gp1, gm1, gp2, gm2] = [g(1), g(-1), g(2), g(-2)];
+          const g = (k: number): Promise<Float32Array> => flatGrad(problem.kl, theta.map((t, i) => t + k * eps * v[i]), old);
+          const [gp1, gm1, gp2, gm2] = [await g(1), await g(-1), await g(2), await g(-2)];
           const fd = gp1.map((_, i) => (8 * (gp1[i] - gm1[i]) - (gp2[i] - gm2[i])) / (12 * eps));
           const scale = Math.max(1, ...Array.from(fd, Math.abs));
           const err = maxAbsDiff(hv, fd);
@@ -188,28 +188,28 @@ describe('TRPO building blocks', () => {
       });
     }
 
-    it('is exact for a quadratic and gives zeros for parameters the function ignores', () => {
+    it('is exact for a quadratic and gives zeros for parameters the function ignores', async () => {
       const a = spdMatrix(11, 3);
       const x = tf.tensor1d([0.5, -1, 2]);
       const unused = tf.tensor2d([[1, 2]]);
       const aT = tf.tensor2d(a);
       const quad: ParamFn = (ps) => tf.mul(0.5, tf.sum(tf.mul(ps[0], tf.squeeze(tf.matMul(aT, tf.reshape(ps[0], [3, 1]))))));
       const v = Float32Array.from([0.3, -0.2, 1, 5, 6]);
-      const hv = hessianVectorProduct(quad, [x, unused])(v);
+      const hv = await hessianVectorProduct(quad, [x, unused])(v);
       const exact = matVec(a, v.subarray(0, 3));
       assert.ok(maxAbsDiff(hv.subarray(0, 3), exact) < 1e-5, `hv ${hv} exact ${exact}`);
       assert.deepEqual(Array.from(hv.subarray(3)), [0, 0]);
-      assert.throws(() => hessianVectorProduct(quad, [x, unused])(new Float32Array(4)), /expected the parameter count 5/);
+      await assert.rejects(hessianVectorProduct(quad, [x, unused])(new Float32Array(4)), /expected the parameter count 5/);
       tf.dispose([x, unused, aT]);
     });
   });
 
   describe('TRPO update', () => {
-    it('improves the surrogate of a Gaussian policy within the KL bound', () => {
+    it('improves the surrogate of a Gaussian policy within the KL bound', async () => {
       const params = initParams(4);
       const batch = makeBatch(5);
       const problem = gaussianProblem(params, batch);
-      const { params: next, diagnostics: d } = trpoUpdate({ params, loss: problem.loss, kl: problem.kl }, { maxKl: 0.01 });
+      const { params: next, diagnostics: d } = await trpoUpdate({ params, loss: problem.loss, kl: problem.kl }, { maxKl: 0.01 });
       assert.ok(d.accepted, JSON.stringify(d));
       assert.ok(d.lossAfter < d.lossBefore, JSON.stringify(d));
       assert.ok(d.kl > 0 && d.kl <= 0.01, JSON.stringify(d));
@@ -221,7 +221,7 @@ describe('TRPO building blocks', () => {
       tf.dispose([...params, ...next, batch.x, batch.actions, batch.adv]);
     });
 
-    it('backtracks until the KL bound holds when the full step violates it', () => {
+    it('backtracks until the KL bound holds when the full step violates it', async () => {
       // kl = ½‖x‖² + 100 Σx⁴ has Hessian I at 0, so the quadratic model puts the full step exactly on the
       // bound and the quartic term pushes it over; the loss −w·x improves along the whole ray.
       const w = tf.tensor1d([1, 0.5, -0.3, 0.2]);
@@ -229,7 +229,7 @@ describe('TRPO building blocks', () => {
       const kl: ParamFn = (ps) => tf.add(tf.mul(0.5, tf.sum(tf.square(ps[0]))), tf.mul(100, tf.sum(tf.square(tf.square(ps[0])))));
       const params = [tf.zeros([4])];
       const maxKl = 0.01;
-      const { params: next, diagnostics: d } = trpoUpdate({ params, loss, kl }, { maxKl, cgDamping: 0 });
+      const { params: next, diagnostics: d } = await trpoUpdate({ params, loss, kl }, { maxKl, cgDamping: 0 });
       const fullStep = Float32Array.from([1, 0.5, -0.3, 0.2], (wi) => wi * d.stepSize);
       const fullKl = tf.tidy(() => kl([tf.tensor1d(fullStep)]).dataSync()[0]);
       assert.ok(fullKl > maxKl, `full-step KL ${fullKl}`);
@@ -240,13 +240,13 @@ describe('TRPO building blocks', () => {
       tf.dispose([w, ...params, ...next]);
     });
 
-    it('keeps the old parameters when no step improves the surrogate', () => {
+    it('keeps the old parameters when no step improves the surrogate', async () => {
       // loss = −w·x + 1e6‖x‖² only improves for ‖x‖ < 1e-6·‖w‖, shorter than the 15th halving of the step.
       const w = tf.tensor1d([1, 0.5, -0.3, 0.2]);
       const loss: ParamFn = (ps) => tf.add(tf.neg(tf.sum(tf.mul(w, ps[0]))), tf.mul(1e6, tf.sum(tf.square(ps[0]))));
       const kl: ParamFn = (ps) => tf.mul(0.5, tf.sum(tf.square(ps[0])));
       const params = [tf.tensor1d([0, 0, 0, 0])];
-      const { params: next, diagnostics: d } = trpoUpdate({ params, loss, kl }, { maxKl: 0.01, maxBacktracks: 15 });
+      const { params: next, diagnostics: d } = await trpoUpdate({ params, loss, kl }, { maxKl: 0.01, maxBacktracks: 15 });
       assert.equal(d.accepted, false);
       assert.equal(d.backtracks, 15);
       assert.equal(d.kl, 0);
@@ -257,7 +257,7 @@ describe('TRPO building blocks', () => {
       assert.equal(next[0].isDisposed, true);
     });
 
-    it('keeps tf.memory().numTensors flat across 20 updates', () => {
+    it('keeps tf.memory().numTensors flat across 20 updates', async () => {
       const batch = makeBatch(6);
       let params = initParams(7);
       const counts: number[] = [];
@@ -265,7 +265,7 @@ describe('TRPO building blocks', () => {
       for (let i = 0; i < 20; i++) {
         counts.push(tf.memory().numTensors);
         const problem = gaussianProblem(params, batch);
-        const result = trpoUpdate({ params, loss: problem.loss, kl: problem.kl }, { maxKl: 0.01 });
+        const result = await trpoUpdate({ params, loss: problem.loss, kl: problem.kl }, { maxKl: 0.01 });
         problem.dispose();
         tf.dispose(params);
         params = result.params;

@@ -8,7 +8,7 @@ import { WebSocket } from 'ws';
 import { envSpec, makeEnv, Rng, type Env } from '../envs/index.js';
 import type { RobotSpec } from '../sim/robot-spec.js';
 import { decodeFrame, decodeServerMessage, encodeClientMessage, PROTOCOL_VERSION, type ClientMessage, type PoseFrame, type ServerMessage } from '../viewer/protocol.js';
-import type { LaneRecording, SceneInfo, Take, TakeSource, ViewerTask } from '../viewer/source.js';
+import type { LaneRecording, ReferenceCurve, SceneInfo, Take, TakeSource, ViewerTask } from '../viewer/source.js';
 
 /** A take source that records what the server asked of it. */
 export interface RecordingSource extends TakeSource {
@@ -116,6 +116,8 @@ export interface EnvSourceOptions {
   /** Steps recorded per lane at most (episodes that end earlier are shorter). */
   steps?: number;
   algorithm?: string;
+  /** An evaluation's curves for the scene (as `metarl view` reads them from eval.json). */
+  referenceCurves?: ReferenceCurve[];
 }
 
 /**
@@ -123,7 +125,7 @@ export interface EnvSourceOptions {
  * scale grows with the lane index (so lanes differ), tasks validated by the env's own task parser.
  */
 export async function envSource(envId: string, options: EnvSourceOptions = {}): Promise<RecordingSource> {
-  const { lanes = 3, steps = 40, algorithm = 'random' } = options;
+  const { lanes = 3, steps = 40, algorithm = 'random', referenceCurves } = options;
   const spec = envSpec(envId);
   const envs = await Promise.all(Array.from({ length: lanes }, () => makeEnv(envId)));
   const card = envs[0].card;
@@ -136,6 +138,7 @@ export async function envSource(envId: string, options: EnvSourceOptions = {}): 
     lanes: Array.from({ length: lanes }, (_, i) => (i === 0 ? 'before adaptation' : `after ${i} step${i > 1 ? 's' : ''}`)),
     taskParameters: card.task.parameters,
     adaptationAxis: 'inner steps',
+    ...(referenceCurves ? { referenceCurves } : {}),
   };
   let heldOut = 0;
   const makeTake = (task: unknown, seed: number) => {
@@ -163,6 +166,20 @@ function rolloutLane(env: Env, task: Parameters<Env['setTask']>[0], seed: number
   const flat = new Float32Array(poses.length * poses[0].length);
   poses.forEach((p, t) => flat.set(p, t * p.length));
   return { length: poses.length, poses: flat, rewards: Float32Array.from(rewards), return: rewards.reduce((s, r) => s + r, 0), ...(success === undefined ? {} : { success }) };
+}
+
+/**
+ * `take` with lane `i` carried along +x at `speeds[i]` m/s on top of its own motion (every body moved by
+ * speed * t * dt): long runs, lanes far apart, without training a runner.
+ */
+export function drifted(take: Take, speeds: readonly number[], dt: number): Take {
+  const lanes = take.lanes.map((lane, i) => {
+    const poses = lane.poses.slice();
+    const perStep = poses.length / lane.length;
+    for (let p = 0; p < poses.length; p += 7) poses[p] += speeds[i] * Math.floor(p / perStep) * dt;
+    return { ...lane, poses };
+  });
+  return { ...take, lanes };
 }
 
 /** A raw TCP WebSocket client: completes the handshake, subscribes, then never reads again. */

@@ -1,7 +1,8 @@
 /**
  * The viewer wire protocol (viewer/protocol.ts) and the pure helpers around it: JSON messages and binary
- * frames round-trip; malformed, oversized and unknown input is rejected with a message naming the problem;
- * takes are checked against their scene; recordings for replay pages round-trip.
+ * frames round-trip (scenes with an evaluation's curves too); malformed, oversized and unknown input is
+ * rejected with a message naming the problem; takes are checked against their scene; recordings for replay
+ * pages round-trip.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -31,10 +32,18 @@ test('every client message round-trips through JSON', () => {
   for (const message of messages) assert.deepEqual(decodeClientMessage(encodeClientMessage(message)), { ok: true, value: message });
 });
 
+/** An evaluation's curves as a scene carries them: the agent's, a baseline's curve, a baseline's single level. */
+const REFERENCE_CURVES = [
+  { name: 'agent', label: 'MAML-TRPO', mean: [-30, -12] },
+  { name: 'random', label: 'random', mean: [-50, -51] },
+  { name: 'oracle', label: 'oracle (task observed)', mean: [-4] },
+];
+
 test('every server message round-trips through JSON, hello with its full scene', () => {
   const { scene } = syntheticSource();
   const messages: ServerMessage[] = [
     { type: 'hello', version: PROTOCOL_VERSION, scene, task: { goal: [0.5, 0.25] }, state: { paused: false, speed: 1 } },
+    { type: 'hello', version: PROTOCOL_VERSION, scene: { ...scene, referenceCurves: REFERENCE_CURVES }, task: null, state: { paused: false, speed: 1 } },
     { type: 'hello', version: PROTOCOL_VERSION, scene, task: null, state: { paused: true, speed: 0.1 } },
     { type: 'take', take: 3, task: { targetVelocity: 1.2 }, lanes: 2, lengths: [200, 150] },
     { type: 'episode', take: 3, lane: 1, return: -12.5, success: null },
@@ -69,6 +78,10 @@ test('server messages with a bad scene or fields name the offending path', () =>
   expectError(decodeServerMessage(hello({ lanes: [] })), /hello\.scene\.lanes must not be empty/);
   const badShape = { ...scene.robot, bodies: [{ ...scene.robot.bodies[0], shapes: [{ kind: 'cone' }] }] };
   expectError(decodeServerMessage(hello({ robot: badShape })), /hello\.scene\.robot\.bodies\[0\]\.shapes\[0\]\.kind must be capsule, sphere or box/);
+  expectError(decodeServerMessage(hello({ referenceCurves: {} })), /hello\.scene\.referenceCurves must be an array/);
+  expectError(decodeServerMessage(hello({ referenceCurves: [{ name: 'oracle', label: 'oracle', mean: [] }] })), /hello\.scene\.referenceCurves\[0\]\.mean must not be empty/);
+  expectError(decodeServerMessage(hello({ referenceCurves: [{ name: 'agent', label: 'MAML', mean: [1, null] }] })), /hello\.scene\.referenceCurves\[0\]\.mean\[1\] must be a finite number/);
+  expectError(decodeServerMessage(hello({ referenceCurves: [{ label: 'MAML', mean: [1] }] })), /hello\.scene\.referenceCurves\[0\]\.name must be a string/);
   expectError(decodeServerMessage('{"type": "episode", "take": 1, "lane": 0, "return": null, "success": null}'), /episode\.return must be a finite number/);
   expectError(decodeServerMessage('{"type": "status", "paused": 1, "speed": 1, "droppedFrames": 0}'), /status\.paused must be a boolean/);
   expectError(decodeServerMessage('{"type": "metrics", "values": {"a": "b"}}'), /metrics\.values\.a must be a finite number/);
@@ -130,12 +143,13 @@ test('checkTake names what does not fit the scene', async () => {
   assert.throws(() => checkTake({ ...take, lanes: [{ ...take.lanes[0], length: 0 }, take.lanes[1]] }, source.scene), /length must be a positive integer/);
 });
 
-test('replay recordings round-trip bit for bit and reject corrupt data', async () => {
+test('replay recordings round-trip bit for bit (the evaluation curves of the scene too) and reject corrupt data', async () => {
   const source = syntheticSource({ lanes: 2, bodies: 3, steps: 6 });
   const takes = [await source.record(undefined, 0), await source.record({ goal: [0.1, 0.2] }, 1)];
-  const decoded = decodeReplay(encodeReplay(source.scene, takes));
+  const scene = { ...source.scene, referenceCurves: REFERENCE_CURVES };
+  const decoded = decodeReplay(encodeReplay(scene, takes));
   assert.ok(decoded.ok, decoded.ok ? '' : decoded.error);
-  assert.deepEqual(decoded.value.scene, source.scene);
+  assert.deepEqual(decoded.value.scene, scene);
   assert.deepEqual(decoded.value.takes, takes);
   const broken = JSON.parse(encodeReplay(source.scene, takes));
   broken.takes[0].lanes[1].poses = 'AAAA$';

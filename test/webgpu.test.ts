@@ -1,18 +1,27 @@
 /**
  * The webgpu backend (agents/webgpu-backend.ts) computes what the learners need correctly: the policy-gradient
  * (first-order) gradient and the MAML meta-gradient through one and two inner steps (second order, through the
- * higher-order tape fix) against float64 finite differences (test/maml-reference.ts), read back asynchronously.
+ * higher-order tape fix) against float64 finite differences (test/maml-reference.ts), read back asynchronously;
+ * and `metarl train`'s entry point (trainRun) trains MAML, RL2 and PEARL on it end to end.
  * Needs a WebGPU adapter: CI installs Mesa's software Vulkan driver (lavapipe, bookworm-backports) for it, and CI
  * (or METARL_REQUIRE_WEBGPU=1, as bench/gpu/check.sh sets on a GPU machine) fails without one; elsewhere the tests
  * are skipped with the reason.
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../agents/backend.js';
+import { initBackend, type BackendRequest } from '../agents/backend.js';
+import { defaultLearnerThreads } from '../agents/learner-pool.js';
 import { registerFastMatMulGradient } from '../agents/matmul-grad.js';
 import { disposeTaskData, innerLoss } from '../agents/meta/maml-objective.js';
 import { probeWebgpu } from '../agents/webgpu-backend.js';
+import { parseConfig } from '../experiments/config.js';
+import type { ProgressReporter } from '../experiments/progress.js';
+import type { IterationRecord } from '../experiments/results.js';
+import { trainRun } from '../experiments/train.js';
 import { initParams64, makeBatch64, metaGradFd64, outerLoss64, scaledError, vpgGrad64 } from './maml-reference.js';
 import { LR, N, SIZES, syntheticTasks, tfMetaGradient, toTfParams, toTfTasks } from './maml-tf-fixtures.js';
 
@@ -24,6 +33,45 @@ const skip = probe.ok ? false : `no WebGPU adapter: ${probe.reason}`;
 /** Same tolerance as the wasm/cpu meta-gradient checks (maml.test.ts): float32 rounding is ~1e-6 here. */
 const TOL = 1e-4;
 const params64 = initParams64(3, SIZES);
+
+/** Tiny runs of the three learner kinds on PointNav-v0 (horizon 10): gradient steps, recurrent, off-policy. */
+const RUNS = {
+  maml: { iterations: 2, metaBatchSize: 2, algorithm: { name: 'maml', hidden: [8], episodesPerTask: 2, trpo: { cgIterations: 3, maxBacktracks: 3 } } },
+  rl2: { iterations: 2, metaBatchSize: 2, algorithm: { name: 'rl2', hiddenDim: 8, episodesPerTrial: 2, epochs: 1, minibatches: 1 } },
+  pearl: {
+    iterations: 2,
+    algorithm: {
+      name: 'pearl', numTrainTasks: 3, numTasksSample: 2, latentSize: 2, netSize: 8, netDepth: 1, encoderHidden: [8], metaBatch: 2, batchSize: 8,
+      embeddingBatchSize: 4, numInitialSteps: 10, numStepsPrior: 10, numStepsPosterior: 10, numExtraRlStepsPosterior: 10, numTrainStepsPerItr: 3,
+    },
+  },
+} as const;
+
+const quiet: ProgressReporter = { start() {}, update() {}, log() {}, stop() {} };
+
+/** Train `RUNS[kind]` on `backend` as `metarl train` does (trainRun, the config's `backend` field); @returns its records. */
+async function train(kind: keyof typeof RUNS, backend: BackendRequest): Promise<IterationRecord[]> {
+  const config = parseConfig({ env: 'PointNav-v0', horizon: 10, seed: 0, backend, ...RUNS[kind] }, `webgpu.test.ts ${kind}`);
+  const out = mkdtempSync(join(tmpdir(), `metarl-webgpu-${kind}-`));
+  try {
+    const result = await trainRun({ config, origin: 'test', name: kind }, { progress: quiet, log: () => {}, workers: 1, out });
+    assert.equal(tf.getBackend(), backend);
+    assert.ok(existsSync(join(out, 'checkpoints', `ckpt-${String(config.iterations).padStart(6, '0')}.json`)), 'the last checkpoint is written');
+    return result.records;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** Every iteration ran its update (none skipped) with finite returns and losses. */
+function assertFinite(kind: string, records: readonly IterationRecord[], iterations: number): void {
+  assert.equal(records.length, iterations);
+  for (const r of records) {
+    assert.equal(r.skipped, undefined, `${kind} iteration ${r.iteration}: ${r.skipped}`);
+    const numbers = { preReturn: r.preReturn, postReturn: r.postReturn, ...r.losses };
+    for (const [name, value] of Object.entries(numbers)) assert.ok(Number.isFinite(value), `${kind} iteration ${r.iteration}: ${name} = ${value}`);
+  }
+}
 
 describe(`webgpu backend (${probe.reason})`, { skip }, () => {
   before(async () => {
@@ -68,6 +116,38 @@ describe(`webgpu backend (${probe.reason})`, { skip }, () => {
       assert.ok(Math.abs(second.value - outerLoss64(params64, SIZES, tasks64, LR)) < 1e-5);
       assert.ok(err < TOL, `second-order scaled error ${err}`);
       assert.ok(foErr > 100 * TOL, `first-order error ${foErr} should be far above ${TOL}`);
+    });
+  }
+
+  it('defaults to one learner thread (every thread would open its own GPU device)', () => {
+    assert.equal(defaultLearnerThreads(4), 1);
+  });
+
+  // The first iteration samples with the initial parameters, drawn on the JS side from the seed: the same on every
+  // backend. MAML and PEARL act in plain JS on a copy of them (mlp-arrays.ts), so the first iteration's
+  // pre-adaptation return is exactly the wasm run's. RL2 acts through tensor ops on the backend at every step, whose
+  // float32 kernels (GRU gates, matMuls) need not round as wasm's do, so only closeness is asserted (on lavapipe the
+  // returns of this tiny run came out equal).
+  const firstReturn = { maml: 'equal', rl2: 'close', pearl: 'equal' } as const;
+  for (const kind of ['maml', 'rl2', 'pearl'] as const) {
+    it(`trains ${kind} end to end through trainRun with backend webgpu: finite metrics, first pre-adaptation return ${firstReturn[kind]} to wasm's`, async () => {
+      const start = performance.now();
+      const wasm = await train(kind, 'wasm');
+      const wasmSeconds = (performance.now() - start) / 1000;
+      const webgpu = await train(kind, 'webgpu');
+      const webgpuSeconds = (performance.now() - start) / 1000 - wasmSeconds;
+      console.log(`# ${kind}: webgpu ${webgpuSeconds.toFixed(1)} s, wasm ${wasmSeconds.toFixed(1)} s; first pre-adaptation return webgpu ${webgpu[0].preReturn}, wasm ${wasm[0].preReturn}`);
+      assertFinite(kind, webgpu, RUNS[kind].iterations);
+      assertFinite(kind, wasm, RUNS[kind].iterations);
+      if (firstReturn[kind] === 'equal') assert.equal(webgpu[0].preReturn, wasm[0].preReturn);
+      else assert.ok(Math.abs(webgpu[0].preReturn - wasm[0].preReturn) < 1e-3 * Math.max(1, Math.abs(wasm[0].preReturn)), `${webgpu[0].preReturn} vs ${wasm[0].preReturn}`);
+      // The first update's numbers agree with wasm's up to float32 rounding (a kernel webgpu failed to build would
+      // leave zeros: RL2's gradient norm once came out 0 from an AddN over more inputs than a shader may bind).
+      const updateNumbers = (r: IterationRecord): Record<string, number> => ({ ...r.losses, ...(typeof r.info.gradNorm === 'number' ? { gradNorm: r.info.gradNorm } : {}) });
+      const reference = updateNumbers(wasm[0]);
+      for (const [name, value] of Object.entries(updateNumbers(webgpu[0]))) {
+        assert.ok(Math.abs(value - reference[name]) <= 1e-3 * Math.max(1, Math.abs(reference[name])), `${kind} first-iteration ${name}: webgpu ${value}, wasm ${reference[name]}`);
+      }
     });
   }
 });

@@ -4,5 +4,5 @@
  */
 export { startViewerServer, type ViewerServer, type ViewerServerOptions, type ViewerServerStats } from './server.js';
 export { writeReplayHtml, type ReplayOptions } from './replay.js';
-export type { LaneRecording, SceneInfo, Take, TakeSource, ViewerTask, ViewerTaskParameter } from './source.js';
+export type { LaneRecording, ReferenceCurve, SceneInfo, Take, TakeSource, ViewerTask, ViewerTaskParameter } from './source.js';
 export * from './protocol.js';

@@ -4,7 +4,7 @@
  */
 import type { ActuatorSpec, BodySpec, RobotSpec, RootMode, ShapeSpec, Vec3 } from '../sim/robot-spec.js';
 import { asArray, asBoolean, asNumber, asNumberArray, asObject, asString, asStringArray, JsonShapeError } from './json-guards.js';
-import type { SceneInfo, ViewerTaskParameter } from './source.js';
+import type { ReferenceCurve, SceneInfo, ViewerTaskParameter } from './source.js';
 
 const ROOT_MODES: readonly RootMode[] = ['free', 'planar-xz', 'planar-xy', 'fixed'];
 
@@ -20,7 +20,13 @@ export function asSceneInfo(value: unknown, path: string): SceneInfo {
     lanes: nonEmpty(asStringArray(obj.lanes, `${path}.lanes`), `${path}.lanes`),
     taskParameters: asArray(obj.taskParameters, `${path}.taskParameters`).map((p, i) => asTaskParameter(p, `${path}.taskParameters[${i}]`)),
     adaptationAxis: asString(obj.adaptationAxis, `${path}.adaptationAxis`),
+    ...(obj.referenceCurves === undefined ? {} : { referenceCurves: asArray(obj.referenceCurves, `${path}.referenceCurves`).map((c, i) => asReferenceCurve(c, `${path}.referenceCurves[${i}]`)) }),
   };
+}
+
+function asReferenceCurve(value: unknown, path: string): ReferenceCurve {
+  const obj = asObject(value, path);
+  return { name: asString(obj.name, `${path}.name`), label: asString(obj.label, `${path}.label`), mean: nonEmpty(asNumberArray(obj.mean, `${path}.mean`), `${path}.mean`) };
 }
 
 function nonEmpty<T>(items: T[], path: string): T[] {

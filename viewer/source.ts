@@ -41,6 +41,18 @@ export interface SceneInfo {
   taskParameters: ViewerTaskParameter[];
   /** What the x axis of the live chart counts, e.g. "inner steps" or "episode in trial". */
   adaptationAxis: string;
+  /** The run's evaluation (`metarl eval`'s eval.json), when it has one: drawn on the live chart as reference levels. */
+  referenceCurves?: ReferenceCurve[];
+}
+
+/** One curve of a run's evaluation: the agent's measured adaptation curve or a baseline's. */
+export interface ReferenceCurve {
+  /** Its key in eval.json: `agent`, or a baseline such as `random`, `multitask`, `oracle`. */
+  name: string;
+  /** Its legend label in eval.json, e.g. "MAML-TRPO" or "multi-task + fine-tune". */
+  label: string;
+  /** Mean return at adaptation point 0, 1, ... (over test tasks and seeds); one entry: a level (e.g. the oracle's). */
+  mean: number[];
 }
 
 /** One lane's recorded episode. */

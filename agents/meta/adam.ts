@@ -1,9 +1,10 @@
 /**
- * Adam (Kingma & Ba 2015) over an explicit list of variables, with its moments and step count readable and
- * writable synchronously (tf.train.adam keys its slots by variable name and saves them asynchronously, which
- * does not fit a learner's synchronous getState/setState).
+ * Adam (Kingma & Ba 2015) over an explicit list of variables, with its moments and step count as plain data in a
+ * fixed order (tf.train.adam keys its slots by variable name), read asynchronously and restored synchronously, as
+ * a learner's getState/setState do.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { tensorsToState } from './state.js';
 import type { TensorState } from './types.js';
 
 /** Adam hyperparameters. */
@@ -55,9 +56,10 @@ export class Adam {
   }
 
   /** Slots as plain data: `m/i`, `v/i` for each variable, then `t` ([1]). */
-  getState(): TensorState[] {
-    const slot = (name: string, t: tf.Tensor): TensorState => ({ name, shape: [...t.shape], data: Float32Array.from(t.dataSync() as Float32Array) });
-    return [...this.m.map((t, i) => slot(`m/${i}`, t)), ...this.v.map((t, i) => slot(`v/${i}`, t)), { name: 't', shape: [1], data: Float32Array.of(this.t) }];
+  async getState(): Promise<TensorState[]> {
+    const t = this.t;
+    const moments = [...(await tensorsToState(this.m, 'm')), ...(await tensorsToState(this.v, 'v'))];
+    return [...moments, { name: 't', shape: [1], data: Float32Array.of(t) }];
   }
 
   /** Restore slots saved by {@link getState}; throws when their number or shapes do not match. */

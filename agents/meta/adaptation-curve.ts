@@ -21,8 +21,8 @@ export interface CurveSetup {
   actDim: number;
   activation: Activation;
   advantages: AdvantageOptions;
-  /** Sees θ_s (s = 0..k) before it is used, e.g. to keep a snapshot; must not keep the tensors. */
-  observe?: (s: number, theta: Params) => void;
+  /** Sees θ_s (s = 0..k) before it is used, e.g. to keep a snapshot (awaited); must not keep the tensors. */
+  observe?: (s: number, theta: Params) => void | Promise<void>;
   /**
    * One inner step: new parameters from `theta` and a batch of its own samples (the caller does not dispose
    * `theta` inside; the function may not either). Run inside tf.tidy by the curve.
@@ -44,16 +44,16 @@ export function curveSteps(options: AdaptationOptions): number {
  * Mean return (and success rate) of `options.episodes` episodes with θ_0..θ_k, θ_{s+1} = step(θ_s, samples of θ_s).
  * @param theta θ_0 (not modified, not disposed). @returns [k + 1] points.
  */
-export function gradientAdaptationCurve(theta: Params, task: Task, options: AdaptationOptions, setup: CurveSetup): AdaptationCurve {
+export async function gradientAdaptationCurve(theta: Params, task: Task, options: AdaptationOptions, setup: CurveSetup): Promise<AdaptationCurve> {
   const steps = curveSteps(options);
   const rng = Rng.fromSeed(options.seed);
   const points: Path[][] = [];
   let current = theta;
   try {
     for (let s = 0; s <= steps; s++) {
-      setup.observe?.(s, current);
+      await setup.observe?.(s, current);
       const request = { tasks: [task], policies: [current], episodesPerTask: options.episodes, seed: rng.seed(), noise: rng, activation: setup.activation };
-      const paths = rolloutTasks(setup.vec, request);
+      const paths = await rolloutTasks(setup.vec, request);
       points.push(paths);
       if (s === steps) break;
       const samples = processTaskPaths(paths, setup.obsDim, setup.advantages);

@@ -3,8 +3,9 @@
  * (agents/index.ts does).
  */
 import { registerLearner } from './learner-registry.js';
-import { mamlShape, multiTaskShape, prompShape, reptileShape, rl2Shape } from './learner-schemas.js';
+import { mamlShape, metaSgdShape, multiTaskShape, prompShape, reptileShape, rl2Shape } from './learner-schemas.js';
 import { Maml } from './maml.js';
+import { MetaSgd } from './meta-sgd.js';
 import { MultiTask } from './multitask.js';
 import { Pearl } from './pearl.js';
 import { pearlShape } from './pearl-schema.js';
@@ -18,6 +19,13 @@ registerLearner({
   options: mamlShape,
   create: (context, options) => Maml.create({ ...context, ...options }),
   label: (options) => (options.firstOrder ? 'FOMAML-TRPO' : 'MAML-TRPO'),
+});
+registerLearner({
+  name: 'meta-sgd',
+  description: 'Meta-SGD: MAML-TRPO with learned per-parameter inner step sizes (firstOrder: first order), Li et al. 2017',
+  options: metaSgdShape,
+  create: (context, options) => MetaSgd.create({ ...context, ...options }),
+  label: (options) => (options.firstOrder ? 'FO-Meta-SGD-TRPO' : 'Meta-SGD-TRPO'),
 });
 registerLearner({
   name: 'promp',

@@ -20,7 +20,8 @@ export interface LearnerContext {
   vecRun: VecRunOptions;
   /**
    * Threads of its tensor work (the calling thread and worker threads; the built-in learners' `learnerThreads`,
-   * default: `vecRun.workers`). Never changes the numbers. Absent: the learner's own default.
+   * default: `vecRun.workers`; 1 on the tensorflow and webgpu backends). Never changes the numbers. Absent: the
+   * learner's own default.
    */
   learnerThreads?: number;
 }

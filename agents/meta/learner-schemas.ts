@@ -49,6 +49,9 @@ const trpoSchema = strictObject({
 /** MAML-TRPO / FOMAML-TRPO (maml-options.ts). */
 export const mamlShape = { ...policyFields, firstOrder: z.boolean().optional(), trpo: trpoSchema.optional() };
 
+/** Meta-SGD-TRPO (meta-sgd-options.ts): MAML's options; `innerLr` is the learned step sizes' initial value. */
+export const metaSgdShape = mamlShape;
+
 /** ProMP (promp-options.ts). */
 export const prompShape = {
   ...policyFields,

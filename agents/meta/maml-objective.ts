@@ -12,6 +12,11 @@
  * First order (FOMAML): the inner gradients are computed on detached copies of the parameters, so
  * ∂θ'/∂θ = I and no second-order graph is recorded.
  *
+ * Meta-SGD (Li et al. 2017) replaces the scalar α by per-parameter step sizes α (one tensor per parameter, shapes
+ * of θ): θ_i^{(j+1)} = θ_i^{(j)} − α ⊙ ∇ L_in(θ_i^{(j)}), with α passed as {@link InnerUpdate.stepSizes}; every
+ * function here then is a function of (θ, α), and differentiating it w.r.t. α as well needs nothing else (first
+ * order included: there ∂θ'/∂α = −Σ_j ∇L_in(θ_i^{(j)}), the detached inner gradients).
+ *
  * Nothing here calls tf.tidy around its result: callers run these inside tf.tidy, tf.grads or trpoUpdate.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -31,6 +36,12 @@ export interface MamlTaskData {
   innerOffsets?: Params[];
   /** A constant added to θ' after the inner steps (default none): a first-order curvature copy's θ'(θ_old) − θ_old. */
   shift?: Params;
+  /**
+   * Constant inner gradients g_j, one list (shapes of θ) per inner step, stepped with the update's step sizes after
+   * the `inner` batches (default none): a first-order curvature copy with learned step sizes, θ' = θ − Σ_j α ⊙ g_j,
+   * which keeps ∂θ'/∂α = −Σ_j g_j (see policy-curvature.ts).
+   */
+  fixedGradients?: Params[];
 }
 
 /** An inner loss of one batch as a function of the parameters: a scalar (e.g. {@link innerLoss}). */
@@ -38,8 +49,13 @@ export type InnerLossFn = (params: Params, batch: PolicyBatch, activation: Activ
 
 /** How the inner update is taken. */
 export interface InnerUpdate {
-  /** Inner step size α. */
+  /** Inner step size α (unused when {@link stepSizes} are given). */
   lr: number;
+  /**
+   * Meta-SGD's per-parameter step sizes α, one tensor per parameter with its shape (default none: the scalar
+   * `lr`). Unconstrained in sign, as in Li et al. 2017.
+   */
+  stepSizes?: Params;
   /** FOMAML: do not differentiate through the inner gradients. */
   firstOrder: boolean;
   /** Hidden-layer nonlinearity of the policy MLP. */
@@ -73,7 +89,16 @@ export function innerGradients(params: Params, batch: PolicyBatch, update: Inner
 }
 
 /**
- * θ' after one inner SGD step per batch (in order): θ ← θ − α (∇ L_in(θ; batch_j) + offsets[j]).
+ * One SGD step along `grads` (shapes of `params`): θ − lr · g, or θ − α ⊙ g with the update's step sizes α.
+ */
+export function sgdStep(params: Params, grads: readonly tf.Tensor[], update: InnerUpdate): Params {
+  const { stepSizes } = update;
+  return params.map((p, i) => tf.sub(p, stepSizes ? tf.mul(stepSizes[i], grads[i]) : tf.mul(grads[i], update.lr)));
+}
+
+/**
+ * θ' after one inner SGD step per batch (in order): θ ← θ − α (∇ L_in(θ; batch_j) + offsets[j]) (α ⊙ … with
+ * per-parameter step sizes).
  * @param offsets optional constants per step (shapes of `params`), e.g. {@link MamlTaskData.innerOffsets}.
  */
 export function adaptParams(params: Params, batches: readonly PolicyBatch[], update: InnerUpdate, offsets?: readonly Params[]): Params {
@@ -81,15 +106,15 @@ export function adaptParams(params: Params, batches: readonly PolicyBatch[], upd
   batches.forEach((batch, j) => {
     const grads = innerGradients(theta, batch, update);
     const step = offsets ? grads.map((g, i) => tf.add(g, offsets[j][i])) : grads;
-    const current = theta;
-    theta = current.map((p, i) => tf.sub(p, tf.mul(step[i], update.lr)));
+    theta = sgdStep(theta, step, update);
   });
   return theta;
 }
 
-/** θ'_i(θ) of one task: its inner steps (with its offsets and shift, if any). */
+/** θ'_i(θ) of one task: its inner steps (with its offsets, fixed gradients and shift, if any). */
 function adaptTask(params: Params, task: MamlTaskData, update: InnerUpdate): Params {
-  const adapted = adaptParams(params, task.inner, update, task.innerOffsets);
+  let adapted = adaptParams(params, task.inner, update, task.innerOffsets);
+  for (const g of task.fixedGradients ?? []) adapted = sgdStep(adapted, g, update);
   const { shift } = task;
   return shift ? adapted.map((p, i) => tf.add(p, shift[i])) : adapted;
 }
@@ -124,19 +149,33 @@ export function outerKl(params: Params, tasks: readonly MamlTaskData[], update: 
 }
 
 /**
- * The meta-gradient ∇_θ L_out(θ) (through the inner update unless first order) and L_out's value.
- * @returns `value` and `grads` (one tensor per parameter, shapes of `params`); the caller disposes them.
+ * The meta-parameters φ split into θ and the inner update: φ = θ `[W0, b0, ..., logStd]` (MAML), or with
+ * `learnedStepSizes` φ = [θ, α] (Meta-SGD: 2P tensors, α_i of θ_i's shape), whose second half becomes
+ * `update.stepSizes`.
  */
-export function metaGradient(params: Params, tasks: readonly MamlTaskData[], update: InnerUpdate): { value: tf.Scalar; grads: tf.Tensor[] } {
-  const { value, grads } = tf.engine().gradients(() => outerLoss(params, tasks, update), params, undefined, true);
+export function splitMetaParams(phi: Params, update: InnerUpdate, learnedStepSizes: boolean): [Params, InnerUpdate] {
+  if (!learnedStepSizes) return [phi, update];
+  const n = phi.length / 2;
+  return [phi.slice(0, n), { ...update, stepSizes: phi.slice(n) }];
+}
+
+/**
+ * The meta-gradient ∇_φ L_out (through the inner update unless first order) and L_out's value, φ as in
+ * {@link splitMetaParams}: θ (MAML), or [θ, α] with `learnedStepSizes` (Meta-SGD).
+ * @returns `value` and `grads` (one tensor per entry of `params`, same shapes); the caller disposes them.
+ */
+export function metaGradient(params: Params, tasks: readonly MamlTaskData[], update: InnerUpdate, learnedStepSizes = false): { value: tf.Scalar; grads: tf.Tensor[] } {
+  const [theta, inner] = splitMetaParams(params, update, learnedStepSizes);
+  const { value, grads } = tf.engine().gradients(() => outerLoss(theta, tasks, inner), params, undefined, true);
   return { value, grads: grads.map((g, i) => g ?? tf.zerosLike(params[i])) };
 }
 
 /** Dispose every tensor of a meta-batch's task data (the outer batch may be missing: a partly built batch). */
-export function disposeTaskData(tasks: readonly { inner: readonly PolicyBatch[]; outer?: OuterBatch; innerOffsets?: Params[]; shift?: Params }[]): void {
+export function disposeTaskData(tasks: readonly { inner: readonly PolicyBatch[]; outer?: OuterBatch; innerOffsets?: Params[]; fixedGradients?: Params[]; shift?: Params }[]): void {
   for (const task of tasks) {
     disposeBatches(task.outer ? [...task.inner, task.outer] : task.inner);
     task.innerOffsets?.forEach((o) => tf.dispose(o));
+    task.fixedGradients?.forEach((g) => tf.dispose(g));
     if (task.shift) tf.dispose(task.shift);
   }
 }

@@ -30,9 +30,12 @@ export interface MamlOptions extends PolicyLearnerOptions {
 /** {@link MamlOptions} with every default filled in. */
 export type MamlConfig = Required<Omit<MamlOptions, 'envOptions'>> & { envOptions: EnvOptions };
 
-/** Fill in defaults and check ranges; throws an Error naming the option and its valid range. */
-export function resolveMamlOptions(o: MamlOptions): MamlConfig {
+/**
+ * Fill in defaults and check ranges; throws an Error naming the option and its valid range.
+ * @param label the algorithm named in error messages (Meta-SGD shares these options).
+ */
+export function resolveMamlOptions(o: MamlOptions, label = 'MAML'): MamlConfig {
   const trpo = { maxKl: 0.01, backtrackRatio: 0.8, ...o.trpo, subsampleFactor: o.trpo?.subsampleFactor ?? DEFAULT_SUBSAMPLE_FACTOR };
-  if (!(trpo.subsampleFactor > 0 && trpo.subsampleFactor <= 1)) throw new Error(`MAML: trpo.subsampleFactor must lie in (0, 1], got ${trpo.subsampleFactor}.`);
-  return { ...resolvePolicyOptions(o, 'MAML'), firstOrder: o.firstOrder ?? false, trpo };
+  if (!(trpo.subsampleFactor > 0 && trpo.subsampleFactor <= 1)) throw new Error(`${label}: trpo.subsampleFactor must lie in (0, 1], got ${trpo.subsampleFactor}.`);
+  return { ...resolvePolicyOptions(o, label), firstOrder: o.firstOrder ?? false, trpo };
 }

@@ -30,9 +30,10 @@ export type { MamlOptions } from './maml-options.js';
 export class Maml extends PolicyLearner<MamlConfig> {
   readonly name: string;
 
-  private constructor(config: MamlConfig) {
-    super(config);
-    this.name = config.firstOrder ? 'fomaml-trpo' : 'maml-trpo';
+  /** @param variant Meta-SGD's: its learner name, and per-parameter inner step sizes α learned with θ. */
+  protected constructor(config: MamlConfig, variant?: { name: string; learnedStepSizes: boolean }) {
+    super(config, { learnedStepSizes: variant?.learnedStepSizes });
+    this.name = variant?.name ?? (config.firstOrder ? 'fomaml-trpo' : 'maml-trpo');
   }
 
   /**
@@ -46,7 +47,7 @@ export class Maml extends PolicyLearner<MamlConfig> {
     return new Maml(config);
   }
 
-  /** The inner VPG step of meta-training (second order unless `firstOrder`). */
+  /** The inner VPG step of meta-training (second order unless `firstOrder`; the threads add α when learned). */
   private get update(): UpdateSpec {
     return { lr: this.config.innerLr, firstOrder: this.config.firstOrder, activation: this.config.activation };
   }
@@ -62,12 +63,12 @@ export class Maml extends PolicyLearner<MamlConfig> {
     const { pool, rng } = start;
     let adapted: tf.Tensor[][] = [];
     try {
-      const inner = this.pooledInnerLoop(start, taskBatch, config.innerSteps, { update: this.curveUpdate, record: 'batch' });
+      const inner = await this.pooledInnerLoop(start, taskBatch, config.innerSteps, { update: this.curveUpdate, record: 'batch' });
       adapted = inner.adapted;
-      const post = runner.sampleTasks(start.vec, taskBatch, adapted, config.episodesPerTask, rng);
+      const post = await runner.sampleTasks(start.vec, taskBatch, adapted, config.episodesPerTask, rng);
       const curvatureSeed = rng.seed();
-      const d = runner.timed('outer', () => {
-        pool.outer(post);
+      const d = await runner.timed('outer', async () => {
+        await pool.outer(post);
         return this.trpoStep(pool, taskBatch.length, curvatureSeed);
       });
       this.iteration += 1;
@@ -84,20 +85,21 @@ export class Maml extends PolicyLearner<MamlConfig> {
       };
     } finally {
       adapted.forEach(disposeParams);
-      pool.clear();
+      await pool.clear();
     }
   }
 
   /**
-   * The TRPO meta-update of θ (in place), every per-task piece on the thread that owns the task: loss and
-   * gradient, Fisher-vector products (on `trpo.subsampleFactor` of each task's samples, rows drawn from
-   * `curvatureSeed`), line-search trials.
+   * The TRPO meta-update of the meta-parameters φ (θ, or [θ, α] for Meta-SGD; in place), every per-task piece on
+   * the thread that owns the task: loss and gradient, Fisher-vector products (on `trpo.subsampleFactor` of each
+   * task's samples, rows drawn from `curvatureSeed`), line-search trials.
    */
-  private trpoStep(pool: PolicyPool, numTasks: number, curvatureSeed: number): TrpoDiagnostics {
+  private async trpoStep(pool: PolicyPool, numTasks: number, curvatureSeed: number): Promise<TrpoDiagnostics> {
     const factor = this.config.trpo.subsampleFactor ?? 1;
-    const problem = pool.mamlTrpoProblem(this.theta, numTasks, this.update, { factor, seed: curvatureSeed });
-    const { theta, diagnostics } = trpoStep(problem, this.config.trpo);
-    if (diagnostics.accepted) tf.tidy(() => assignParams(this.theta, unflattenParams(theta, paramShapes(this.theta))));
+    const meta = this.metaParams;
+    const problem = await pool.mamlTrpoProblem(meta, numTasks, this.update, { factor, seed: curvatureSeed });
+    const { theta, diagnostics } = await trpoStep(problem, this.config.trpo);
+    if (diagnostics.accepted) tf.tidy(() => assignParams(meta, unflattenParams(theta, paramShapes(meta))));
     return diagnostics;
   }
 }

@@ -52,8 +52,8 @@ export function rowsByTask(rows: readonly number[], counts: readonly number[]): 
  * Run the PPO epochs in place on `vars` (the policy `[...mlp, logStd]` that sampled `samples`, also the θ the
  * pool was begun at). @param samples one entry per task [M]. @param rng shuffles the rows.
  */
-export function ppoEpochs(pool: PolicyPool, vars: tf.Variable[], optimizer: Adam, samples: readonly TaskSamples[], rng: Rng, opts: PpoEpochOptions): PpoEpochStats {
-  const counts = pool.ppoBegin(samples);
+export async function ppoEpochs(pool: PolicyPool, vars: tf.Variable[], optimizer: Adam, samples: readonly TaskSamples[], rng: Rng, opts: PpoEpochOptions): Promise<PpoEpochStats> {
+  const counts = await pool.ppoBegin(samples);
   const total = counts.reduce((a, b) => a + b, 0);
   const shapes = paramShapes(vars);
   const groups = Math.max(1, Math.min(opts.minibatches, total));
@@ -62,12 +62,12 @@ export function ppoEpochs(pool: PolicyPool, vars: tf.Variable[], optimizer: Adam
     const order = permutation(rng, total);
     for (let g = 0; g < groups; g++) {
       const rows = rowsByTask(order.filter((_, k) => k % groups === g), counts);
-      const { value, grad } = pool.ppoGradient(flattenParams(vars), rows, opts.clipEpsilon);
+      const { value, grad } = await pool.ppoGradient(await flattenParams(vars), rows, opts.clipEpsilon);
       tf.tidy(() => optimizer.step(vars, unflattenParams(grad, shapes)));
       sum += value;
       steps += 1;
     }
   }
-  const [kl, clipped] = pool.ppoStats(flattenParams(vars), counts, opts.clipEpsilon);
+  const [kl, clipped] = await pool.ppoStats(await flattenParams(vars), counts, opts.clipEpsilon);
   return { policyLoss: sum / steps, kl, clipFraction: clipped, steps };
 }

@@ -60,13 +60,13 @@ export class MultiTask extends PolicyLearner<MultiTaskConfig> {
     const { runner, config } = this;
     const { vec, rng, pool } = await this.startIteration(taskBatch, seed);
     try {
-      const perTask = runner.sampleTasks(vec, taskBatch, [this.theta], config.episodesPerTask, rng);
+      const perTask = await runner.sampleTasks(vec, taskBatch, [this.theta], config.episodesPerTask, rng);
       const meanReturn = meanTaskReturn(perTask);
-      const stats = runner.timed('outer', () => ppoEpochs(pool, this.theta, this.optimizer, perTask, rng, config));
+      const stats = await runner.timed('outer', () => ppoEpochs(pool, this.theta, this.optimizer, perTask, rng, config));
       this.iteration += 1;
       return this.metrics(meanReturn, stats);
     } finally {
-      pool.clear();
+      await pool.clear();
     }
   }
 
@@ -91,7 +91,7 @@ export class MultiTask extends PolicyLearner<MultiTaskConfig> {
     this.optimizer.dispose();
   }
 
-  protected override optimizerState(): TensorState[] {
+  protected override optimizerState(): Promise<TensorState[]> {
     return this.optimizer.getState();
   }
 

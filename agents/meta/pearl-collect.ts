@@ -31,9 +31,10 @@ export interface PearlActor {
   useNextObsInContext: boolean;
 }
 
-/** Copy the current networks (a synchronous read). */
-export function snapshotActor(policy: Params, encoder: Params, sizes: Omit<PearlActor, 'policy' | 'encoder'>): PearlActor {
-  return { ...sizes, policy: mlpArrays(snapshotParams(policy)), encoder: mlpArrays(snapshotParams(encoder)) };
+/** Copy the current networks (an asynchronous read). */
+export async function snapshotActor(policy: Params, encoder: Params, sizes: Omit<PearlActor, 'policy' | 'encoder'>): Promise<PearlActor> {
+  const [policyArrays, encoderArrays] = await Promise.all([snapshotParams(policy), snapshotParams(encoder)]);
+  return { ...sizes, policy: mlpArrays(policyArrays), encoder: mlpArrays(encoderArrays) };
 }
 
 /** Width of a context row: obs, action, reward (+ next obs). */

@@ -97,8 +97,9 @@ export class PearlOptimizers {
   }
 
   /** Slots of every optimizer, named `<optimizer>/<slot>` (e.g. `qf/m/3`), in a fixed order. */
-  getState(): TensorState[] {
-    return this.all().flatMap(([name, adam]) => adam.getState().map((s) => ({ ...s, name: `${name}/${s.name}` })));
+  async getState(): Promise<TensorState[]> {
+    const slots = await Promise.all(this.all().map(([, adam]) => adam.getState()));
+    return this.all().flatMap(([name], k) => slots[k].map((s) => ({ ...s, name: `${name}/${s.name}` })));
   }
 
   /** Restore slots saved by {@link getState}; throws when their number or shapes do not match. */

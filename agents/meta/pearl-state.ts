@@ -25,8 +25,9 @@ export interface PearlStateParts {
 }
 
 /** A deep copy of the learner's state (buffers included). */
-export function pearlState(p: PearlStateParts): MetaLearnerState {
-  const params: Record<string, TensorState[]> = Object.fromEntries(PEARL_GROUPS.map((g) => [g, tensorsToState(p.nets[g])]));
+export async function pearlState(p: PearlStateParts): Promise<MetaLearnerState> {
+  const groups = await Promise.all(PEARL_GROUPS.map((g) => tensorsToState(p.nets[g])));
+  const params: Record<string, TensorState[]> = Object.fromEntries(PEARL_GROUPS.map((g, k) => [g, groups[k]]));
   const index = new Float64Array(p.rl.length * 4);
   p.rl.forEach((rl, i) => index.set([rl.size, rl.next, p.enc[i].size, p.enc[i].next], 4 * i));
   params.bufferIndex = [{ shape: [p.rl.length, 4], data: index }];
@@ -34,7 +35,7 @@ export function pearlState(p: PearlStateParts): MetaLearnerState {
     name: p.name,
     iteration: p.iteration,
     params,
-    optimizer: p.optimizers.getState(),
+    optimizer: await p.optimizers.getState(),
     buffers: { replay: concatRows(p.rl), encoder: concatRows(p.enc) },
   };
 }

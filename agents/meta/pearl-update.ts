@@ -20,6 +20,7 @@ import type { Adam } from './adam.js';
 import { encoderPosterior, klToStandardNormal, sampleLatent } from './pearl-encoder.js';
 import type { PearlDims, PearlNets, PearlOptimizers } from './pearl-nets.js';
 import type { PearlConfig } from './pearl-options.js';
+import { readFloat32s } from '../tensor-read.js';
 
 /** The data of one step: M·B RL rows (task-major), M·N context rows, and the step's noise. */
 export interface PearlStepArrays {
@@ -59,10 +60,10 @@ function applyGrads(optimizer: Adam, vars: tf.Variable[], grads: tf.NamedTensorM
 
 /**
  * One gradient step on `nets` (updated in place, with their optimizers).
- * @param withStats read the step's losses back (a synchronous read; the trainer asks for the last step only).
+ * @param withStats read the step's losses back (an asynchronous read; the trainer asks for the last step only).
  * @returns the statistics when asked, else undefined.
  */
-export function pearlGradientStep(nets: PearlNets, optimizers: PearlOptimizers, x: PearlStepArrays, d: PearlDims, c: PearlConfig, withStats: boolean): PearlStepStats | undefined {
+export async function pearlGradientStep(nets: PearlNets, optimizers: PearlOptimizers, x: PearlStepArrays, d: PearlDims, c: PearlConfig, withStats: boolean): Promise<PearlStepStats | undefined> {
   const { tasks: m, batchSize: b, contextSize: n } = x;
   const rows = m * b;
   const kept: tf.Tensor[] = [];
@@ -117,7 +118,7 @@ export function pearlGradientStep(nets: PearlNets, optimizers: PearlOptimizers, 
   });
   kept.forEach((t) => t.dispose());
   if (!statsTensor) return undefined;
-  const values = statsTensor.dataSync();
+  const [values] = await readFloat32s([statsTensor]);
   statsTensor.dispose();
   return Object.fromEntries(STEP_STATS.map((name, i) => [name, values[i]])) as PearlStepStats;
 }

@@ -73,14 +73,14 @@ export class Pearl implements MetaLearner {
 
   /** In context: a trial of E = `evalEpisodes` episodes, z from the prior, then from the posterior after 1, 2, ... */
   get adaptation(): AdaptationShape {
-    return { kind: 'in-context', episodes: this.config.evalEpisodes };
+    return { kind: 'in-context', episodes: this.config.evalEpisodes, episodeLabels: pearlLaneLabels(this.config.evalEpisodes) };
   }
 
   async metaStep(_taskBatch: readonly Task[], seed: number): Promise<MetaMetrics> {
     const c = this.config;
     const start = performance.now();
     const rng = Rng.fromSeed(seed);
-    const actor = this.actor();
+    const actor = await this.actor();
     const initial = this.rl.every((b) => b.size === 0) ? await this.collectInitial(actor, rng) : 0;
     const ids = distinctIndices(rng, c.numTrainTasks, c.numTasksSample);
     ids.forEach((i) => this.enc[i].clear());
@@ -98,7 +98,7 @@ export class Pearl implements MetaLearner {
       collectPhase(target, actor, { steps: c.numExtraRlStepsPosterior, posterior: true, addToEncoder: false }, rng),
     ];
     const sampled = performance.now();
-    const stats = this.train(rng);
+    const stats = await this.train(rng);
     const end = performance.now();
     this.iteration += 1;
     const prior = phases.flatMap((p) => p.prior);
@@ -131,19 +131,20 @@ export class Pearl implements MetaLearner {
     const trials = options.trials ?? this.config.evalTrials;
     if (!Number.isInteger(episodes) || episodes < 1) throw new Error(`adaptationCurve: episodes must be an integer >= 1, got ${episodes}.`);
     if (!Number.isInteger(trials) || trials < 1) throw new Error(`adaptationCurve: trials must be an integer >= 1, got ${trials}.`);
+    const actor = await this.actor();
     const vec = await this.vecs.get(trials);
-    vec.setTasks(Array.from({ length: trials }, () => task));
-    return summarizeCurve(posteriorTrial(vec, this.actor(), episodes, this.config.evalDeterministic, Rng.fromSeed(options.seed)));
+    vec.setTasks(Array.from({ length: trials }, () => task)); // from here on synchronous: overlapping calls cannot interleave
+    return summarizeCurve(posteriorTrial(vec, actor, episodes, this.config.evalDeterministic, Rng.fromSeed(options.seed)));
   }
 
   /** One trial of `options.episodes` episodes with posterior sampling and mean actions, after measuring the curve. */
   async demo(task: Task, options: AdaptationOptions): Promise<AdaptationDemo> {
     const curve = await this.adaptationCurve(task, options);
-    const policy = posteriorSamplingPolicy(this.actor(), Rng.fromSeed(options.seed), true);
+    const policy = posteriorSamplingPolicy(await this.actor(), Rng.fromSeed(options.seed), true);
     return { runs: [{ policy, labels: pearlLaneLabels(options.episodes) }], curve };
   }
 
-  getState(): MetaLearnerState {
+  getState(): Promise<MetaLearnerState> {
     return pearlState(this.stateParts());
   }
 
@@ -163,7 +164,7 @@ export class Pearl implements MetaLearner {
   }
 
   /** A plain-JS copy of the current policy and encoder (for acting outside the learner, e.g. controls in tests). */
-  actor(): PearlActor {
+  actor(): Promise<PearlActor> {
     const { obsDim, actDim, latent } = this.dims;
     const { useInformationBottleneck, useNextObsInContext } = this.config;
     return snapshotActor(this.nets.policy, this.nets.encoder, { obsDim, actDim, latent, useInformationBottleneck, useNextObsInContext });
@@ -183,7 +184,7 @@ export class Pearl implements MetaLearner {
   }
 
   /** `numTrainStepsPerItr` gradient steps; @returns the last step's statistics. */
-  private train(rng: Rng): PearlStepStats {
+  private async train(rng: Rng): Promise<PearlStepStats> {
     const c = this.config;
     const { obsDim, actDim, latent, contextDim } = this.dims;
     const arrays: PearlStepArrays = {
@@ -198,7 +199,7 @@ export class Pearl implements MetaLearner {
     let stats: PearlStepStats | undefined;
     for (let step = 0; step < c.numTrainStepsPerItr; step++) {
       this.sampleStep(arrays, rng);
-      stats = pearlGradientStep(this.nets, this.optimizers, arrays, this.dims, c, step === c.numTrainStepsPerItr - 1);
+      stats = await pearlGradientStep(this.nets, this.optimizers, arrays, this.dims, c, step === c.numTrainStepsPerItr - 1);
     }
     return stats as PearlStepStats;
   }

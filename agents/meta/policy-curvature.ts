@@ -9,12 +9,14 @@
  * gets the constant offset c_j = ∇L_j(θ_j) − ∇L_j^sub(θ_j) taken along the full batches' trajectory θ_j at θ_old:
  * θ'^sub(θ_old) = θ'(θ_old), and J^sub = Π_j (I − α ∇²L_j^sub) measures the curvature of the inner loss on the
  * subsample. First order (FOMAML) J = I: the copy is the post-update subsample at the constant shift
- * θ'(θ_old) − θ_old, with no inner step at all.
+ * θ'(θ_old) − θ_old, with no inner step at all. First order with learned step sizes (Meta-SGD), θ' = θ − Σ_j α ⊙ g_j
+ * still depends on α: the copy keeps the full batches' inner gradients g_j along θ_old's trajectory as constants
+ * (`fixedGradients`), so θ'^sub(θ_old, α_old) = θ'(θ_old, α_old) and ∂θ'/∂α = −Σ_j diag(g_j).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../envs/rng.js';
 import type { Params } from '../nets.js';
-import { adaptParams, innerGradients, type InnerUpdate, type MamlTaskData } from './maml-objective.js';
+import { adaptParams, innerGradients, sgdStep, type InnerUpdate, type MamlTaskData } from './maml-objective.js';
 import type { OuterBatch, PolicyBatch } from './policy-batch.js';
 
 /**
@@ -50,6 +52,17 @@ export function gatherRows<B extends PolicyBatch>(batch: B, rows: Int32Array): B
 export function curvatureTask(theta: Params, task: MamlTaskData & { outer: OuterBatch }, update: InnerUpdate, factor: number, rng: Rng): MamlTaskData {
   const sub = <B extends PolicyBatch>(b: B): B => gatherRows(b, subsampleRows(rng, b.obs.shape[0], factor));
   const outer = sub(task.outer);
+  if (update.firstOrder && update.stepSizes) {
+    const fixedGradients = tf.tidy(() => {
+      let current = theta;
+      return task.inner.map((batch) => {
+        const grads = innerGradients(current, batch, update);
+        current = sgdStep(current, grads, update);
+        return grads;
+      });
+    });
+    return { inner: [], outer, fixedGradients };
+  }
   if (update.firstOrder) {
     const shift = tf.tidy(() => {
       const adapted = adaptParams(theta, task.inner, update);
@@ -65,7 +78,7 @@ export function curvatureTask(theta: Params, task: MamlTaskData & { outer: Outer
       const full = innerGradients(current, batch, values);
       const partial = innerGradients(current, inner[j], values);
       const offsets = full.map((g, i) => tf.sub(g, partial[i]));
-      current = current.map((p, i) => tf.sub(p, tf.mul(full[i], update.lr)));
+      current = sgdStep(current, full, update);
       return offsets;
     });
   });

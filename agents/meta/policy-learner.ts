@@ -2,7 +2,9 @@
  * What the meta-learners with one diagonal-Gaussian MLP policy θ share (MAML, ProMP, Reptile, the multi-task
  * baseline): θ as variables initialised from the configured seed, the {@link TaskRunner} they sample with, the
  * iteration counter, the gradient adaptation curve with the learner's own inner step, and a
- * {@link MetaLearnerState} made of θ and the learner's optimizer slots.
+ * {@link MetaLearnerState} made of θ and the learner's optimizer slots. Meta-SGD also learns per-parameter inner
+ * step sizes α (shapes of θ, initialised to `innerLr`): then every inner step, the curve's included, is
+ * θ − α ⊙ ∇L_in, the meta-parameters are φ = [θ, α], and the state holds α as its `stepSizes` group.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../envs/rng.js';
@@ -48,6 +50,8 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
   readonly config: C;
   /** θ `[W0, b0, ..., logStd]`, updated in place. */
   protected readonly theta: tf.Variable[];
+  /** Meta-SGD's per-parameter inner step sizes α (one per θ tensor, same shape), updated in place; else none. */
+  protected readonly stepSizes: tf.Variable[] | undefined;
   /** VecEnvs, rollouts, advantages, env-step count and phase timings. */
   protected readonly runner: TaskRunner;
   /** Meta-iterations completed. */
@@ -55,19 +59,42 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
   /** The threads of the tensor work, started by the first iteration. */
   private pool: PolicyPool | undefined;
 
-  /** θ from `gaussianPolicyInit` seeded by `config.seed`, with the env's observation and action sizes. */
-  protected constructor(config: C) {
+  /**
+   * θ from `gaussianPolicyInit` seeded by `config.seed`, with the env's observation and action sizes; with
+   * `learnedStepSizes`, α = `config.innerLr` everywhere.
+   */
+  protected constructor(config: C, options: { learnedStepSizes?: boolean } = {}) {
     this.config = config;
     this.runner = new TaskRunner(config);
     const { obsDim, actDim } = this.runner;
     const init = gaussianPolicyInit(Rng.fromSeed(config.seed), obsDim, actDim, { hidden: config.hidden, initLogStd: config.initLogStd });
     this.theta = toVariables(init, false);
     disposeParams(init);
+    if (options.learnedStepSizes) {
+      const alpha = this.theta.map((p) => tf.fill(p.shape, config.innerLr));
+      this.stepSizes = toVariables(alpha, false);
+      disposeParams(alpha);
+    }
   }
 
-  /** The current meta-parameters θ `[W0, b0, ..., logStd]` (owned by the learner: do not dispose). */
+  /** The current policy parameters θ `[W0, b0, ..., logStd]` (owned by the learner: do not dispose). */
   get policyParams(): Params {
     return this.theta;
+  }
+
+  /** The learned per-parameter inner step sizes α (shapes of θ; owned by the learner), or undefined when the step is `innerLr`. */
+  get innerStepSizes(): Params | undefined {
+    return this.stepSizes;
+  }
+
+  /** The meta-parameters φ: θ, then α when the step sizes are learned (owned by the learner). */
+  protected get metaParams(): tf.Variable[] {
+    return this.stepSizes ? [...this.theta, ...this.stepSizes] : this.theta;
+  }
+
+  /** `update` with the learner's step sizes α, if it learns them. */
+  protected withStepSizes(update: InnerUpdate): InnerUpdate {
+    return this.stepSizes ? { ...update, stepSizes: this.stepSizes } : update;
   }
 
   /** Adapts by inner gradient steps, K = `episodesPerTask` episodes each. */
@@ -88,15 +115,15 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
 
   /** Entry s: mean return with θ_s, where θ_{s+1} is one {@link curveUpdate} step on θ_s's own episodes. */
   async adaptationCurve(task: Task, options: AdaptationOptions): Promise<AdaptationCurve> {
-    const update = this.curveUpdate;
+    const update = this.withStepSizes(this.curveUpdate);
     return this.runner.adaptationCurve(this.theta, task, options, (theta, batch) => adaptParams(theta, [batch], update));
   }
 
   /** One mean-action run per θ_0..θ_k, θ_s snapshotted while the curve adapts. */
   async demo(task: Task, options: AdaptationOptions): Promise<AdaptationDemo> {
-    const update = this.curveUpdate;
+    const update = this.withStepSizes(this.curveUpdate);
     const snapshots: GaussianArrays[] = [];
-    const observe = (_s: number, theta: Params): void => void snapshots.push(gaussianArrays(theta));
+    const observe = async (_s: number, theta: Params): Promise<void> => void snapshots.push(await gaussianArrays(theta));
     const curve = await this.runner.adaptationCurve(this.theta, task, options, (theta, batch) => adaptParams(theta, [batch], update), observe);
     const runs = snapshots.map((snapshot, s) => ({
       policy: (obs: Float32Array) => gaussianActArrays(snapshot, obs, 1, 'mean', this.config.activation).actions,
@@ -105,19 +132,25 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
     return { runs, curve };
   }
 
-  getState(): MetaLearnerState {
-    return { name: this.name, iteration: this.iteration, params: { policy: tensorsToState(this.theta) }, optimizer: this.optimizerState() };
+  /** θ as the `policy` group, α (if learned) as the `stepSizes` group, and the optimizer slots. */
+  async getState(): Promise<MetaLearnerState> {
+    const params: MetaLearnerState['params'] = { policy: await tensorsToState(this.theta) };
+    if (this.stepSizes) params.stepSizes = await tensorsToState(this.stepSizes);
+    return { name: this.name, iteration: this.iteration, params, optimizer: await this.optimizerState() };
   }
 
   setState(state: MetaLearnerState): void {
-    checkState(state, this.name, { policy: paramShapes(this.theta) });
+    const shapes = paramShapes(this.theta);
+    checkState(state, this.name, this.stepSizes ? { policy: shapes, stepSizes: shapes } : { policy: shapes });
     this.restoreOptimizer(state.optimizer);
     assignState(this.theta, state.params.policy);
+    if (this.stepSizes) assignState(this.stepSizes, state.params.stepSizes);
     this.iteration = state.iteration;
   }
 
   dispose(): void {
     disposeParams(this.theta);
+    if (this.stepSizes) disposeParams(this.stepSizes);
     this.runner.close();
     this.pool?.close();
   }
@@ -132,8 +165,9 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
     const rng = Rng.fromSeed(seed);
     const vec = await this.runner.vecEnv(taskBatch.length * this.config.episodesPerTask);
     const { activation } = this.config;
-    this.pool ??= await PolicyPool.create(this.config.learnerThreads, { activation, obsDim: this.runner.obsDim, actDim: this.runner.actDim, shapes: paramShapes(this.theta) });
-    this.pool.begin(this.theta);
+    const spec = { activation, obsDim: this.runner.obsDim, actDim: this.runner.actDim, shapes: paramShapes(this.theta), learnedStepSizes: this.stepSizes !== undefined };
+    this.pool ??= await PolicyPool.create(this.config.learnerThreads, spec);
+    await this.pool.begin(this.metaParams);
     return { vec, rng, pool: this.pool };
   }
 
@@ -141,12 +175,12 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
    * The inner loop ({@link TaskRunner.innerLoop}) with every task's inner step `step` taken by the thread that
    * owns the task (which keeps the step's batch when `step.record` says so, for the outer objective).
    */
-  protected pooledInnerLoop(start: IterationStart, tasks: readonly Task[], innerSteps: number, step: Omit<InnerStepSpec, 'lossAtTheta'>): PooledInner {
+  protected async pooledInnerLoop(start: IterationStart, tasks: readonly Task[], innerSteps: number, step: Omit<InnerStepSpec, 'lossAtTheta'>): Promise<PooledInner> {
     const result: PooledInner = { adapted: [], returns: [], innerLoss: NaN };
     const sizes = { innerSteps, episodesPerTask: this.config.episodesPerTask };
-    result.adapted = this.runner.innerLoop(start.vec, tasks, this.theta, start.rng, sizes, (samples, _current, j) => {
+    result.adapted = await this.runner.innerLoop(start.vec, tasks, this.theta, start.rng, sizes, async (samples, _current, j) => {
       result.returns.push(meanTaskReturn(samples));
-      const next = start.pool.innerStep(samples, { ...step, lossAtTheta: j === 0 });
+      const next = await start.pool.innerStep(samples, { ...step, lossAtTheta: j === 0 });
       if (j === 0) result.innerLoss = next.innerLoss;
       return next.adapted;
     });
@@ -154,7 +188,7 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
   }
 
   /** The optimizer slots of {@link getState} (default: none). */
-  protected optimizerState(): TensorState[] {
+  protected async optimizerState(): Promise<TensorState[]> {
     return [];
   }
 

@@ -20,7 +20,8 @@ export interface PolicyLearnerOptions {
   /**
    * Threads of the learner's tensor work (per-task inner steps and meta-gradients, TRPO's Fisher-vector
    * products, PPO minibatch gradients): the calling thread and `learnerThreads - 1` worker threads (default:
-   * `vecRun.workers`; 1 on the tensorflow backend). Never changes the numbers.
+   * `vecRun.workers`; 1 on the tensorflow backend, and on webgpu, where every thread would open its own GPU device).
+   * Never changes the numbers.
    */
   learnerThreads?: number;
   /** Seeds the policy initialisation (default 0). */

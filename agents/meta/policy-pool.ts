@@ -41,7 +41,7 @@ export class PolicyPool {
   /** A pool of `threads` threads (the calling one included) for a policy with these shapes. */
   static async create(threads: number, spec: ShardSpec): Promise<PolicyPool> {
     const pool = await LearnerPool.create({ module: siblingModule('policy-shard', import.meta.url).href, factory: 'policyShardHandlers' }, threads);
-    pool.broadcast('configure', spec);
+    await pool.broadcast('configure', spec);
     return new PolicyPool(pool, spec);
   }
 
@@ -50,63 +50,67 @@ export class PolicyPool {
     return this.pool.numThreads;
   }
 
-  /** Start an iteration at θ (every thread frees the previous iteration's tasks). */
-  begin(theta: Params): void {
-    this.pool.broadcast('begin', flattenParams(theta));
+  /**
+   * Start an iteration at the meta-parameters φ: θ, or [θ, α] when the spec's step sizes are learned (every
+   * thread frees the previous iteration's tasks).
+   */
+  async begin(meta: Params): Promise<void> {
+    await this.pool.broadcast('begin', await flattenParams(meta));
   }
 
   /** Free every thread's tasks and θ (end of an iteration; before disposing). */
-  clear(): void {
-    this.pool.broadcast('clear');
+  clear(): Promise<void> {
+    return this.pool.broadcast('clear');
   }
 
   /**
    * One inner step of every task on its samples ([M]). @returns θ_i^{(j+1)} per task (new tensors: the caller
    * disposes them) and, with `step.lossAtTheta`, the mean over tasks of the VPG loss at θ (else NaN).
    */
-  innerStep(samples: readonly TaskSamples[], step: InnerStepSpec): { adapted: Params[]; innerLoss: number } {
-    const results = this.pool.map<InnerStepResult>('inner', samples.length, (units) => [units.map((i) => samples[i]), step]);
+  async innerStep(samples: readonly TaskSamples[], step: InnerStepSpec): Promise<{ adapted: Params[]; innerLoss: number }> {
+    const results = await this.pool.map<InnerStepResult>('inner', samples.length, (units) => [units.map((i) => samples[i]), step]);
     const innerLoss = step.lossAtTheta ? weightedTotal(results.map((r) => r.innerLoss), meanWeights(results.length)) : NaN;
     return { adapted: results.map((r) => unflattenParams(r.adapted, this.spec.shapes)), innerLoss };
   }
 
   /** The post-update samples of every task ([M]), sampled by its current θ'_i. */
-  outer(samples: readonly TaskSamples[]): void {
-    this.pool.map('outer', samples.length, (units) => [units.map((i) => samples[i])]);
+  async outer(samples: readonly TaskSamples[]): Promise<void> {
+    await this.pool.map('outer', samples.length, (units) => [units.map((i) => samples[i])]);
   }
 
   /**
-   * MAML's TRPO problem over M tasks at the iteration's θ: loss L = mean_i L_i, its gradient, the Fisher-vector
-   * product of mean_i KL_i (on each task's subsample when `curvature.factor` < 1), and line-search trials.
+   * MAML's TRPO problem over M tasks at the iteration's φ (`meta`: θ, or [θ, α] with learned step sizes, as the
+   * pool began): loss L = mean_i L_i, its gradient, the Fisher-vector product of mean_i KL_i (on each task's
+   * subsample when `curvature.factor` < 1), and line-search trials, all over flat φ.
    */
-  mamlTrpoProblem(theta: Params, numTasks: number, update: UpdateSpec, curvature: Omit<CurvatureSpec, 'update'>): FlatTrpoProblem {
+  async mamlTrpoProblem(meta: Params, numTasks: number, update: UpdateSpec, curvature: Omit<CurvatureSpec, 'update'>): Promise<FlatTrpoProblem> {
     const w = meanWeights(numTasks);
-    this.pool.map('curvature', numTasks, () => [{ ...curvature, update }]);
+    await this.pool.map('curvature', numTasks, () => [{ ...curvature, update }]);
     return {
-      theta: flattenParams(theta),
-      lossAndGradient: () => reduceGradients(this.pool.map<ReducedGradient>('mamlLossGrad', numTasks, () => [null, update]), w),
-      fisherVectorProduct: (v) => weightedSum(this.pool.map<Float32Array>('mamlFvp', numTasks, () => [v, update]), w),
-      lossAndKl: (t) => {
-        const [loss, kl] = reduceScalars(this.pool.map<number[]>('mamlLossKl', numTasks, () => [t, update]), w);
+      theta: await flattenParams(meta),
+      lossAndGradient: async () => reduceGradients(await this.pool.map<ReducedGradient>('mamlLossGrad', numTasks, () => [null, update]), w),
+      fisherVectorProduct: async (v) => weightedSum(await this.pool.map<Float32Array>('mamlFvp', numTasks, () => [v, update]), w),
+      lossAndKl: async (t) => {
+        const [loss, kl] = reduceScalars(await this.pool.map<number[]>('mamlLossKl', numTasks, () => [t, update]), w);
         return { loss, kl };
       },
     };
   }
 
   /** ProMP's objective mean_i ℓ_i and its gradient at θ, through the inner steps `update`. */
-  prompGradient(theta: Params, numTasks: number, update: UpdateSpec, options: PrompObjectiveOptions): ReducedGradient {
-    const flat = flattenParams(theta);
-    return reduceGradients(this.pool.map<ReducedGradient>('prompGrad', numTasks, () => [flat, update, options]), meanWeights(numTasks));
+  async prompGradient(theta: Params, numTasks: number, update: UpdateSpec, options: PrompObjectiveOptions): Promise<ReducedGradient> {
+    const flat = await flattenParams(theta);
+    return reduceGradients(await this.pool.map<ReducedGradient>('prompGrad', numTasks, () => [flat, update, options]), meanWeights(numTasks));
   }
 
   /** Means over tasks of `[ℓ, surrogate, outerKl, ...innerKl_j]` at θ. */
-  prompTerms(theta: Params, numTasks: number, update: UpdateSpec, options: PrompObjectiveOptions): number[] {
-    const flat = flattenParams(theta);
-    return reduceScalars(this.pool.map<number[]>('prompTerms', numTasks, () => [flat, update, options]), meanWeights(numTasks));
+  async prompTerms(theta: Params, numTasks: number, update: UpdateSpec, options: PrompObjectiveOptions): Promise<number[]> {
+    const flat = await flattenParams(theta);
+    return reduceScalars(await this.pool.map<number[]>('prompTerms', numTasks, () => [flat, update, options]), meanWeights(numTasks));
   }
 
   /** Keep every task's samples with θ's log-probs for PPO. @returns each task's rows. */
-  ppoBegin(samples: readonly TaskSamples[]): number[] {
+  ppoBegin(samples: readonly TaskSamples[]): Promise<number[]> {
     return this.pool.map<number>('ppoBegin', samples.length, (units) => [units.map((i) => samples[i])]);
   }
 
@@ -114,25 +118,21 @@ export class PolicyPool {
    * The PPO-clip loss over a minibatch and its gradient at θ (flat [P]): task i contributes its local rows
    * `rows[i]`; the loss is the mean over all of them.
    */
-  ppoGradient(theta: Float32Array, rows: readonly Int32Array[], clipEpsilon: number): ReducedGradient {
-    const answers = this.pool.map<ReducedGradient | null>('ppoGrad', rows.length, (units) => [theta, units.map((i) => rows[i]), clipEpsilon]);
+  async ppoGradient(theta: Float32Array, rows: readonly Int32Array[], clipEpsilon: number): Promise<ReducedGradient> {
+    const answers = await this.pool.map<ReducedGradient | null>('ppoGrad', rows.length, (units) => [theta, units.map((i) => rows[i]), clipEpsilon]);
     const n = rows.reduce((s, r) => s + r.length, 0);
     const present = answers.flatMap((a) => (a ? [a] : []));
     return reduceGradients(present, present.map(() => 1 / n));
   }
 
   /** `[KL, clipFraction]` over all tasks' rows at θ (flat [P]); `counts` are the tasks' rows. */
-  ppoStats(theta: Float32Array, counts: readonly number[], clipEpsilon: number): number[] {
+  async ppoStats(theta: Float32Array, counts: readonly number[], clipEpsilon: number): Promise<number[]> {
     const total = counts.reduce((s, c) => s + c, 0);
-    return reduceScalars(this.pool.map<number[]>('ppoStats', counts.length, () => [theta, clipEpsilon]), counts.map((c) => c / total));
+    return reduceScalars(await this.pool.map<number[]>('ppoStats', counts.length, () => [theta, clipEpsilon]), counts.map((c) => c / total));
   }
 
-  /** Free the tasks and end the worker threads. */
+  /** Free the tasks and end the worker threads (which take theirs with them). */
   close(): void {
-    try {
-      this.clear();
-    } finally {
-      this.pool.close();
-    }
+    this.pool.close('clear');
   }
 }

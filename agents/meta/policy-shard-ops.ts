@@ -9,8 +9,9 @@ import { Rng } from '../../envs/rng.js';
 import type { SyncHandlers } from '../../envs/sync-channel.js';
 import { clipFraction, ppoClipLoss } from '../pg.js';
 import { hessianVectorProduct, lossAndGradient } from '../trpo.js';
-import { tidyFlat } from '../nets.js';
-import { disposeTaskData, innerLoss, taskOuterKl, taskOuterLoss, taskOuterLossAndKl, type InnerUpdate } from './maml-objective.js';
+import { mapUnits } from '../learner-pool.js';
+import { tidyFlat, type Params } from '../nets.js';
+import { disposeTaskData, innerLoss, taskOuterKl, taskOuterLoss, taskOuterLossAndKl, type InnerUpdate, type MamlTaskData } from './maml-objective.js';
 import { batchKl, disposeBatches, outerBatch, policyLogProb, type OuterBatch } from './policy-batch.js';
 import { curvatureTask } from './policy-curvature.js';
 import type { PolicyShard } from './policy-shard.js';
@@ -26,8 +27,8 @@ export function toUpdate(spec: UpdateSpec): InnerUpdate {
 }
 
 /** Scalars computed together, read after the tidy. */
-function scalars(f: () => tf.Scalar[]): number[] {
-  return Array.from(tidyFlat(f));
+async function scalars(f: () => tf.Scalar[]): Promise<number[]> {
+  return Array.from(await tidyFlat(f));
 }
 
 /** How the Fisher-vector products subsample (TrpoOptions.subsampleFactor) and the seed of their rows. */
@@ -37,32 +38,36 @@ export interface CurvatureSpec {
   update: UpdateSpec;
 }
 
-/** MAML's TRPO requests (maml-objective.ts per task). */
+/** MAML's TRPO requests (maml-objective.ts per task), as functions of φ (θ, or [θ, α] with learned step sizes). */
 function mamlOps(shard: PolicyShard): SyncHandlers {
+  const onTask = <T>(f: (theta: Params, task: MamlTaskData, update: InnerUpdate) => T, meta: Params, task: MamlTaskData, spec: UpdateSpec): T => {
+    const [theta, update] = shard.split(meta, spec);
+    return f(theta, task, update);
+  };
   return {
     /** Build each task's subsampled copy (none for factor 1); task i's rows are drawn from seed + i. */
     curvature: (units: number[], spec: CurvatureSpec) =>
       units.map((i) => {
         const task = shard.outerTask(i);
         if (task.curvature) disposeTaskData([task.curvature]);
-        task.curvature = spec.factor < 1 ? curvatureTask(shard.theta, task, toUpdate(spec.update), spec.factor, Rng.fromSeed(spec.seed + i)) : undefined;
+        task.curvature = spec.factor < 1 ? curvatureTask(shard.theta, task, shard.update(spec.update), spec.factor, Rng.fromSeed(spec.seed + i)) : undefined;
         return null;
       }),
-    /** L_i and ∇L_i [P] at θ. */
-    mamlLossGrad: (units: number[], theta: Float32Array | null, spec: UpdateSpec) =>
-      shard.withParams(theta, (ps) => units.map((i) => lossAndGradient((p) => taskOuterLoss(p, shard.outerTask(i), toUpdate(spec)), ps))),
-    /** H_i v at the iteration's θ, H_i the Hessian of task i's KL (on its subsample, if any). */
+    /** L_i and ∇L_i at φ (θ [P], or [θ, α] [2P] with learned step sizes). */
+    mamlLossGrad: (units: number[], meta: Float32Array | null, spec: UpdateSpec) =>
+      shard.withParams(meta, (ps) => mapUnits(units, (i) => lossAndGradient((p) => onTask(taskOuterLoss, p, shard.outerTask(i), spec), ps))),
+    /** H_i v at the iteration's φ, H_i the Hessian of task i's KL (on its subsample, if any) w.r.t. φ. */
     mamlFvp: (units: number[], v: Float32Array, spec: UpdateSpec) =>
-      units.map((i) => {
+      mapUnits(units, (i) => {
         const task = shard.outerTask(i);
-        return hessianVectorProduct((p) => taskOuterKl(p, task.curvature ?? task, toUpdate(spec)), shard.theta)(v);
+        return hessianVectorProduct((p) => onTask(taskOuterKl, p, task.curvature ?? task, spec), shard.meta)(v);
       }),
-    /** `[L_i, KL_i]` at θ. */
-    mamlLossKl: (units: number[], theta: Float32Array, spec: UpdateSpec) =>
-      shard.withParams(theta, (ps) =>
-        units.map((i) => {
+    /** `[L_i, KL_i]` at φ. */
+    mamlLossKl: (units: number[], meta: Float32Array, spec: UpdateSpec) =>
+      shard.withParams(meta, (ps) =>
+        mapUnits(units, (i) => {
           const task = shard.outerTask(i);
-          return scalars(() => taskOuterLossAndKl(ps, task, toUpdate(spec)));
+          return scalars(() => onTask(taskOuterLossAndKl, ps, task, spec));
         }),
       ),
   };
@@ -74,11 +79,11 @@ function prompOps(shard: PolicyShard): SyncHandlers {
   return {
     /** ℓ_i and ∇ℓ_i [P] at θ: task i's penalised objective through the inner steps `spec`. */
     prompGrad: (units: number[], theta: Float32Array | null, spec: UpdateSpec, options: PrompObjectiveOptions) =>
-      shard.withParams(theta, (ps) => units.map((i) => lossAndGradient((p) => prompLossFromTerms(taskPrompTerms(p, task(i), toUpdate(spec), options.clipEpsilon), options.klCoefs), ps))),
+      shard.withParams(theta, (ps) => mapUnits(units, (i) => lossAndGradient((p) => prompLossFromTerms(taskPrompTerms(p, task(i), toUpdate(spec), options.clipEpsilon), options.klCoefs), ps))),
     /** `[ℓ_i, surrogate_i, outerKl_i, ...innerKl_ij]` at θ. */
     prompTerms: (units: number[], theta: Float32Array | null, spec: UpdateSpec, options: PrompObjectiveOptions) =>
       shard.withParams(theta, (ps) =>
-        units.map((i) =>
+        mapUnits(units, (i) =>
           scalars(() => {
             const terms = taskPrompTerms(ps, task(i), toUpdate(spec), options.clipEpsilon);
             return [prompLossFromTerms(terms, options.klCoefs), terms.surrogate, terms.outerKl, ...terms.innerKl];
@@ -107,13 +112,13 @@ function ppoOps(shard: PolicyShard): SyncHandlers {
     /** n·ℓ and n·∇ℓ [P] of the PPO-clip loss ℓ over task i's `rows[k]` (n of them; null when n = 0). */
     ppoGrad: (units: number[], theta: Float32Array, rows: Int32Array[], clipEpsilon: number) =>
       shard.withParams(theta, (ps) =>
-        units.map((i, k) => {
+        mapUnits(units, async (i, k) => {
           if (rows[k].length === 0) return null;
           const index = tf.tensor1d(rows[k], 'int32');
           try {
             const b = data(i);
             const pick = <T extends tf.Tensor>(t: T): T => tf.gather(t, index) as T;
-            return lossAndGradient((p) => {
+            return await lossAndGradient((p) => {
               const mb = { obs: pick(b.obs), actions: pick(b.actions), advantages: pick(b.advantages) };
               return tf.mul(ppoClipLoss(policyLogProb(p, mb, shard.shapes.activation), pick(b.logpOld), mb.advantages, { clipEpsilon }), rows[k].length);
             }, ps);
@@ -125,7 +130,7 @@ function ppoOps(shard: PolicyShard): SyncHandlers {
     /** `[KL_i, clipFraction_i]` of task i's whole batch at θ (means over its rows). */
     ppoStats: (units: number[], theta: Float32Array, clipEpsilon: number) =>
       shard.withParams(theta, (ps) =>
-        units.map((i) => {
+        mapUnits(units, (i) => {
           const b = data(i);
           return scalars(() => [batchKl(ps, b, shard.shapes.activation), clipFraction(policyLogProb(ps, b, shard.shapes.activation), b.logpOld, clipEpsilon)]);
         }),

@@ -11,8 +11,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { SyncHandlers } from '../../envs/sync-channel.js';
-import { disposeParams, flattenParams, unflattenParams, type Activation, type Params } from '../nets.js';
-import { adaptParams, disposeTaskData, innerLoss, type MamlTaskData } from './maml-objective.js';
+import { mapUnits } from '../learner-pool.js';
+import { disposeParams, flattenParams, tidyFlat, unflattenParams, type Activation, type Params } from '../nets.js';
+import { adaptParams, disposeTaskData, innerLoss, splitMetaParams, type InnerUpdate, type MamlTaskData } from './maml-objective.js';
 import { disposeBatches, outerBatch, type OuterBatch, type PolicyBatch } from './policy-batch.js';
 import { policyShardOps, toUpdate, type UpdateSpec } from './policy-shard-ops.js';
 import { toPolicyBatch, type TaskSamples } from './task-samples.js';
@@ -26,6 +27,11 @@ export interface ShardSpec {
   actDim: number;
   /** θ's parameter shapes. */
   shapes: number[][];
+  /**
+   * Meta-SGD: the meta-parameters are φ = [θ, α] (α: per-parameter inner step sizes, shapes of θ), every flat
+   * vector is [2P], and every inner step is θ − α ⊙ ∇L_in (default false: φ = θ, the step's own `lr`).
+   */
+  learnedStepSizes?: boolean;
 }
 
 /** One inner step of every task this thread owns. */
@@ -61,7 +67,9 @@ export interface ShardTask {
 /** The per-thread state; {@link policyShardHandlers} serves it. */
 export class PolicyShard {
   spec: ShardSpec | undefined;
-  /** θ of the current iteration. */
+  /** The meta-parameters φ of the current iteration: θ, or [θ, α] with learned step sizes. */
+  meta: Params = [];
+  /** θ of the current iteration (the first entries of {@link meta}). */
   theta: Params = [];
   readonly tasks = new Map<number, ShardTask>();
 
@@ -69,10 +77,27 @@ export class PolicyShard {
     this.spec = spec;
   }
 
-  /** Start an iteration at θ [P]: every task of the previous one is freed. */
-  begin(theta: Float32Array): void {
+  /** Start an iteration at φ (θ [P], or [θ, α] [2P] with learned step sizes): every task of the previous one is freed. */
+  begin(meta: Float32Array): void {
     this.clear();
-    this.theta = unflattenParams(theta, this.shapes.shapes);
+    this.meta = unflattenParams(meta, this.metaShapes);
+    this.theta = this.meta.slice(0, this.shapes.shapes.length);
+  }
+
+  /** The shapes of φ: θ's, twice with learned step sizes. */
+  get metaShapes(): number[][] {
+    const { shapes, learnedStepSizes } = this.shapes;
+    return learnedStepSizes ? [...shapes, ...shapes] : shapes;
+  }
+
+  /** θ and the inner update `spec` of meta-parameters φ (with φ's step sizes α when they are learned). */
+  split(meta: Params, spec: UpdateSpec): [Params, InnerUpdate] {
+    return splitMetaParams(meta, toUpdate(spec), this.shapes.learnedStepSizes ?? false);
+  }
+
+  /** The inner update `spec` at the iteration's φ. */
+  update(spec: UpdateSpec): InnerUpdate {
+    return this.split(this.meta, spec)[1];
   }
 
   /** Task `i` (created on first use). */
@@ -101,18 +126,18 @@ export class PolicyShard {
   }
 
   /** One inner step of task `i` on `samples`. */
-  innerStep(i: number, samples: TaskSamples, step: InnerStepSpec): InnerStepResult {
+  async innerStep(i: number, samples: TaskSamples, step: InnerStepSpec): Promise<InnerStepResult> {
     const task = this.task(i);
     const { activation } = this.shapes;
     const plain = this.batch(samples);
     const batch = step.record === 'sampler' ? outerBatch(task.current, plain, activation) : plain;
-    const loss = step.lossAtTheta ? tf.tidy(() => innerLoss(this.theta, batch, activation).dataSync()[0]) : NaN;
-    const next = tf.tidy(() => adaptParams(task.current, [batch], toUpdate(step.update)));
+    const loss = step.lossAtTheta ? (await tidyFlat(() => [innerLoss(this.theta, batch, activation)]))[0] : NaN;
+    const next = tf.tidy(() => adaptParams(task.current, [batch], this.update(step.update)));
     if (task.current !== this.theta) disposeParams(task.current);
     task.current = next;
     if (step.record === 'none') disposeBatches([batch]);
     else task.inner.push(batch);
-    return { adapted: flattenParams(next), innerLoss: loss };
+    return { adapted: await flattenParams(next), innerLoss: loss };
   }
 
   /** The post-update batch of task `i`, sampled by its current θ'_i. */
@@ -121,18 +146,18 @@ export class PolicyShard {
     task.outer = outerBatch(task.current, this.batch(samples), this.shapes.activation);
   }
 
-  /** Tensors of a flat θ [P] (or the shard's θ for null): the caller disposes them unless they are `this.theta`. */
-  params(theta: Float32Array | null): Params {
-    return theta === null ? this.theta : unflattenParams(theta, this.shapes.shapes);
+  /** Tensors of a flat φ (or the shard's φ for null): the caller disposes them unless they are `this.meta`. */
+  params(meta: Float32Array | null): Params {
+    return meta === null ? this.meta : unflattenParams(meta, this.metaShapes);
   }
 
-  /** Run `f` on the params of `theta`, freeing them after. */
-  withParams<T>(theta: Float32Array | null, f: (params: Params) => T): T {
-    const params = this.params(theta);
+  /** Run `f` on the params of a flat φ (θ, or [θ, α]), freeing them after. */
+  async withParams<T>(meta: Float32Array | null, f: (params: Params) => Promise<T>): Promise<T> {
+    const params = this.params(meta);
     try {
-      return f(params);
+      return await f(params);
     } finally {
-      if (params !== this.theta) disposeParams(params);
+      if (params !== this.meta) disposeParams(params);
     }
   }
 
@@ -145,7 +170,8 @@ export class PolicyShard {
       if (task.ppo) disposeBatches([task.ppo]);
     }
     this.tasks.clear();
-    disposeParams(this.theta);
+    disposeParams(this.meta);
+    this.meta = [];
     this.theta = [];
   }
 }
@@ -155,9 +181,9 @@ export function policyShardHandlers(): SyncHandlers {
   const shard = new PolicyShard();
   return {
     configure: (spec: ShardSpec) => shard.configure(spec),
-    begin: (theta: Float32Array) => shard.begin(theta),
+    begin: (meta: Float32Array) => shard.begin(meta),
     clear: () => shard.clear(),
-    inner: (units: number[], samples: TaskSamples[], step: InnerStepSpec) => units.map((i, k) => shard.innerStep(i, samples[k], step)),
+    inner: (units: number[], samples: TaskSamples[], step: InnerStepSpec) => mapUnits(units, (i, k) => shard.innerStep(i, samples[k], step)),
     outer: (units: number[], samples: TaskSamples[]) => units.map((i, k) => shard.setOuter(i, samples[k]) ?? null),
     ...policyShardOps(shard),
   };

@@ -20,7 +20,7 @@
  * detached. Needs the higher-order gradient fix (`initBackend()`), as MAML does. Callers tidy.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Activation, Params } from '../nets.js';
+import { sumInOrder, type Activation, type Params } from '../nets.js';
 import { gaussianDistParams, gaussianKL, gaussianLogProb } from '../policies.js';
 import { ppoClipLoss, ratioSurrogateLoss } from '../pg.js';
 import { adaptParams, detach, type InnerUpdate } from './maml-objective.js';
@@ -97,7 +97,7 @@ export function prompTerms(params: Params, tasks: readonly PrompTaskData[], upda
 export function prompLossFromTerms(terms: PrompTerms, klCoefs: readonly number[]): tf.Scalar {
   if (klCoefs.length !== terms.innerKl.length) throw new Error(`prompLoss: ${klCoefs.length} KL coefficients for ${terms.innerKl.length} inner steps.`);
   if (terms.innerKl.length === 0) return terms.surrogate;
-  const penalty = tf.div(tf.addN(terms.innerKl.map((kl, j) => tf.mul(kl, klCoefs[j]))), klCoefs.length);
+  const penalty = tf.div(sumInOrder(terms.innerKl.map((kl, j) => tf.mul(kl, klCoefs[j]))), klCoefs.length);
   return tf.add(terms.surrogate, penalty) as tf.Scalar;
 }
 

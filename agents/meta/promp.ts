@@ -79,12 +79,12 @@ export class Promp extends PolicyLearner<PrompConfig> {
     const start = await this.startIteration(taskBatch, seed);
     let adapted: Params[] = [];
     try {
-      const inner = this.pooledInnerLoop(start, taskBatch, config.innerSteps, { update: this.lvcSpec(true), record: 'sampler' }); // LVC steps, values only
+      const inner = await this.pooledInnerLoop(start, taskBatch, config.innerSteps, { update: this.lvcSpec(true), record: 'sampler' }); // LVC steps, values only
       adapted = inner.adapted;
-      const post = runner.sampleTasks(start.vec, taskBatch, adapted, config.episodesPerTask, start.rng);
+      const post = await runner.sampleTasks(start.vec, taskBatch, adapted, config.episodesPerTask, start.rng);
       const klCoefs = this.klCoefficients;
-      const stats = runner.timed('outer', () => {
-        start.pool.outer(post);
+      const stats = await runner.timed('outer', async () => {
+        await start.pool.outer(post);
         return this.outerUpdate(start.pool, taskBatch.length);
       });
       this.iteration += 1;
@@ -101,7 +101,7 @@ export class Promp extends PolicyLearner<PrompConfig> {
       };
     } finally {
       adapted.forEach(disposeParams);
-      start.pool.clear();
+      await start.pool.clear();
     }
   }
 
@@ -123,9 +123,9 @@ export class Promp extends PolicyLearner<PrompConfig> {
     this.optimizer.dispose();
   }
 
-  protected override optimizerState(): TensorState[] {
+  protected override async optimizerState(): Promise<TensorState[]> {
     const coefs: TensorState = { name: KL_SLOT, shape: [this.klCoefs.length], data: Float64Array.from(this.klCoefs) };
-    return [...this.optimizer.getState(), coefs];
+    return [...(await this.optimizer.getState()), coefs];
   }
 
   protected override restoreOptimizer(slots: readonly TensorState[]): void {
@@ -141,17 +141,17 @@ export class Promp extends PolicyLearner<PrompConfig> {
    * Step 3: the Adam epochs on θ (each gradient the mean of the tasks' own, computed by the threads that own
    * them), then the objective's terms at the new θ and the KL coefficients' update.
    */
-  private outerUpdate(pool: PolicyPool, numTasks: number): OuterStats {
+  private async outerUpdate(pool: PolicyPool, numTasks: number): Promise<OuterStats> {
     const { config } = this;
     const options = { clipEpsilon: config.clipEpsilon, klCoefs: this.klCoefs };
     const shapes = paramShapes(this.theta);
     let lossBefore = NaN;
     for (let e = 0; e < config.epochs; e++) {
-      const { value, grad } = pool.prompGradient(this.theta, numTasks, this.lvcSpec(false), options);
+      const { value, grad } = await pool.prompGradient(this.theta, numTasks, this.lvcSpec(false), options);
       if (e === 0) lossBefore = value;
       tf.tidy(() => this.optimizer.step(this.theta, unflattenParams(grad, shapes)));
     }
-    const [lossAfter, surrogateAfter, outerKl, ...innerKl] = pool.prompTerms(this.theta, numTasks, this.lvcSpec(true), options);
+    const [lossAfter, surrogateAfter, outerKl, ...innerKl] = await pool.prompTerms(this.theta, numTasks, this.lvcSpec(true), options);
     if (config.adaptiveKl) this.klCoefs = this.klCoefs.map((c, j) => Math.fround(adaptKlCoef(c, innerKl[j], config.targetKl)));
     return { lossBefore, lossAfter, surrogateAfter, innerKl, outerKl };
   }

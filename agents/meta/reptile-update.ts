@@ -7,7 +7,7 @@
  * Functions returning tensors allocate new ones and do not dispose their inputs; callers wrap them in tf.tidy.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Params } from '../nets.js';
+import { sumInOrder, type Params } from '../nets.js';
 
 /** A linear step-size schedule. */
 export interface StepSizeSchedule {
@@ -39,16 +39,11 @@ export function reptileDirection(theta: Params, adapted: readonly Params[]): Par
     const bad = ps.length !== theta.length || ps.some((p, j) => !tf.util.arraysEqual(p.shape, theta[j].shape));
     if (bad) throw new Error(`reptileDirection: adapted parameters ${i} do not match θ's shapes [${theta.map((t) => `[${t.shape}]`)}].`);
   }
-  return theta.map((p, j) => tf.sub(tf.div(tf.addN(adapted.map((ps) => ps[j])), adapted.length), p));
+  return theta.map((p, j) => tf.sub(tf.div(sumInOrder(adapted.map((ps) => ps[j])), adapted.length), p));
 }
 
 /** θ + ε · mean_i (θ_i − θ): new tensors, shapes of `theta`. */
 export function reptileUpdate(theta: Params, adapted: readonly Params[], stepSize: number): Params {
   const direction = reptileDirection(theta, adapted);
   return theta.map((p, j) => tf.add(p, tf.mul(direction[j], stepSize)));
-}
-
-/** Euclidean norm of a parameter list (all entries together): a number. */
-export function paramsNorm(params: Params): number {
-  return Math.sqrt(tf.tidy(() => tf.addN(params.map((p) => tf.sum(tf.square(p)))).dataSync()[0]));
 }

@@ -25,13 +25,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Task } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
-import { disposeParams, paramShapes, type Params } from '../nets.js';
+import { disposeParams, globalNorm, paramShapes, type Params } from '../nets.js';
 import { Adam } from './adam.js';
 import type { InnerUpdate } from './maml-objective.js';
 import type { UpdateSpec } from './policy-shard-ops.js';
 import { PolicyLearner } from './policy-learner.js';
 import { resolveReptileOptions, type ReptileConfig, type ReptileOptions } from './reptile-options.js';
-import { annealedStepSize, paramsNorm, reptileDirection } from './reptile-update.js';
+import { annealedStepSize, reptileDirection } from './reptile-update.js';
 import type { MetaMetrics, TensorState } from './types.js';
 
 export type { ReptileOptions } from './reptile-options.js';
@@ -78,7 +78,7 @@ export class Reptile extends PolicyLearner<ReptileConfig> {
     const inner = await this.adaptTasks(taskBatch, seed);
     try {
       const stepSize = this.outerStepSize;
-      const displacement = this.runner.timed('outer', () => this.applyOuterUpdate(inner.adapted));
+      const displacement = await this.runner.timed('outer', () => this.applyOuterUpdate(inner.adapted));
       this.iteration += 1;
       return {
         iteration: this.iteration,
@@ -104,10 +104,10 @@ export class Reptile extends PolicyLearner<ReptileConfig> {
   async adaptTasks(taskBatch: readonly Task[], seed: number): Promise<ReptileInnerResult> {
     const start = await this.startIteration(taskBatch, seed, 'Reptile');
     try {
-      const { adapted, returns, innerLoss } = this.pooledInnerLoop(start, taskBatch, this.config.innerSteps, { update: this.curveUpdate, record: 'none' });
+      const { adapted, returns, innerLoss } = await this.pooledInnerLoop(start, taskBatch, this.config.innerSteps, { update: this.curveUpdate, record: 'none' });
       return { adapted, returns, innerLoss };
     } finally {
-      start.pool.clear();
+      await start.pool.clear();
     }
   }
 
@@ -116,15 +116,18 @@ export class Reptile extends PolicyLearner<ReptileConfig> {
    * on −mean_i(θ_i − θ) with learning rate ε_t (`adam`). Does not advance the iteration counter; `metaStep`
    * does. @param adapted θ_1..θ_M (not disposed). @returns |mean_i(θ_i − θ)|, the Euclidean norm of Δ.
    */
-  applyOuterUpdate(adapted: readonly Params[]): number {
+  async applyOuterUpdate(adapted: readonly Params[]): Promise<number> {
     const eps = this.outerStepSize;
-    return tf.tidy(() => {
-      const direction = reptileDirection(this.theta, adapted);
-      const norm = paramsNorm(direction);
-      if (this.optimizer) this.optimizer.step(this.theta, direction.map((d) => tf.neg(d)), eps);
-      else this.theta.forEach((v, j) => v.assign(tf.add(v, tf.mul(direction[j], eps))));
-      return norm;
-    });
+    const direction = tf.tidy(() => reptileDirection(this.theta, adapted));
+    try {
+      tf.tidy(() => {
+        if (this.optimizer) this.optimizer.step(this.theta, direction.map((d) => tf.neg(d)), eps);
+        else this.theta.forEach((v, j) => v.assign(tf.add(v, tf.mul(direction[j], eps))));
+      });
+      return await globalNorm(direction);
+    } finally {
+      disposeParams(direction);
+    }
   }
 
   override dispose(): void {
@@ -132,7 +135,7 @@ export class Reptile extends PolicyLearner<ReptileConfig> {
     this.optimizer?.dispose();
   }
 
-  protected override optimizerState(): TensorState[] {
+  protected override async optimizerState(): Promise<TensorState[]> {
     return this.optimizer ? this.optimizer.getState() : [];
   }
 

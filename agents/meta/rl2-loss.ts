@@ -16,6 +16,7 @@ import { mlpForward, mlpInit, type Params } from '../nets.js';
 import { gaussianEntropy, gaussianLogProb, recurrentCoreParams, recurrentUnroll } from '../policies.js';
 import type { RecurrentCore } from '../recurrent-core.js';
 import { clipFraction, ppoClipLoss } from '../pg.js';
+import { tidyRead } from '../tensor-read.js';
 import { TIME_INPUTS } from './rl2-batch.js';
 
 /**
@@ -72,15 +73,12 @@ export interface Rl2Evaluation {
  * needs, and the distributions for the KL diagnostic.
  * @param xs [T*B*in]. @param actions [T*B*A]. @param times [T*B*2] (see {@link rl2Forward}).
  */
-export function rl2Evaluate(core: RecurrentCore, policy: Params, valueHead: Params, xs: Float32Array, actions: Float32Array, times: Float32Array, T: number, B: number): Rl2Evaluation {
+export async function rl2Evaluate(core: RecurrentCore, policy: Params, valueHead: Params, xs: Float32Array, actions: Float32Array, times: Float32Array, T: number, B: number): Promise<Rl2Evaluation> {
   const A = actions.length / (T * B);
-  const outputs = tf.tidy(() => {
+  const [logp, values, mean, logStd] = await tidyRead(() => {
     const out = rl2Forward(core, policy, valueHead, tf.tensor3d(xs, [T, B, xs.length / (T * B)]), tf.tensor3d(actions, [T, B, A]), tf.tensor2d(times, [T * B, TIME_INPUTS]));
     return [out.logp, out.values, out.mean, tf.clone(out.logStd)];
   });
-  // Read after the tidy: a TypedArray returned from tf.tidy is walked element by element (~20 ms per 65k entries).
-  const [logp, values, mean, logStd] = outputs.map((t) => Float32Array.from(t.dataSync() as Float32Array));
-  tf.dispose(outputs);
   return { logp, values, mean, logStd };
 }
 

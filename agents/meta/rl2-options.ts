@@ -17,7 +17,8 @@ export interface Rl2Options {
   vecRun?: VecRunOptions;
   /**
    * Threads of the PPO tensor work (the calling thread and `learnerThreads - 1` worker threads; default:
-   * `vecRun.workers`, 1 on the tensorflow backend). Never changes the numbers.
+   * `vecRun.workers`, 1 on the tensorflow backend, and on webgpu, where every thread would open its own GPU device).
+   * Never changes the numbers.
    */
   learnerThreads?: number;
   /**

@@ -1,5 +1,5 @@
 /**
- * RL2 acting: a batched policy closure for {@link sampleEpisodes} that runs the recurrent Gaussian policy (on any
+ * RL2 acting: a batched policy closure for `sampleEpisodesAsync` that runs the recurrent Gaussian policy (on any
  * {@link RecurrentCore}) over one trial per env, keeping the core state [numEnvs, S] on the JS side.
  *
  * The core state is carried across the episodes of a trial (episode boundaries only set the done flag of the
@@ -10,12 +10,12 @@
 import { recurrentAct, recurrentCoreParams, rl2Input, type ActionNoise } from '../policies.js';
 import type { Params } from '../nets.js';
 import type { RecurrentCore } from '../recurrent-core.js';
-import type { BatchPolicy, StepContext } from '../sampler.js';
+import type { AsyncBatchPolicy, StepContext } from '../sampler.js';
 
 /** A map of raw RL2 input rows [n * in] to what the network sees (e.g. running normalisation), same shape. */
 export type InputTransform = (x: Float32Array) => Float32Array;
 
-/** A stateful batched RL2 policy: call {@link startTrial} before each trial, pass {@link act} to the sampler. */
+/** A stateful batched RL2 policy: call {@link startTrial} before each trial, pass {@link act} to `sampleEpisodesAsync`. */
 export class Rl2TrialPolicy {
   /** Core state of every env, [numEnvs * S] (row b belongs to env b). */
   private state: Float32Array;
@@ -51,13 +51,18 @@ export class Rl2TrialPolicy {
   }
 
   /**
-   * One batched step: observations [numEnvs * obsDim] and the sampler's context -> actions [numEnvs * actDim].
-   * Updates the core state; never resets it (episode starts only raise the done input).
+   * One batched step: observations [numEnvs * obsDim] and the sampler's context -> actions [numEnvs * actDim]
+   * (an asynchronous read: sample with `sampleEpisodesAsync`). Updates the core state; never resets it (episode
+   * starts only raise the done input).
    */
-  readonly act: BatchPolicy = (obs: Float32Array, context: StepContext): Float32Array => {
-    const x = rl2Input(obs, context.prevAction, context.prevReward, context.episodeStart, this.numEnvs);
-    const out = recurrentAct(this.core, this.params, this.transform(x), this.state, this.numEnvs, this.noise);
+  readonly act: AsyncBatchPolicy = async (obs: Float32Array, context: StepContext): Promise<Float32Array> => {
+    const out = await recurrentAct(this.core, this.params, this.input(obs, context), this.state, this.numEnvs, this.noise);
     this.state = out.state;
     return out.actions;
   };
+
+  /** The network's input rows of a step, [numEnvs * in]. */
+  private input(obs: Float32Array, context: StepContext): Float32Array {
+    return this.transform(rl2Input(obs, context.prevAction, context.prevReward, context.episodeStart, this.numEnvs));
+  }
 }

@@ -49,28 +49,28 @@ export class Rl2Pool {
   /** A pool of `threads` threads for RL2 networks on `core` (a registered core name) with `params`' shapes. */
   static async create(threads: number, core: string, params: Rl2Params, shardSteps: number): Promise<Rl2Pool> {
     const pool = await LearnerPool.create({ module: siblingModule('rl2-shard', import.meta.url).href, factory: 'rl2ShardHandlers' }, threads);
-    pool.broadcast('configure', { core, policyShapes: paramShapes(params.policy), valueShapes: paramShapes(params.value) });
+    await pool.broadcast('configure', { core, policyShapes: paramShapes(params.policy), valueShapes: paramShapes(params.value) });
     return new Rl2Pool(pool, shardSteps);
   }
 
   /** Send the iteration's batch (inputs as the networks see them) to every thread. */
-  setBatch(batch: TrialBatch): void {
+  setBatch(batch: TrialBatch): Promise<void> {
     this.batch = batch;
-    this.pool.broadcast('setBatch', batch);
+    return this.pool.broadcast('setBatch', batch);
   }
 
   /** Send the batch's PPO targets to every thread. */
-  setTargets(targets: Rl2Targets): void {
-    this.pool.broadcast('setTargets', targets);
+  setTargets(targets: Rl2Targets): Promise<void> {
+    return this.pool.broadcast('setTargets', targets);
   }
 
   /** Policy and values of every step of the batch under `params`, time-major [T*B] (means [T*B*A]). */
-  evaluate(params: Rl2Params): Rl2Evaluation {
+  async evaluate(params: Rl2Params): Promise<Rl2Evaluation> {
     const batch = this.current();
     const { T, B, actDim } = batch;
     const groups = trialGroups(Array.from({ length: B }, (_, b) => b), T, this.shardSteps);
-    const theta = flatten(params);
-    const parts = this.pool.map<Rl2Evaluation>('evaluate', groups.length, () => [theta, groups]);
+    const theta = await flatten(params);
+    const parts = await this.pool.map<Rl2Evaluation>('evaluate', groups.length, () => [theta, groups]);
     const out: Rl2Evaluation = { logp: new Float32Array(T * B), values: new Float32Array(T * B), mean: new Float32Array(T * B * actDim), logStd: parts[0].logStd };
     parts.forEach((p, u) => {
       scatterTrials(out.logp, p.logp, T, B, 1, groups[u]);
@@ -81,10 +81,10 @@ export class Rl2Pool {
   }
 
   /** The PPO loss over the trials `cols` and its gradient at `params`: each group's, weighted by its real steps. */
-  gradient(params: Rl2Params, cols: readonly number[], opts: Rl2LossOptions): Rl2Gradient {
+  async gradient(params: Rl2Params, cols: readonly number[], opts: Rl2LossOptions): Promise<Rl2Gradient> {
     const groups = trialGroups(cols, this.current().T, this.shardSteps);
-    const theta = flatten(params);
-    const answers = this.pool.map<Float32Array>('gradient', groups.length, () => [theta, groups, opts]);
+    const theta = await flatten(params);
+    const answers = await this.pool.map<Float32Array>('gradient', groups.length, () => [theta, groups, opts]);
     const real = answers.map((a) => a[RL2_GRADIENT_HEADER - 1]);
     const total = real.reduce((s, n) => s + n, 0);
     const weights = real.map((n) => n / total);
@@ -103,6 +103,6 @@ export class Rl2Pool {
   }
 }
 
-function flatten(params: Rl2Params): Float32Array {
+function flatten(params: Rl2Params): Promise<Float32Array> {
   return flattenParams([...params.policy, ...params.value]);
 }

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { SyncHandlers } from '../../envs/sync-channel.js';
+import { mapUnits } from '../learner-pool.js';
 import { disposeParams, tidyFlat, unflattenParams, type Params } from '../nets.js';
 import { recurrentCore } from '../recurrent-cores.js';
 import { selectTrials, TIME_INPUTS, type TrialBatch } from './rl2-batch.js';
@@ -53,7 +54,7 @@ export class Rl2Shard {
   }
 
   /** Policy and value outputs of the trials `cols`, time-major over them ([T*cols.length], means [T*cols.length*A]). */
-  evaluate(theta: Float32Array, cols: readonly number[]): Rl2Evaluation {
+  evaluate(theta: Float32Array, cols: readonly number[]): Promise<Rl2Evaluation> {
     const { batch } = this.ready();
     const pick = (src: Float32Array, width: number) => selectTrials(src, batch.T, batch.B, width, cols);
     return this.withParams(theta, (policy, value, core) =>
@@ -65,7 +66,7 @@ export class Rl2Shard {
    * The PPO loss of the trials `cols` (rl2-loss.ts: means over their real steps) and its gradient.
    * @returns `[policyLoss, valueLoss, entropy, clipFraction, realSteps, ...∇(policy ++ value)]`.
    */
-  gradient(theta: Float32Array, cols: readonly number[], opts: Rl2LossOptions): Float32Array {
+  gradient(theta: Float32Array, cols: readonly number[], opts: Rl2LossOptions): Promise<Float32Array> {
     const { batch, targets } = this.ready();
     if (!targets) throw new Error("Rl2Shard: no targets; call 'setTargets' first.");
     const real = cols.reduce((n, b) => n + batch.lengths[b], 0);
@@ -89,11 +90,11 @@ export class Rl2Shard {
     return { spec: this.spec, batch: this.batch, targets: this.targets };
   }
 
-  private withParams<T>(theta: Float32Array, f: (policy: Params, value: Params, core: ReturnType<typeof recurrentCore>) => T): T {
+  private async withParams<T>(theta: Float32Array, f: (policy: Params, value: Params, core: ReturnType<typeof recurrentCore>) => Promise<T>): Promise<T> {
     const { spec } = this.ready();
     const params = unflattenParams(theta, [...spec.policyShapes, ...spec.valueShapes]);
     try {
-      return f(params.slice(0, spec.policyShapes.length), params.slice(spec.policyShapes.length), recurrentCore(spec.core));
+      return await f(params.slice(0, spec.policyShapes.length), params.slice(spec.policyShapes.length), recurrentCore(spec.core));
     } finally {
       disposeParams(params);
     }
@@ -123,7 +124,7 @@ export function rl2ShardHandlers(): SyncHandlers {
     configure: (spec: Rl2ShardSpec) => shard.configure(spec),
     setBatch: (batch: TrialBatch) => shard.setBatch(batch),
     setTargets: (targets: Rl2Targets) => shard.setTargets(targets),
-    evaluate: (units: number[], theta: Float32Array, groups: number[][]) => units.map((u) => shard.evaluate(theta, groups[u])),
-    gradient: (units: number[], theta: Float32Array, groups: number[][], opts: Rl2LossOptions) => units.map((u) => shard.gradient(theta, groups[u], opts)),
+    evaluate: (units: number[], theta: Float32Array, groups: number[][]) => mapUnits(units, (u) => shard.evaluate(theta, groups[u])),
+    gradient: (units: number[], theta: Float32Array, groups: number[][], opts: Rl2LossOptions) => mapUnits(units, (u) => shard.gradient(theta, groups[u], opts)),
   };
 }

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../envs/rng.js';
-import { paramShapes, unflattenParams } from '../nets.js';
+import { disposeParams, globalNorm, paramShapes, unflattenParams } from '../nets.js';
 import type { RecurrentCore } from '../recurrent-core.js';
 import { normalizeAdvantages } from '../returns.js';
 import type { Adam } from './adam.js';
@@ -76,12 +76,12 @@ function normalizeMasked(adv: Float32Array, mask: Float32Array): Float32Array {
  * Old policy, values, GAE and normalised advantages of a batch (inputs as the network sees them); the batch and
  * its targets go to the pool's threads.
  */
-export function preparePpo(pool: Rl2Pool, vars: Rl2Vars, batch: TrialBatch, opts: Rl2PpoOptions): PreparedBatch {
-  pool.setBatch(batch);
-  const old = pool.evaluate(vars);
+export async function preparePpo(pool: Rl2Pool, vars: Rl2Vars, batch: TrialBatch, opts: Rl2PpoOptions): Promise<PreparedBatch> {
+  await pool.setBatch(batch);
+  const old = await pool.evaluate(vars);
   const { adv, targets } = trialAdvantages(batch, old.values, opts.gamma, opts.lambda);
   const prepared = { batch, old, adv: normalizeMasked(adv, batch.mask), targets };
-  pool.setTargets({ logpOld: old.logp, adv: prepared.adv, targets });
+  await pool.setTargets({ logpOld: old.logp, adv: prepared.adv, targets });
   return prepared;
 }
 
@@ -95,25 +95,22 @@ export function permutation(rng: Rng, n: number): number[] {
   return p;
 }
 
-/** Scale gradients to a global norm of at most `maxNorm`; returns them and the norm before clipping. */
-function clipGlobalNorm(grads: tf.Tensor[], maxNorm: number): { grads: tf.Tensor[]; norm: number } {
-  const norm = Math.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync()[0]);
-  if (!(norm > maxNorm)) return { grads, norm };
-  return { grads: grads.map((g) => tf.mul(g, maxNorm / norm)), norm };
-}
-
 /**
- * One minibatch Adam step on the trials `cols` (the gradient from the pool's threads, clipped here).
- * @returns [policyLoss, valueLoss, entropy, clipFraction, gradNorm].
+ * One minibatch Adam step on the trials `cols` (the gradient from the pool's threads, scaled here to a global norm
+ * of at most `maxGradNorm`). @returns [policyLoss, valueLoss, entropy, clipFraction, gradNorm before clipping].
  */
-function minibatchStep(pool: Rl2Pool, vars: Rl2Vars, optimizer: Adam, cols: readonly number[], opts: Rl2PpoOptions): number[] {
-  const { grad, parts } = pool.gradient(vars, cols, opts);
+async function minibatchStep(pool: Rl2Pool, vars: Rl2Vars, optimizer: Adam, cols: readonly number[], opts: Rl2PpoOptions): Promise<number[]> {
+  const { grad, parts } = await pool.gradient(vars, cols, opts);
   const all = [...vars.policy, ...vars.value];
-  return tf.tidy(() => {
-    const clipped = clipGlobalNorm(unflattenParams(grad, paramShapes(all)), opts.maxGradNorm);
-    optimizer.step(all, clipped.grads);
-    return [...parts, clipped.norm];
-  });
+  const grads = unflattenParams(grad, paramShapes(all));
+  try {
+    const norm = await globalNorm(grads);
+    const maxNorm = opts.maxGradNorm;
+    tf.tidy(() => optimizer.step(all, norm > maxNorm ? grads.map((g) => tf.mul(g, maxNorm / norm)) : grads));
+    return [...parts, norm];
+  } finally {
+    disposeParams(grads);
+  }
 }
 
 /** Mean over real steps of KL(old ‖ new) between diagonal Gaussians (closed form, float64). */
@@ -135,7 +132,7 @@ function meanKl(old: Rl2Evaluation, next: Rl2Evaluation, mask: Float32Array): nu
 }
 
 /** Run the PPO epochs in place on `vars` with `optimizer` (`pool` holds the batch of `p`). @param rng shuffles the minibatches. */
-export function runPpoEpochs(pool: Rl2Pool, vars: Rl2Vars, optimizer: Adam, p: PreparedBatch, rng: Rng, opts: Rl2PpoOptions): Rl2UpdateStats {
+export async function runPpoEpochs(pool: Rl2Pool, vars: Rl2Vars, optimizer: Adam, p: PreparedBatch, rng: Rng, opts: Rl2PpoOptions): Promise<Rl2UpdateStats> {
   const { batch } = p;
   const groups = Math.max(1, Math.min(opts.minibatches, batch.B));
   const sums = [0, 0, 0, 0, 0];
@@ -144,11 +141,11 @@ export function runPpoEpochs(pool: Rl2Pool, vars: Rl2Vars, optimizer: Adam, p: P
     const order = permutation(rng, batch.B);
     for (let g = 0; g < groups; g++) {
       const cols = order.filter((_, k) => k % groups === g);
-      minibatchStep(pool, vars, optimizer, cols, opts).forEach((v, k) => (sums[k] += v));
+      (await minibatchStep(pool, vars, optimizer, cols, opts)).forEach((v, k) => (sums[k] += v));
       steps++;
     }
   }
   const [policyLoss, valueLoss, entropy, clipFraction, gradNorm] = sums.map((s) => s / Math.max(1, steps));
-  const next = pool.evaluate(vars);
+  const next = await pool.evaluate(vars);
   return { policyLoss, valueLoss, entropy, clipFraction, gradNorm, kl: meanKl(p.old, next, batch.mask) };
 }

@@ -6,7 +6,7 @@
  * so adaptation happens in that state.
  *
  * One meta-iteration on M tasks:
- * 1. sampling: one VecEnv with one env per task; every env runs one trial of E episodes (`sampleEpisodes` with
+ * 1. sampling: one VecEnv with one env per task; every env runs one trial of E episodes (`sampleEpisodesAsync` with
  *    `episodesPerEnv: E`) under {@link Rl2TrialPolicy}, whose core state [M, S] is zeroed once per trial;
  * 2. advantages: each trial is one RL sequence (GAE over its concatenated episodes, terminal at its end);
  * 3. PPO-clip epochs over minibatches of whole trials, backprop through the full trial (no truncation: at
@@ -18,12 +18,12 @@
 import { envSpec } from '../../envs/registry.js';
 import { VecEnvCache } from './vec-env-cache.js';
 import { Rng } from '../../envs/rng.js';
-import type { Task, VecEnv } from '../../envs/types.js';
+import type { Task } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
 import { paramShapes, toVariables, type Params } from '../nets.js';
 import { recurrentCoreParams, recurrentPolicyInit, type ActionNoise } from '../policies.js';
 import { recurrentCore } from '../recurrent-cores.js';
-import { sampleEpisodes } from '../sampler.js';
+import { sampleEpisodesAsync } from '../sampler.js';
 import { Adam } from './adam.js';
 import { summarizeCurve } from './adaptation-curve.js';
 import { groupTrials, packTrials, returnPerEpisode, type Trial, type TrialBatch } from './rl2-batch.js';
@@ -56,6 +56,8 @@ export class Rl2 implements MetaLearner {
   private iteration = 0;
   /** The threads of the PPO tensor work, started by the first iteration. */
   private pool: Rl2Pool | undefined;
+  /** Settles after the last {@link sampleTrials} call. */
+  private sampling: Promise<unknown> = Promise.resolve();
 
   private constructor(config: Rl2Config) {
     this.config = config;
@@ -99,7 +101,7 @@ export class Rl2 implements MetaLearner {
 
   /**
    * A batched trial policy over the current parameters (with this learner's input normalisation), e.g. for a
-   * viewer or a custom evaluation: call `startTrial()`, then pass `act` to `sampleEpisodes`.
+   * custom evaluation: call `startTrial()`, then pass `act` to `sampleEpisodesAsync`.
    */
   trialPolicy(numEnvs: number, noise: ActionNoise): Rl2TrialPolicy {
     const normalize = this.config.normalizeInputs;
@@ -111,13 +113,12 @@ export class Rl2 implements MetaLearner {
     this.pool ??= await Rl2Pool.create(this.config.learnerThreads, this.config.core, this.vars, this.config.shardSteps);
     const start = performance.now();
     const rng = Rng.fromSeed(seed);
-    const vec = await this.vecs.get(taskBatch.length);
-    const trials = this.sampleTrials(vec, taskBatch, this.config.episodesPerTrial, rng);
+    const trials = await this.sampleTrials(taskBatch, this.config.episodesPerTrial, rng);
     const sampled = performance.now();
     const raw = packTrials(trials, this.obsDim, this.actDim, this.horizon);
-    const prepared = preparePpo(this.pool, this.vars, this.trainingBatch(raw), this.ppoOptions());
+    const prepared = await preparePpo(this.pool, this.vars, this.trainingBatch(raw), this.ppoOptions());
     const preparedAt = performance.now();
-    const stats = runPpoEpochs(this.pool, this.vars, this.optimizer, prepared, rng, this.ppoOptions());
+    const stats = await runPpoEpochs(this.pool, this.vars, this.optimizer, prepared, rng, this.ppoOptions());
     if (this.config.normalizeInputs) this.inputs.update(raw.xs, raw.mask);
     this.iteration += 1;
     const end = performance.now();
@@ -151,13 +152,12 @@ export class Rl2 implements MetaLearner {
     const trials = options.trials ?? this.config.evalTrials;
     if (!Number.isInteger(episodes) || episodes < 1) throw new Error(`adaptationCurve: episodes must be an integer >= 1, got ${episodes}.`);
     if (!Number.isInteger(trials) || trials < 1) throw new Error(`adaptationCurve: trials must be an integer >= 1, got ${trials}.`);
-    const vec = await this.vecs.get(trials);
     const rng = Rng.fromSeed(options.seed);
-    const sampled = this.sampleTrials(vec, Array.from({ length: trials }, () => task), episodes, rng);
+    const sampled = await this.sampleTrials(Array.from({ length: trials }, () => task), episodes, rng);
     return summarizeCurve(Array.from({ length: episodes }, (_, e) => sampled.map((trial) => trial.paths[e])));
   }
 
-  /** One mean-action trial of `options.episodes` episodes on one env, after measuring the curve. */
+  /** One mean-action trial of `options.episodes` episodes on one env (an asynchronous policy), after measuring the curve. */
   async demo(task: Task, options: AdaptationOptions): Promise<AdaptationDemo> {
     const curve = await this.adaptationCurve(task, options);
     const trial = this.trialPolicy(1, 'mean');
@@ -165,13 +165,11 @@ export class Rl2 implements MetaLearner {
     return { runs: [{ policy: trial.act, labels: Array.from({ length: options.episodes }, (_, e) => `episode ${e + 1}`) }], curve };
   }
 
-  getState(): MetaLearnerState {
-    return {
-      name: this.name,
-      iteration: this.iteration,
-      params: { policy: tensorsToState(this.vars.policy), value: tensorsToState(this.vars.value), normalizers: this.normalizerState() },
-      optimizer: this.optimizer.getState(),
-    };
+  async getState(): Promise<MetaLearnerState> {
+    const { name, iteration } = this;
+    const normalizers = this.normalizerState();
+    const [policy, value, optimizer] = await Promise.all([tensorsToState(this.vars.policy), tensorsToState(this.vars.value), this.optimizer.getState()]);
+    return { name, iteration, params: { policy, value, normalizers }, optimizer };
   }
 
   setState(state: MetaLearnerState): void {
@@ -192,12 +190,21 @@ export class Rl2 implements MetaLearner {
     this.pool?.close();
   }
 
-  /** One trial of `episodes` episodes per task on `vec` (env i runs task i), core state reset once. */
-  private sampleTrials(vec: VecEnv, tasks: readonly Task[], episodes: number, rng: Rng): Trial[] {
-    vec.setTasks(tasks);
-    const policy = this.trialPolicy(vec.numEnvs, rng);
-    policy.startTrial();
-    return groupTrials(sampleEpisodes(vec, policy.act, { seed: rng.seed(), episodesPerEnv: episodes }), episodes);
+  /**
+   * One trial of `episodes` episodes per task on the cached VecEnv of `tasks.length` envs (env i runs task i), core
+   * state reset once. Calls run one at a time, in call order (overlapping calls, e.g. curves measured with
+   * Promise.all, would otherwise step the same VecEnv in turns: acting awaits the backend at every step).
+   */
+  private sampleTrials(tasks: readonly Task[], episodes: number, rng: Rng): Promise<Trial[]> {
+    const trials = this.sampling.then(async () => {
+      const vec = await this.vecs.get(tasks.length);
+      vec.setTasks(tasks);
+      const policy = this.trialPolicy(vec.numEnvs, rng);
+      policy.startTrial();
+      return groupTrials(await sampleEpisodesAsync(vec, policy.act, { seed: rng.seed(), episodesPerEnv: episodes }), episodes);
+    });
+    this.sampling = trials.catch(() => undefined);
+    return trials;
   }
 
   /** The batch as the networks train on it: normalised inputs, scaled rewards (updates the return statistics). */

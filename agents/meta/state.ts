@@ -4,14 +4,15 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { assignParams } from '../nets.js';
+import { readFloat32s } from '../tensor-read.js';
 import type { MetaLearnerState, TensorState } from './types.js';
 
-/** Copy tensors to plain data (synchronous read), optionally naming them `${prefix}/${i}`. */
-export function tensorsToState(tensors: readonly tf.Tensor[], prefix?: string): TensorState[] {
-  return tensors.map((t, i) => ({
+/** Copy tensors to plain data (an asynchronous read), optionally naming them `${prefix}/${i}`. */
+export async function tensorsToState(tensors: readonly tf.Tensor[], prefix?: string): Promise<TensorState[]> {
+  return (await readFloat32s(tensors)).map((data, i) => ({
     ...(prefix === undefined ? {} : { name: `${prefix}/${i}` }),
-    shape: [...t.shape],
-    data: Float32Array.from(t.dataSync() as Float32Array),
+    shape: [...tensors[i].shape],
+    data,
   }));
 }
 

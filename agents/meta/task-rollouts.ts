@@ -46,18 +46,23 @@ export interface TaskRolloutRequest {
 }
 
 /**
- * Roll out K episodes per task on `vec` (which must have exactly M·K envs).
+ * Roll out K episodes per task on `vec` (which must have exactly M·K envs), each policy copied once first.
  * @returns the paths ordered by env (task i's paths are envs iK .. iK + K − 1).
  */
-export function rolloutTasks(vec: VecEnv, request: TaskRolloutRequest): Path[] {
-  const { tasks, policies, episodesPerTask: k } = request;
+export async function rolloutTasks(vec: VecEnv, request: TaskRolloutRequest): Promise<Path[]> {
+  const { policies, ...rest } = request;
+  return rolloutSnapshots(vec, rest, await Promise.all(policies.map((p) => gaussianArrays(p))));
+}
+
+/** {@link rolloutTasks} with the policies already copied (`gaussianArrays`): one for all tasks, or one per task. */
+export function rolloutSnapshots(vec: VecEnv, request: Omit<TaskRolloutRequest, 'policies'>, snapshots: readonly GaussianArrays[]): Path[] {
+  const { tasks, episodesPerTask: k } = request;
   if (vec.numEnvs !== tasks.length * k) throw new Error(`rolloutTasks: the VecEnv has ${vec.numEnvs} envs; need tasks × episodes = ${tasks.length * k}.`);
-  if (policies.length !== 1 && policies.length !== tasks.length) {
-    throw new Error(`rolloutTasks: pass one policy or one per task (${tasks.length}), got ${policies.length}.`);
+  if (snapshots.length !== 1 && snapshots.length !== tasks.length) {
+    throw new Error(`rolloutTasks: pass one policy or one per task (${tasks.length}), got ${snapshots.length}.`);
   }
   vec.setTasks(tasks.flatMap((t) => Array.from({ length: k }, () => t)));
-  const snapshots = policies.map((p) => gaussianArrays(p));
-  const perGroup = policies.length === 1 ? vec.numEnvs : k;
-  const policy = groupedGaussianPolicy(snapshots, perGroup, request.noise, request.activation);
+  const perGroup = snapshots.length === 1 ? vec.numEnvs : k;
+  const policy = groupedGaussianPolicy([...snapshots], perGroup, request.noise, request.activation);
   return sampleEpisodes(vec, policy, { seed: request.seed, episodesPerEnv: 1 });
 }

@@ -40,7 +40,7 @@ export type Phase = 'sampling' | 'inner' | 'outer';
  * One inner step of every task: θ^{(j+1)} from the tasks' samples of θ^{(j)} = `current` (see
  * {@link TaskRunner.innerLoop}); fresh tensors, one list per task.
  */
-export type InnerStep = (samples: TaskSamples[], current: readonly Params[], j: number) => Params[];
+export type InnerStep = (samples: TaskSamples[], current: readonly Params[], j: number) => Promise<Params[]>;
 
 /** Sampling, advantages and bookkeeping for one learner; {@link close} it with the learner. */
 export class TaskRunner {
@@ -81,11 +81,11 @@ export class TaskRunner {
     this.started = performance.now();
   }
 
-  /** Run `f`, adding its wall-clock time to `phase`. */
-  timed<T>(phase: Phase, f: () => T): T {
+  /** Run `f`, adding its wall-clock time (until it settles) to `phase`. */
+  async timed<T>(phase: Phase, f: () => T | Promise<T>): Promise<T> {
     const t0 = performance.now();
     try {
-      return f();
+      return await f();
     } finally {
       this.phases[phase] += performance.now() - t0;
     }
@@ -105,10 +105,10 @@ export class TaskRunner {
    * K = `episodesPerTask` episodes per task on `vec` (M·K envs), task i acting with `policies[i]` (or all with
    * `policies[0]`); timed as sampling and counted. @returns paths ordered by env.
    */
-  rollout(vec: VecEnv, tasks: readonly Task[], policies: readonly Params[], episodesPerTask: number, rng: Rng): Path[] {
-    return this.timed('sampling', () => {
+  rollout(vec: VecEnv, tasks: readonly Task[], policies: readonly Params[], episodesPerTask: number, rng: Rng): Promise<Path[]> {
+    return this.timed('sampling', async () => {
       const request = { tasks, policies, episodesPerTask, seed: rng.seed(), noise: rng, activation: this.config.activation };
-      const paths = rolloutTasks(vec, request);
+      const paths = await rolloutTasks(vec, request);
       this.steps += recordedSteps(paths);
       this.errors += paths.filter((p) => p.physicsError !== undefined).length;
       return paths;
@@ -119,8 +119,8 @@ export class TaskRunner {
    * {@link rollout} then {@link process} (timed as inner): K episodes per task on `vec` with `policies`.
    * @returns [tasks.length] per-task samples.
    */
-  sampleTasks(vec: VecEnv, tasks: readonly Task[], policies: readonly Params[], episodesPerTask: number, rng: Rng): TaskSamples[] {
-    const paths = this.rollout(vec, tasks, policies, episodesPerTask, rng);
+  async sampleTasks(vec: VecEnv, tasks: readonly Task[], policies: readonly Params[], episodesPerTask: number, rng: Rng): Promise<TaskSamples[]> {
+    const paths = await this.rollout(vec, tasks, policies, episodesPerTask, rng);
     return this.timed('inner', () => this.process(paths, tasks.length, episodesPerTask));
   }
 
@@ -135,12 +135,12 @@ export class TaskRunner {
    * task with θ_i^{(j)} ({@link sampleTasks}) and θ^{(j+1)} = `step`(their samples, θ^{(j)}, j), timed as inner. θ^{(0)} is passed as [θ]. Intermediate θ^{(j)} are disposed, the latest too when a step throws.
    * @returns θ_i^{(innerSteps)}, one fresh parameter list per task (the caller disposes them).
    */
-  innerLoop(vec: VecEnv, tasks: readonly Task[], theta: Params, rng: Rng, sizes: { innerSteps: number; episodesPerTask: number }, step: InnerStep): Params[] {
+  async innerLoop(vec: VecEnv, tasks: readonly Task[], theta: Params, rng: Rng, sizes: { innerSteps: number; episodesPerTask: number }, step: InnerStep): Promise<Params[]> {
     let current: Params[] = [theta];
     try {
       for (let j = 0; j < sizes.innerSteps; j++) {
-        const samples = this.sampleTasks(vec, tasks, current, sizes.episodesPerTask, rng);
-        const next = this.timed('inner', () => step(samples, current, j));
+        const samples = await this.sampleTasks(vec, tasks, current, sizes.episodesPerTask, rng);
+        const next = await this.timed('inner', () => step(samples, current, j));
         if (j > 0) current.forEach(disposeParams);
         current = next;
       }

@@ -8,7 +8,7 @@
  */
 import type { Task } from '../../envs/types.js';
 import type { Activation } from '../nets.js';
-import type { BatchPolicy } from '../sampler.js';
+import type { AsyncBatchPolicy, BatchPolicy } from '../sampler.js';
 
 /** Wall-clock time of one meta-iteration's phases, in milliseconds. */
 export interface MetaTimings {
@@ -81,8 +81,11 @@ export interface AdaptationCurve {
 
 /** One policy to watch on its own env for `labels.length` consecutive episodes (state carried across them). */
 export interface DemoRun {
-  /** A batched policy over ONE env (stateful policies keep their state across the run's episodes). */
-  policy: BatchPolicy;
+  /**
+   * A batched policy over ONE env (stateful policies keep their state across the run's episodes); an asynchronous
+   * one (RL2's recurrent policy reads tensors back) is sampled with `sampleEpisodesAsync`.
+   */
+  policy: BatchPolicy | AsyncBatchPolicy;
   /** One label per episode, e.g. `after 1 step` or `episode 2`. */
   labels: string[];
 }
@@ -134,6 +137,11 @@ export interface AdaptationShape {
   kind: 'gradient-steps' | 'in-context';
   /** K episodes per inner step, or E episodes per trial. */
   episodes: number;
+  /**
+   * In-context learners: the name of each of the E episodes of a trial, as the viewer's lanes show them (default
+   * `episode 1`, `episode 2`, ...; PEARL: `prior sample`, `after 1 context episode`, ...).
+   */
+  episodeLabels?: readonly string[];
 }
 
 /**
@@ -180,8 +188,11 @@ export interface MetaLearner {
    * learner's current parameters, so use them before the next metaStep or dispose.
    */
   demo(task: Task, options: AdaptationOptions): Promise<AdaptationDemo>;
-  /** A deep copy of the learner's state (parameters, optimizer, iteration counter). */
-  getState(): MetaLearnerState;
+  /**
+   * A deep copy of the learner's state (parameters, optimizer, iteration counter), taken now; asynchronous because
+   * reading tensors back is (on the webgpu backend it can only be).
+   */
+  getState(): Promise<MetaLearnerState>;
   /** Replace the state with a copy of `state`; throws when its name or shapes do not match this learner. */
   setState(state: MetaLearnerState): void;
   /** Free tensors and close envs. The learner is unusable afterwards. */

@@ -1,9 +1,12 @@
 /**
  * The viewer page: takes protocol messages and pose frames from a feed (live server or embedded replay)
  * and keeps the 3D lanes, task markers, chart, HUD and controls in step; renders on every animation frame.
+ * The panels stack in a sidebar right of the 3D view, so they never cover a robot or a lane label.
  */
+import { Box3 } from 'three';
 import type { ClientMessage, PoseFrame, ServerMessage, ServerState } from '../../protocol.js';
 import type { SceneInfo, ViewerTask } from '../../source.js';
+import { CameraFraming } from './camera-framing.js';
 import { AdaptationChart } from './chart.js';
 import { ControlPanel, type FollowChoice } from './control-panel.js';
 import { el } from './dom.js';
@@ -12,7 +15,7 @@ import { GoalDrag } from './goal-drag.js';
 import { Hud, type HudView } from './hud.js';
 import { LanesView } from './lanes-view.js';
 import { RateMeter } from './rate-meter.js';
-import { Stage } from './stage.js';
+import { Stage, type ScreenPoint } from './stage.js';
 import { taskEditorFor, type TaskEditor } from './task-editors.js';
 import { describeTask, viewTask } from './task-view.js';
 import type { ViewerHooks } from './test-hooks.js';
@@ -20,6 +23,8 @@ import type { ViewerHooks } from './test-hooks.js';
 const SUCCESS_COLOUR = '#2bb673';
 const FAILURE_COLOUR = '#e4572e';
 const MAX_ERRORS_KEPT = 50;
+/** Longest time step the camera glides by (s), after a stall. */
+const MAX_GLIDE_STEP = 0.25;
 
 /** One lane's finished episode. */
 interface LaneResult {
@@ -33,6 +38,8 @@ export class App {
   private readonly panel: ControlPanel;
   private readonly chart: AdaptationChart;
   private readonly goalDrag: GoalDrag;
+  private readonly framing: CameraFraming;
+  private readonly box = new Box3();
   private readonly frameRate = new RateMeter();
   private readonly renderRate = new RateMeter();
   private feed: Feed | undefined;
@@ -55,6 +62,7 @@ export class App {
   private framesReceived = 0;
   private framesRendered = 0;
   private follow: FollowChoice = 'all';
+  private lastRender = performance.now();
 
   /** Handlers to give a feed. */
   readonly handlers: FeedHandlers = {
@@ -65,12 +73,14 @@ export class App {
 
   constructor(root: HTMLElement) {
     const view = el('div', { id: 'view', className: 'view' });
-    root.append(view);
+    const sidebar = el('div', { id: 'sidebar', className: 'sidebar' });
+    root.append(view, sidebar);
     this.stage = new Stage(view);
-    this.hud = new Hud(root);
-    this.panel = new ControlPanel(root, { send: (m) => this.send(m), follow: (choice) => (this.follow = choice) });
+    this.hud = new Hud(sidebar);
+    this.panel = new ControlPanel(sidebar, { send: (m) => this.send(m), follow: (choice) => (this.follow = choice) });
     this.chart = new AdaptationChart(this.panel.chartCanvas);
     this.goalDrag = new GoalDrag(this.stage, () => this.lanes, (goal) => this.setTask({ goal }));
+    this.framing = new CameraFraming(this.stage);
     requestAnimationFrame(this.renderLoop);
   }
 
@@ -113,7 +123,14 @@ export class App {
       get errors() {
         return [...app.errors];
       },
+      get trailPoints() {
+        return app.lanes?.trailPoints() ?? [];
+      },
+      get chartReferences() {
+        return app.chart.referenceNames();
+      },
       goalScreenPosition: (lane) => app.goalDrag.screenPosition(lane),
+      lanePositions: () => app.lanePositions(),
     };
   }
 
@@ -158,10 +175,12 @@ export class App {
     if (key === this.sceneKey) return;
     this.sceneKey = key;
     this.scene = scene;
+    this.lanes?.dispose();
     this.lanes = new LanesView(this.stage, scene);
+    this.framing.frame(this.lanes.layout.bounds.clone(), this.lanes.layout.viewDirection);
     this.editor = this.feed?.mode === 'replay' ? undefined : taskEditorFor(scene, (task) => this.setTask(task));
     this.panel.configure(scene.lanes, scene.adaptationAxis, this.editor);
-    this.chart.configure(scene.adaptationAxis);
+    this.chart.configure(scene.adaptationAxis, scene.referenceCurves);
     this.take = 0;
   }
 
@@ -173,10 +192,14 @@ export class App {
     this.results = lengths.map(() => undefined);
     this.pendingFrame = undefined;
     const view = viewTask(task);
-    this.lanes?.showTask(view);
     this.editor?.show(view);
-    this.scene?.lanes.forEach((label, lane) => this.lanes?.setLabel(lane, label));
     this.chart.startTake(take, lengths.length);
+    const lanes = this.lanes;
+    if (!lanes) return;
+    lanes.startTake(view, Math.max(0, ...lengths));
+    this.scene?.lanes.forEach((label, lane) => lanes.setLabel(lane, label));
+    // Every lane starts from its origin again: frame them there, seen from where the user looks from.
+    if (this.follow === 'all') this.framing.frame(lanes.markers.expandBox(lanes.layout.bounds.clone()));
   }
 
   private finishLane(take: number, lane: number, result: LaneResult): void {
@@ -197,6 +220,9 @@ export class App {
 
   private readonly renderLoop = (): void => {
     requestAnimationFrame(this.renderLoop);
+    const now = performance.now();
+    const seconds = Math.min(MAX_GLIDE_STEP, (now - this.lastRender) / 1000);
+    this.lastRender = now;
     const lanes = this.lanes;
     if (lanes && this.scene) {
       if (this.pendingFrame) {
@@ -205,14 +231,28 @@ export class App {
         this.pendingFrame = undefined;
       }
       lanes.update(this.step * this.scene.dt);
-      const point = lanes.followPoint(this.follow);
-      if (point) this.stage.follow(point);
+      this.aimCamera(lanes, seconds);
     }
     this.stage.render();
+    lanes?.placeLabels();
     this.framesRendered++;
     this.renderRate.tick();
     this.hud.show(this.hudView());
   };
+
+  /** Follow the lanes as the follow menu says: all of them in view, one lane's robot, or not at all. */
+  private aimCamera(lanes: LanesView, seconds: number): void {
+    if (this.follow === 'all') return this.framing.track(lanes.contentBox(this.box), seconds);
+    const root = this.follow === 'free' ? undefined : lanes.rootOf(this.follow);
+    if (root) this.stage.follow(root);
+  }
+
+  /** Page positions of every lane's origin and root body (for tests). */
+  private lanePositions(): Array<{ origin: ScreenPoint; root: ScreenPoint }> {
+    const lanes = this.lanes;
+    if (!lanes) return [];
+    return lanes.layout.origins.map((origin, lane) => ({ origin: this.stage.pagePosition(origin), root: this.stage.pagePosition(lanes.rootOf(lane) ?? origin) }));
+  }
 
   private hudView(): HudView {
     const labels = this.scene?.lanes ?? [];

@@ -1,12 +1,19 @@
 /**
  * The live adaptation chart (canvas 2D): return against adaptation step / episode index. Dots: lane
  * returns of the take playing, as its episodes finish; line: the take's adaptation curve once it ends;
- * grey lines: the curves of earlier takes.
+ * grey lines: the curves of earlier takes; dashed, labelled: the run's evaluation (eval.json) — the
+ * agent's measured curve and each baseline's, a level where it has one value (the oracle).
  */
+import type { ReferenceCurve } from '../../source.js';
 
 const HISTORY = 12;
 const MARGIN = { left: 46, right: 10, top: 22, bottom: 30 };
 const COLOURS = { axis: '#5b6776', grid: '#e3e8ee', history: 'rgba(120, 132, 148, 0.35)', curve: '#29335c', dot: '#e4572e', text: '#1b2330' };
+/** Colours of the evaluation's curves by name; others get OTHER_REFERENCE. */
+const REFERENCE_COLOURS: Record<string, string> = { agent: '#29335c', random: '#7d8796', multitask: '#3b8ea5', oracle: '#2bb673' };
+const OTHER_REFERENCE = '#b07aa1';
+/** Least vertical distance between two reference labels (pixels). */
+const LABEL_SPACING = 12;
 
 export class AdaptationChart {
   private history: number[][] = [];
@@ -14,13 +21,20 @@ export class AdaptationChart {
   private returns: Array<number | undefined> = [];
   private curve: number[] | undefined;
   private axisLabel = '';
+  private references: ReferenceCurve[] = [];
 
   constructor(private readonly canvas: HTMLCanvasElement) {}
 
-  /** Name of the x axis (the scene's adaptation axis). */
-  configure(axisLabel: string): void {
+  /** Name of the x axis (the scene's adaptation axis) and the evaluation's curves to draw (none: no eval.json). */
+  configure(axisLabel: string, references: ReferenceCurve[] = []): void {
     this.axisLabel = axisLabel;
+    this.references = references;
     this.draw();
+  }
+
+  /** Names of the evaluation curves drawn. */
+  referenceNames(): string[] {
+    return this.references.map((r) => r.name);
   }
 
   /** Take `take` with `lanes` lanes starts; the previous take's curve joins the history. */
@@ -51,12 +65,15 @@ export class AdaptationChart {
     if (!ctx) return;
     const { width, height } = this.canvas;
     ctx.clearRect(0, 0, width, height);
-    const values = [...this.history.flat(), ...(this.curve ?? []), ...this.returns.filter((v): v is number => v !== undefined)];
-    const points = Math.max(2, this.returns.length, this.curve?.length ?? 0, ...this.history.map((c) => c.length));
+    const means = this.references.map((r) => r.mean);
+    const values = [...this.history.flat(), ...means.flat(), ...(this.curve ?? []), ...this.returns.filter((v): v is number => v !== undefined)];
+    const points = Math.max(2, this.returns.length, this.curve?.length ?? 0, ...[...this.history, ...means].map((c) => c.length));
     const [lo, hi] = paddedRange(values);
     const x = (i: number): number => MARGIN.left + (i / (points - 1)) * (width - MARGIN.left - MARGIN.right);
     const y = (v: number): number => height - MARGIN.bottom - ((v - lo) / (hi - lo)) * (height - MARGIN.top - MARGIN.bottom);
-    drawAxes(ctx, { width, height, points, lo, hi, x, y, axisLabel: this.axisLabel });
+    const frame = { width, height, points, lo, hi, x, y, axisLabel: this.axisLabel };
+    drawAxes(ctx, frame);
+    drawReferences(ctx, this.references, frame);
     for (const curve of this.history) drawLine(ctx, curve, x, y, COLOURS.history, 1.5);
     if (this.curve) drawLine(ctx, this.curve, x, y, COLOURS.curve, 2.5);
     ctx.fillStyle = COLOURS.dot;
@@ -123,4 +140,34 @@ function drawLine(ctx: CanvasRenderingContext2D, values: number[], x: (i: number
   ctx.beginPath();
   values.forEach((v, i) => (i === 0 ? ctx.moveTo(x(i), y(v)) : ctx.lineTo(x(i), y(v))));
   ctx.stroke();
+}
+
+/**
+ * The evaluation's curves, dashed: a curve across its points, or a level across the chart where it has a
+ * single value; each named at the chart's right end, names pushed apart so they do not overlap.
+ */
+function drawReferences(ctx: CanvasRenderingContext2D, references: readonly ReferenceCurve[], f: Frame): void {
+  ctx.save();
+  ctx.setLineDash([5, 4]);
+  const ends: Array<{ name: string; colour: string; y: number }> = [];
+  for (const { name, mean } of references) {
+    const colour = REFERENCE_COLOURS[name] ?? OTHER_REFERENCE;
+    const values = mean.length === 1 ? Array.from({ length: f.points }, () => mean[0]) : mean;
+    drawLine(ctx, values, f.x, f.y, colour, 1.5);
+    ends.push({ name: name === 'agent' ? 'agent (eval)' : name, colour, y: f.y(values[values.length - 1]) - 2 });
+  }
+  ctx.restore();
+  ctx.font = '10px system-ui, sans-serif';
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'bottom';
+  ends.sort((a, b) => b.y - a.y);
+  ends.forEach((end, i) => {
+    if (i > 0) end.y = Math.min(end.y, ends[i - 1].y - LABEL_SPACING);
+    const y = Math.max(end.y, MARGIN.top);
+    ctx.strokeStyle = 'white';
+    ctx.lineWidth = 3;
+    ctx.strokeText(end.name, f.width - MARGIN.right, y);
+    ctx.fillStyle = end.colour;
+    ctx.fillText(end.name, f.width - MARGIN.right, y);
+  });
 }

@@ -1,6 +1,6 @@
 /**
- * The control panel (top right): pause/resume, speed, next task, camera follow and the task editor (live
- * only); and the chart panel (bottom right) holding the adaptation chart's canvas.
+ * The control panel: pause/resume, speed, next task, camera follow and the task editor (live only); and the
+ * chart panel (at the bottom of the sidebar) holding the adaptation chart's canvas.
  */
 import type { ClientMessage, ServerState } from '../../protocol.js';
 import { el } from './dom.js';
@@ -27,13 +27,14 @@ export class ControlPanel {
   private readonly chartTitle = el('div', { className: 'panel-heading' });
   private paused = false;
 
-  constructor(root: HTMLElement, private readonly actions: PanelActions) {
+  /** Both panels go at the end of `parent` (the sidebar). */
+  constructor(parent: HTMLElement, private readonly actions: PanelActions) {
     const newTask = el('button', { id: 'new-task', textContent: 'new task' });
     this.pauseButton.addEventListener('click', () => actions.send({ type: this.paused ? 'resume' : 'pause' }));
     this.speedSelect.addEventListener('change', () => actions.send({ type: 'speed', factor: Number(this.speedSelect.value) }));
     newTask.addEventListener('click', () => actions.send({ type: 'newTask' }));
     this.followSelect.addEventListener('change', () => actions.follow(parseFollow(this.followSelect.value)));
-    root.append(
+    parent.append(
       el('div', { id: 'controls', className: 'panel controls' },
         el('div', { className: 'row' }, this.pauseButton, el('label', {}, 'speed ', this.speedSelect), newTask),
         el('div', { className: 'row' }, el('label', {}, 'camera ', this.followSelect)),

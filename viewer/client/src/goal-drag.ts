@@ -23,10 +23,7 @@ export class GoalDrag {
   /** Where lane `lane`'s goal handle (the flag's sphere) appears on the page (CSS pixels), or null when there is none. */
   screenPosition(lane: number): { x: number; y: number } | null {
     const handle = this.lanes()?.markers.goalMarkers()[lane]?.children[0];
-    if (!handle) return null;
-    const p = handle.getWorldPosition(new Vector3()).project(this.stage.camera);
-    const rect = this.stage.renderer.domElement.getBoundingClientRect();
-    return { x: rect.left + ((p.x + 1) / 2) * rect.width, y: rect.top + ((1 - p.y) / 2) * rect.height };
+    return handle ? this.stage.pagePosition(handle.getWorldPosition(new Vector3())) : null;
   }
 
   private start(event: PointerEvent): void {

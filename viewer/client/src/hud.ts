@@ -49,8 +49,9 @@ export class Hud {
   };
   private readonly banner = el('div', { id: 'banner', className: 'banner', textContent: 'Server gone, reconnecting…' });
 
-  constructor(root: HTMLElement) {
-    root.append(el('div', { id: 'hud', className: 'panel hud' }, ...Object.values(this.fields)), this.banner);
+  /** The HUD panel goes at the end of `parent` (the sidebar); the banner, fixed at the top of the page, too. */
+  constructor(parent: HTMLElement) {
+    parent.append(el('div', { id: 'hud', className: 'panel hud' }, ...Object.values(this.fields)), this.banner);
   }
 
   show(view: HudView): void {

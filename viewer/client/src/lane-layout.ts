@@ -1,11 +1,12 @@
 /**
  * Where lanes go: side by side along -y (lane 0 at the origin), spaced so that robots (and, for goal
- * tasks, the goals they walk to) of neighbouring lanes never overlap. Sizes come from the RobotSpec's
- * shapes in the rest pose and from the goal parameter's sampling law.
+ * tasks, the goals they walk to) of neighbouring lanes never overlap, on the screen too. Sizes come from
+ * the RobotSpec's shapes in the rest pose and from the goal parameter's sampling law.
  */
-import { Vector3 } from 'three';
+import { Box3, Vector3 } from 'three';
 import type { RobotSpec, ShapeSpec, Vec3 } from '../../../sim/robot-spec.js';
 import type { SceneInfo } from '../../source.js';
+import type { LabelPlacement } from './lane-labels.js';
 import { goalReach } from './task-view.js';
 
 /** Lane placement and the robot's size (m). */
@@ -16,22 +17,30 @@ export interface LaneLayout {
   spacing: number;
   /** Robot size: the larger of its horizontal reach from the root and half its height. */
   robotSize: number;
+  /** The robot in its rest pose: x, y relative to its root body, z from the ground. */
+  robotBox: Box3;
   /** Top of the robot in the rest pose. */
   robotHeight: number;
   /** Height of the root body in the rest pose. */
   rootHeight: number;
-  /** Size of the first view (m): the lanes' span plus a lane of margin, at least 3 robot sizes and 2 robot heights. */
+  /** Size of the scene (m): the lanes' span plus a lane of margin, at least 3 robot sizes and 2 robot heights. */
   viewSize: number;
-  /** Camera position relative to the view centre (m). */
-  cameraOffset: Vector3;
+  /** What the first view shows: every lane's robot at its origin and the square its goals may lie in. */
+  bounds: Box3;
+  /** Direction from the view centre to the camera at first (unit). */
+  viewDirection: Vector3;
+  /** Where lane labels go relative to their robots. */
+  labelPlacement: LabelPlacement;
 }
 
 /**
- * Planar runners are seen from their side, lanes one behind the other, from 1.4 view sizes away; others
- * from behind, lanes left to right across the screen, from 0.9 view sizes away.
+ * Planar runners are seen from their side and above, lanes one behind the other up the screen (labels
+ * behind the robots); others from behind, lanes left to right across the screen (labels in columns).
  */
-const SIDE_VIEW = new Vector3(0.45, -1, 0.62).normalize().multiplyScalar(1.4);
-const REAR_VIEW = new Vector3(-1, -0.35, 0.8).normalize().multiplyScalar(0.9);
+const SIDE_VIEW = new Vector3(0.2, -1, 1).normalize();
+const REAR_VIEW = new Vector3(-1, -0.15, 1).normalize();
+/** Planar runners' lanes are at least this many robot heights apart, so that seen from SIDE_VIEW they do not overlap. */
+const SIDE_VIEW_SPACING = 1.25;
 
 /** The layout of `scene`'s lanes. */
 export function laneLayout(scene: SceneInfo): LaneLayout {
@@ -43,16 +52,22 @@ export function laneLayout(scene: SceneInfo): LaneLayout {
   const goal = scene.taskParameters.find((p) => p.name === 'goal');
   // Planar runners never leave their lane; others may walk anywhere within a goal's reach of their origin.
   const planar = scene.robot.rootMode === 'planar-xz';
-  const spacing = planar ? 2 * lateral + robotSize : 2 * goalReach(goal?.distribution ?? '') + 3 * robotSize;
-  const viewSize = Math.max(spacing * scene.lanes.length, 3 * robotSize, 2 * bounds.max[2]);
+  const goalRange = goalReach(goal?.distribution ?? '');
+  const spacing = planar ? Math.max(2 * lateral + robotSize, SIDE_VIEW_SPACING * bounds.max[2]) : 2 * goalRange + 3 * robotSize;
+  const origins = scene.lanes.map((_, i) => new Vector3(0, -i * spacing, 0));
+  const robotBox = new Box3(new Vector3(bounds.min[0] - root[0], bounds.min[1] - root[1], 0), new Vector3(bounds.max[0] - root[0], bounds.max[1] - root[1], bounds.max[2]));
+  const goals = new Box3(new Vector3(-goalRange, -goalRange, 0), new Vector3(goalRange, goalRange, 0));
   return {
-    origins: scene.lanes.map((_, i) => new Vector3(0, -i * spacing, 0)),
+    origins,
     spacing,
     robotSize,
+    robotBox,
     robotHeight: bounds.max[2],
     rootHeight: root[2],
-    viewSize,
-    cameraOffset: (planar ? SIDE_VIEW : REAR_VIEW).clone().multiplyScalar(viewSize),
+    viewSize: Math.max(spacing * scene.lanes.length, 3 * robotSize, 2 * bounds.max[2]),
+    bounds: origins.reduce((box, origin) => box.union(robotBox.clone().union(goals).translate(origin)), new Box3()),
+    viewDirection: (planar ? SIDE_VIEW : REAR_VIEW).clone(),
+    labelPlacement: planar ? 'behind' : 'column',
   };
 }
 

@@ -1,63 +1,68 @@
 /**
- * The 3D content of one scene: a robot, a label and task markers per lane, laid out side by side, moved by
- * pose frames. Labels float above each lane's root body.
+ * The content of one scene: a robot, a trail, task markers and a label per lane, laid out side by side and
+ * moved by pose frames. Robots, trails and markers are in the 3D scene; labels are HTML over the view.
  */
-import { Vector3 } from 'three';
+import { Box3, Vector3 } from 'three';
 import type { PoseFrame } from '../../protocol.js';
 import type { SceneInfo } from '../../source.js';
-import type { FollowChoice } from './control-panel.js';
+import { laneColour } from './lane-colours.js';
+import { LaneLabels } from './lane-labels.js';
 import { laneLayout, type LaneLayout } from './lane-layout.js';
 import { RobotModel, robotTemplate } from './robot-model.js';
-import type { Stage } from './stage.js';
+import type { ScreenPoint, Stage } from './stage.js';
 import { TaskMarkers } from './task-markers.js';
 import type { TaskView } from './task-view.js';
-import { TextSprite } from './text-sprite.js';
+import { LaneTrails } from './trails.js';
 
-/** Label height, in view sizes. */
-const LABEL_HEIGHT = 0.035;
+/** Trail height above the ground and least step between trail points, in robot sizes. */
+const TRAIL_LIFT = 0.03;
+const TRAIL_STEP = 0.01;
 
 export class LanesView {
   readonly layout: LaneLayout;
   readonly markers: TaskMarkers;
   private readonly robots: RobotModel[];
-  private readonly labels: TextSprite[];
+  private readonly trails: LaneTrails;
+  private readonly labels: LaneLabels;
   private readonly scratch = new Vector3();
+  private readonly robotBox = new Box3();
 
-  constructor(stage: Stage, scene: SceneInfo) {
+  constructor(private readonly stage: Stage, scene: SceneInfo) {
     this.layout = laneLayout(scene);
-    const { origins, robotHeight, viewSize, cameraOffset } = this.layout;
-    const centre = new Vector3(0, origins[origins.length - 1].y / 2, robotHeight / 2);
-    stage.reset(centre, cameraOffset, viewSize, scene.ground);
+    const { origins, robotSize, viewSize, labelPlacement } = this.layout;
+    stage.reset(viewSize, scene.ground);
     const template = robotTemplate(scene.robot);
     this.robots = origins.map((origin) => {
       const robot = new RobotModel(template);
       robot.object.position.copy(origin);
       return robot;
     });
-    this.labels = scene.lanes.map((label) => {
-      const sprite = new TextSprite(LABEL_HEIGHT * viewSize);
-      sprite.setText(label);
-      return sprite;
-    });
+    const colours = scene.lanes.map((_, lane) => laneColour(lane));
+    this.trails = new LaneTrails(colours, TRAIL_LIFT * robotSize, TRAIL_STEP * robotSize);
+    this.labels = new LaneLabels(stage.container, scene.lanes, colours, labelPlacement);
     this.markers = new TaskMarkers(this.layout);
-    stage.content.add(...this.robots.map((r) => r.object), ...this.labels.map((l) => l.sprite), this.markers.object);
-    this.placeLabels();
+    stage.content.add(...this.robots.map((r) => r.object), this.trails.object, this.markers.object);
   }
 
-  /** Draw the markers of the task playing. */
-  showTask(view: TaskView): void {
+  /** A take of up to `steps` steps per lane starts on `view`'s task: its markers, robots at rest at their origins, empty trails. */
+  startTake(view: TaskView, steps: number): void {
     this.markers.show(view);
+    for (const robot of this.robots) robot.rest();
+    this.trails.clear(steps);
   }
 
   /** Set lane `lane`'s label text; `accent` colours its border. */
   setLabel(lane: number, text: string, accent?: string): void {
-    this.labels[lane]?.setText(text, accent);
+    this.labels.setText(lane, text, accent);
   }
 
-  /** Pose every lane's robot from `frame` (its lanes and bodies match the scene). */
+  /** Pose every lane's robot from `frame` (its lanes and bodies match the scene) and extend its trail. */
   applyFrame(frame: PoseFrame): void {
-    this.robots.forEach((robot, lane) => robot.setPose(frame.poses, lane));
-    this.placeLabels();
+    this.robots.forEach((robot, lane) => {
+      robot.setPose(frame.poses, lane);
+      const root = robot.rootPosition(this.scratch);
+      this.trails.extend(lane, root.x, root.y);
+    });
   }
 
   /** Animate markers to `seconds` into the take. */
@@ -65,20 +70,38 @@ export class LanesView {
     this.markers.update(seconds);
   }
 
-  /** The point the camera should track for `choice`, or undefined for a free camera. */
-  followPoint(choice: FollowChoice): Vector3 | undefined {
-    if (choice === 'free') return undefined;
-    if (choice !== 'all') return this.robots[choice]?.rootPosition(new Vector3());
-    const sum = new Vector3();
-    for (const robot of this.robots) sum.add(robot.rootPosition(this.scratch));
-    return sum.divideScalar(this.robots.length);
+  /** World position of lane `lane`'s root body, undefined for a lane the scene does not have. */
+  rootOf(lane: number): Vector3 | undefined {
+    return this.robots[lane]?.rootPosition(new Vector3());
   }
 
-  private placeLabels(): void {
-    const lift = this.layout.robotHeight + 1.5 * LABEL_HEIGHT * this.layout.viewSize;
-    this.labels.forEach((label, lane) => {
-      const root = this.robots[lane].rootPosition(this.scratch);
-      label.sprite.position.set(root.x, root.y, lift);
-    });
+  /** `out` set to a box holding every lane's robot where it is now (as in its rest pose), and every task marker. */
+  contentBox(out: Box3): Box3 {
+    out.makeEmpty();
+    for (const robot of this.robots) out.union(this.robotBox.copy(this.layout.robotBox).translate(robot.rootPosition(this.scratch).setZ(0)));
+    return this.markers.expandBox(out);
+  }
+
+  /** Put the labels by their robots (camera as last rendered). */
+  placeLabels(): void {
+    this.labels.place(this.robots.map((_, lane) => this.labelAnchor(lane)));
+  }
+
+  /** Points in each lane's trail. */
+  trailPoints(): number[] {
+    return this.trails.points();
+  }
+
+  /** Take the labels off the page (the 3D content goes with the stage's next reset). */
+  dispose(): void {
+    this.labels.remove();
+  }
+
+  /** Where lane `lane`'s label attaches on the screen: its origin (a column), or behind its robot at root height. */
+  private labelAnchor(lane: number): ScreenPoint {
+    const { robotBox, rootHeight, labelPlacement, origins } = this.layout;
+    if (labelPlacement === 'column') return this.stage.project(origins[lane]);
+    const root = this.robots[lane].rootPosition(this.scratch);
+    return this.stage.project(root.set(root.x + robotBox.min.x, root.y, rootHeight));
   }
 }

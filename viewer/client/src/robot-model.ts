@@ -15,10 +15,21 @@ const Y_AXIS = new Vector3(0, 1, 0);
 export class RobotModel {
   readonly object: Group;
   private readonly bodies: Object3D[];
+  /** Each body's position and orientation in the rest pose. */
+  private readonly restPose: Array<[Vector3, Quaternion]>;
 
   constructor(template: Group) {
     this.object = template.clone();
     this.bodies = [...this.object.children];
+    this.restPose = this.bodies.map((body) => [body.position.clone(), body.quaternion.clone()]);
+  }
+
+  /** Put every body back in the rest pose. */
+  rest(): void {
+    this.bodies.forEach((body, b) => {
+      body.position.copy(this.restPose[b][0]);
+      body.quaternion.copy(this.restPose[b][1]);
+    });
   }
 
   /** Set every body from lane `lane` of `poses` ([lanes * bodies * 7]: xyz then quaternion xyzw per body). */

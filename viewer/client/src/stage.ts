@@ -1,27 +1,34 @@
 /**
- * The 3D stage: WebGL renderer, z-up perspective camera with orbit controls (and an optional follow
- * target), lights with shadows, and the z = 0 plane (a shadow-receiving ground with a grid where the scene
- * has a ground, a see-through grid otherwise). Everything shown per scene goes into `content`, which
- * `reset` empties.
+ * The 3D stage: WebGL renderer, z-up perspective camera with orbit controls, lights with shadows, and the
+ * z = 0 plane (a shadow-receiving ground with a grid where the scene has a ground, a see-through grid
+ * otherwise). Everything shown per scene goes into `content`, which `reset` empties.
  */
 import {
-  AmbientLight, CanvasTexture, Color, DirectionalLight, Group, HemisphereLight, Mesh, MeshBasicMaterial, MeshStandardMaterial, PCFShadowMap,
+  AmbientLight, CanvasTexture, Color, DirectionalLight, Group, HemisphereLight, MathUtils, Mesh, MeshBasicMaterial, MeshStandardMaterial, PCFShadowMap,
   PerspectiveCamera, PlaneGeometry, RepeatWrapping, Scene, SRGBColorSpace, Vector3, WebGLRenderer,
 } from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import type { ViewSpan } from './camera-framing.js';
 import { disposeTree } from './dispose.js';
+
+/** A point on the screen (CSS pixels). */
+export interface ScreenPoint {
+  x: number;
+  y: number;
+}
 
 export class Stage {
   readonly scene = new Scene();
   readonly camera = new PerspectiveCamera(45, 1, 0.01, 2000);
   readonly renderer: WebGLRenderer;
   readonly controls: OrbitControls;
-  /** Per-scene objects (robots, markers, labels, ground). */
+  /** Per-scene objects (robots, markers, trails, ground). */
   readonly content = new Group();
   private readonly sun = new DirectionalLight(0xffffff, 2.2);
   private viewSize = 1;
 
-  constructor(private readonly container: HTMLElement) {
+  /** @param container the element the canvas fills (overlays such as lane labels go in it too). */
+  constructor(readonly container: HTMLElement) {
     this.renderer = new WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
     this.renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
     this.renderer.shadowMap.enabled = true;
@@ -38,18 +45,36 @@ export class Stage {
     this.resize();
   }
 
-  /** Empty the content, lay out the ground for a view of `size` (m) centred at `centre`, the camera at `centre + offset`. */
-  reset(centre: Vector3, offset: Vector3, size: number, ground: boolean): void {
+  /** Empty the content and lay out the ground (grid, shadows, clipping planes) for a view of `size` (m). */
+  reset(size: number, ground: boolean): void {
     disposeTree(this.content);
     this.content.clear();
     this.viewSize = size;
     this.content.add(groundPlane(size, ground, this.renderer));
-    this.controls.target.copy(centre);
-    this.camera.position.copy(centre).add(offset);
     this.camera.near = size / 200;
     this.camera.far = size * 400;
     this.camera.updateProjectionMatrix();
-    this.fitShadow(centre);
+  }
+
+  /** Tangents of the half-angles around the view axis of the canvas less `margin` (CSS pixels) on the sides and `marginTop` above and below. */
+  viewSpan(margin: number, marginTop: number): ViewSpan {
+    const { clientWidth: w, clientHeight: h } = this.container;
+    const tan = Math.tan(MathUtils.degToRad(this.camera.fov / 2));
+    return { x: tan * this.camera.aspect * Math.max(0.1, 1 - (2 * margin) / w), y: tan * Math.max(0.1, 1 - (2 * marginTop) / h) };
+  }
+
+  /** Where the world point `p` appears on the canvas (CSS pixels, relative to the canvas; camera as last rendered). */
+  project(p: Vector3): ScreenPoint {
+    const ndc = p.clone().project(this.camera);
+    const { clientWidth: w, clientHeight: h } = this.container;
+    return { x: ((ndc.x + 1) / 2) * w, y: ((1 - ndc.y) / 2) * h };
+  }
+
+  /** Where the world point `p` appears on the page (CSS pixels). */
+  pagePosition(p: Vector3): ScreenPoint {
+    const { x, y } = this.project(p);
+    const rect = this.renderer.domElement.getBoundingClientRect();
+    return { x: rect.left + x, y: rect.top + y };
   }
 
   /** Keep the orbit target over `point` (m; horizontally, so a bobbing robot does not shake the view). */
@@ -62,12 +87,14 @@ export class Stage {
   /** Draw one frame. */
   render(): void {
     this.controls.update();
-    this.fitShadow(this.controls.target);
+    this.fitShadow();
     this.renderer.render(this.scene, this.camera);
   }
 
-  private fitShadow(centre: Vector3): void {
-    const s = this.viewSize;
+  /** Shadows over the view size or, zoomed out further, over what the camera sees. */
+  private fitShadow(): void {
+    const centre = this.controls.target;
+    const s = Math.max(this.viewSize, 0.6 * this.camera.position.distanceTo(centre));
     this.sun.position.copy(centre).add(new Vector3(0.4 * s, -0.6 * s, 1.5 * s));
     this.sun.target.position.copy(centre);
     const cam = this.sun.shadow.camera;

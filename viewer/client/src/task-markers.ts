@@ -3,7 +3,7 @@
  * (length = distance per second, with a "pace gate" moving at the target speed), running direction and
  * walking angle. Dynamics (params) tasks have no marker: the HUD shows them.
  */
-import { BoxGeometry, ConeGeometry, CylinderGeometry, DoubleSide, Group, Mesh, MeshBasicMaterial, MeshStandardMaterial, RingGeometry, SphereGeometry, Vector3 } from 'three';
+import { Box3, BoxGeometry, ConeGeometry, CylinderGeometry, DoubleSide, Group, Mesh, MeshBasicMaterial, MeshStandardMaterial, RingGeometry, SphereGeometry, Vector3 } from 'three';
 import { disposeTree } from './dispose.js';
 import type { LaneLayout } from './lane-layout.js';
 import type { TaskView } from './task-view.js';
@@ -12,6 +12,8 @@ const GOAL_COLOUR = 0x2bb673;
 const ARROW_COLOUR = 0xff7f11;
 /** Height of flat markers above the ground, in robot sizes (keeps them out of the grid). */
 const MARKER_LIFT = 0.01;
+/** Least radius of a goal flag's sphere, in lane spacings (small robots' goals stay visible from afar). */
+const GOAL_RADIUS = 0.025;
 const Y_AXIS = new Vector3(0, 1, 0);
 
 export class TaskMarkers {
@@ -47,6 +49,11 @@ export class TaskMarkers {
     return this.goals;
   }
 
+  /** `out` grown to hold every marker where it is now (unchanged without markers). */
+  expandBox(out: Box3): Box3 {
+    return out.expandByObject(this.object);
+  }
+
   /** Put every lane's goal marker at (x, y) relative to its lane origin (m). */
   moveGoal(x: number, y: number): void {
     this.goals.forEach((goal, lane) => goal.position.set(x, y, 0).add(this.layout.origins[lane]));
@@ -75,8 +82,8 @@ export class TaskMarkers {
 
   /** A flag: a ring on the ground, a pole and a sphere on top (visible from afar, the whole flag can be dragged). */
   private goalMarker(goal: [number, number], lane: number): Group {
-    const { robotSize, robotHeight } = this.layout;
-    const radius = Math.max(0.015, 0.15 * robotSize);
+    const { robotSize, robotHeight, spacing } = this.layout;
+    const radius = Math.max(0.15 * robotSize, GOAL_RADIUS * spacing);
     const material = new MeshStandardMaterial({ color: GOAL_COLOUR, emissive: GOAL_COLOUR, emissiveIntensity: 0.35 });
     const top = Math.max(2 * radius, 1.5 * robotHeight);
     const sphere = new Mesh(new SphereGeometry(radius, 24, 16), material);

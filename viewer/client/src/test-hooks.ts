@@ -1,10 +1,12 @@
 /**
  * Read-only hooks for browser tests: `window.__metarl` exposes the page's live state (connection, frames
- * received, HUD values, the last task sent) and where goal markers appear on screen.
+ * received, HUD values, the last task sent, trail lengths, the chart's evaluation curves) and where goal
+ * markers, lane origins and robots appear on screen.
  */
 import type { ViewerTask } from '../../source.js';
 import type { ConnectionState } from './feed.js';
 import type { HudView } from './hud.js';
+import type { ScreenPoint } from './stage.js';
 
 /** What `window.__metarl` offers. */
 export interface ViewerHooks {
@@ -19,8 +21,14 @@ export interface ViewerHooks {
   readonly lastTaskSent: ViewerTask | null;
   /** Error messages received, oldest first. */
   readonly errors: readonly string[];
+  /** Points in each lane's trail (take playing). */
+  readonly trailPoints: readonly number[];
+  /** Names of the evaluation curves (eval.json) the chart draws. */
+  readonly chartReferences: readonly string[];
   /** Page position (CSS pixels) of lane `lane`'s goal marker, null without one. */
-  goalScreenPosition(lane: number): { x: number; y: number } | null;
+  goalScreenPosition(lane: number): ScreenPoint | null;
+  /** Page positions (CSS pixels, camera as last rendered) of every lane's origin and root body. */
+  lanePositions(): Array<{ origin: ScreenPoint; root: ScreenPoint }>;
 }
 
 declare global {
