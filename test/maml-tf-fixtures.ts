@@ -4,8 +4,8 @@
  * wasm/cpu checks (maml.test.ts) and the webgpu checks (webgpu.test.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { metaGradient, type InnerUpdate, type MamlTaskData } from '../agents/meta/maml-objective.js';
-import { adapt64, logProb64, makeBatch64, shapes64, type OldPolicy64, type Params64, type StepSize64, type Task64 } from './maml-reference.js';
+import { disposeTaskData, metaGradient, outerLoss, type InnerUpdate, type MamlTaskData } from '../agents/meta/maml-objective.js';
+import { adapt64, logProb64, makeBatch64, metaGradFd64, outerLoss64, scaledError, shapes64, type OldPolicy64, type Params64, type StepSize64, type Task64 } from './maml-reference.js';
 
 /** Layer sizes [obs, hidden, actions]. */
 export const SIZES = [2, 8, 2];
@@ -62,4 +62,35 @@ export async function tfMetaGradient(params: tf.Tensor[], tasks: MamlTaskData[],
   const read = await Promise.all([value, ...grads].map((t) => t.data()));
   tf.dispose([value, ...grads]);
   return { value: read[0][0], grad: read.slice(1).flatMap((g) => Array.from(g)) };
+}
+
+/** What {@link metaGradientCheck} measured on the active backend. */
+export interface MetaGradientCheck {
+  /** Scaled errors of the second- and first-order meta-gradients against float64 central differences. */
+  secondOrder: number;
+  firstOrder: number;
+  /** |L_out − float64 L_out| of the value returned with the gradient, and of `outerLoss` evaluated on its own. */
+  valueError: number;
+  lossError: number;
+}
+
+/** The MAML meta-gradient through `steps` inner steps of synthetic tasks at `params64`, against the float64 reference. */
+export async function metaGradientCheck(params64: Params64, steps: number): Promise<MetaGradientCheck> {
+  const tasks64 = syntheticTasks(params64, steps);
+  const reference = metaGradFd64(params64, SIZES, tasks64, LR);
+  const params = toTfParams(params64);
+  const tasks = toTfTasks(tasks64);
+  const second = await tfMetaGradient(params, tasks, false);
+  const first = await tfMetaGradient(params, tasks, true);
+  const lossTensor = tf.tidy(() => outerLoss(params, tasks, { lr: LR, firstOrder: false, activation: 'tanh' }));
+  const loss = (await lossTensor.data())[0];
+  tf.dispose([lossTensor, ...params]);
+  disposeTaskData(tasks);
+  const value64 = outerLoss64(params64, SIZES, tasks64, LR);
+  return {
+    secondOrder: scaledError(second.grad, reference),
+    firstOrder: scaledError(first.grad, reference),
+    valueError: Math.abs(second.value - value64),
+    lossError: Math.abs(loss - value64),
+  };
 }
