@@ -100,7 +100,8 @@ export function sampleEpisodes(vec: VecEnv, policy: BatchPolicy | PortablePolicy
 
 /**
  * {@link sampleEpisodes} under a policy that acts asynchronously (one that reads tensors back, e.g. RL2's recurrent
- * policy: the webgpu backend can only read with `await`), or synchronously (awaited all the same). Same paths as {@link sampleEpisodes} with the same actions.
+ * policy: the webgpu backend can only read with `await`), or synchronously (awaited all the same). Same paths as
+ * {@link sampleEpisodes} with the same actions.
  */
 export async function sampleEpisodesAsync(vec: VecEnv, policy: AsyncBatchPolicy | BatchPolicy, options: SampleOptions): Promise<Path[]> {
   const checked = actionCheck(vec);

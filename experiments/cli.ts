@@ -229,7 +229,7 @@ function addResultsCommand(program: Command, io: CliIo): void {
     .command('results')
     .description("the results table of evaluated runs (as in the README): budget, return before and after adaptation against the baselines, whether the agent adapts")
     .argument('<runs...>', 'run directories holding an eval.json (`metarl eval` writes it)')
-    .action((runs: string[]) => io.out(`${resultsMarkdown(runs.map(resultRow))}\n`));
+    .action(async (runs: string[]) => io.out(`${resultsMarkdown(await Promise.all(runs.map(resultRow)))}\n`));
 }
 
 /** Resolves at the first Ctrl-C (SIGINT). */

@@ -5,10 +5,11 @@
  * rate where the env defines it, and whether the agent adapts: better after adaptation than before AND than the
  * fine-tuned multi-task policy at the same adaptation budget, the 95% CIs apart (see {@link adaptationVerdict}).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readMetrics } from './metrics-log.js';
-import type { CurveSummary, EvalResult } from './results.js';
+import { readEvalResult } from './plot-eval-file.js';
+import type { CurveSummary } from './results.js';
 
 /** Mean and 95% half-width at one curve point (ci NaN when there is no interval, n = 1). */
 export interface PointEstimate {
@@ -43,14 +44,14 @@ export interface ResultRow {
 }
 
 /** The row of `runDir`, from its eval.json and its training metrics (or those of its training-seed runs). */
-export function resultRow(runDir: string): ResultRow {
+export async function resultRow(runDir: string): Promise<ResultRow> {
   const file = join(runDir, 'eval.json');
   if (!existsSync(file)) throw new Error(`${runDir} has no eval.json: run \`metarl eval ${runDir}\` first.`);
-  const result = JSON.parse(readFileSync(file, 'utf8')) as EvalResult;
+  const result = await readEvalResult(file);
   const trainings = (result.sources ?? [runDir]).map((source) => readMetrics(join(source, 'metrics.jsonl')).at(-1));
   const last = result.protocol.points - 1;
   const at = (curve: CurveSummary | undefined, point: number): PointEstimate | undefined =>
-    curve && { mean: curve.mean[Math.min(point, curve.mean.length - 1)], ci: finiteOrNaN(curve.ci95[Math.min(point, curve.ci95.length - 1)]) };
+    curve && { mean: curve.mean[Math.min(point, curve.mean.length - 1)], ci: curve.ci95[Math.min(point, curve.ci95.length - 1)] };
   const agent = result.curves.agent;
   const baselines: ResultRow['baselines'] = {};
   for (const name of ['random', 'multitask', 'oracle'] as const) {
@@ -71,7 +72,7 @@ export function resultRow(runDir: string): ResultRow {
     agentAfter,
     baselines,
     successAfter: at(agent.successRate, last),
-    n: agent.n ?? agent.perSeed.length,
+    n: agent.n,
     ciOver: result.protocol.ciOver ?? 'evaluation seeds',
     verdict: adaptationVerdict(agentBefore, agentAfter, baselines.multitask, at(result.curves.multitask, 0), result.protocol.axis === 'episode in trial'),
   };
@@ -131,9 +132,4 @@ function formatSteps(steps: number): string {
 function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   return seconds >= 3600 ? `${(seconds / 3600).toFixed(1)} h` : seconds >= 60 ? `${(seconds / 60).toFixed(1)} min` : `${seconds.toFixed(0)} s`;
-}
-
-/** JSON stores a missing interval as null. */
-function finiteOrNaN(value: number | null | undefined): number {
-  return typeof value === 'number' ? value : NaN;
 }

@@ -22,6 +22,7 @@ function writeRun(dir: string, steps: number, seconds: number): void {
 
 function writeEval(dir: string, extra: Record<string, unknown> = {}): void {
   const result = {
+    format: 'metarl-eval/1',
     envId: 'PointNav-v0',
     iteration: 40,
     protocol: { axis: 'inner steps', points: 3, seeds: [0, 1, 2], tasks: [], split: 'test', episodes: 10, ciOver: 'evaluation seeds' },
@@ -37,11 +38,11 @@ function writeEval(dir: string, extra: Record<string, unknown> = {}): void {
 }
 
 describe('results table', () => {
-  it('reads one run: budget from metrics.jsonl, points from eval.json, baselines at the last point', () => {
+  it('reads one run: budget from metrics.jsonl, points from eval.json, baselines at the last point', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'metarl-results-'));
     writeRun(dir, 48_000, 150);
     writeEval(dir);
-    const row = resultRow(dir);
+    const row = await resultRow(dir);
     assert.equal(row.envSteps, 48_000);
     assert.equal(row.trainSeconds, 150);
     assert.deepEqual(row.agentBefore, { mean: -10, ci: 0.5 });
@@ -55,12 +56,12 @@ describe('results table', () => {
     assert.match(table[2], /\| PointNav-v0 \| MAML-TRPO \| 40 \| 48k \| 2\.5 min \| -10\.00 ± 0\.50 \| -4\.00 ± 0\.50 \(k=2\) \| -12\.00 ± 1\.00 \| -6\.00 ± 0\.40 \| -1\.00 ± 0\.10 \| 0\.40 \| 3 evaluation seeds \| yes \|$/);
   });
 
-  it('over training seeds: env steps of one run, mean wall clock of the runs', () => {
+  it('over training seeds: env steps of one run, mean wall clock of the runs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'metarl-results-'));
     writeRun(join(dir, 'seed-0'), 1000, 100);
     writeRun(join(dir, 'seed-1'), 1000, 300);
     writeEval(dir, { sources: [join(dir, 'seed-0'), join(dir, 'seed-1')] });
-    const row = resultRow(dir);
+    const row = await resultRow(dir);
     assert.equal(row.envSteps, 1000);
     assert.equal(row.trainSeconds, 200);
   });
@@ -79,8 +80,8 @@ describe('results table', () => {
     assert.equal(adaptationVerdict(e(4, 10), e(5, 10), e(5, 3), e(2, 3), true), 'no: after adaptation not above before', 'episode 1 not above multi-task');
   });
 
-  it('a run without eval.json names the command that makes one', () => {
+  it('a run without eval.json names the command that makes one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'metarl-results-'));
-    assert.throws(() => resultRow(dir), /has no eval\.json: run `metarl eval /);
+    await assert.rejects(resultRow(dir), /has no eval\.json: run `metarl eval /);
   });
 });

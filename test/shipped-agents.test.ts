@@ -33,7 +33,7 @@ describe('shipped agents', () => {
       assert.ok(take.lanes.every((lane) => lane.length > 0 && Number.isFinite(lane.return)));
       source.close();
       learner.dispose();
-      const row = resultRow(dir);
+      const row = await resultRow(dir);
       assert.match(row.verdict, /^yes/, `${name}: ${row.verdict}`);
     });
   }
