@@ -20,6 +20,7 @@ export const cheetahDir: RobotTaskDef<CheetahDirTask> = {
   tasks: taskDistribution<CheetahDirTask>({
     parameters: [{ name: 'direction', description: 'running direction (+1 forward, -1 backward)', units: 'sign', size: 1, distribution: 'uniform {-1, +1}' }],
     draw: (rng) => ({ direction: rng.uniform() < 0.5 ? -1 : 1 }),
+    support: [{ direction: -1 }, { direction: 1 }],
     parse: (v) => {
       const d = taskObject(v, ['direction']).direction;
       if (d !== 1 && d !== -1) throw new Error(`Task.direction must be 1 or -1; got ${JSON.stringify(d)}.`);

@@ -15,7 +15,7 @@ export { WorkerVecEnv, type VecRunOptions } from './worker-vec.js';
 export { checkEnv, formatEnvCheckReport, type EnvCheckOptions, type EnvCheckReport, type EnvCheckResult } from './check-env.js';
 export { outcomeMismatches, RewardProbe, type ExpectedOutcome, type ProbedStep } from './reward-probe.js';
 export { Rng } from './rng.js';
-export { numberIn, taskDistribution, taskObject, vectorIn, TEST_SPLIT_SEED, type TaskLaw } from './task-dist.js';
+export { drawTrainingTasks, numberIn, taskDistribution, taskObject, vectorIn, TEST_SPLIT_SEED, type TaskLaw } from './task-dist.js';
 export { goalTasks, type GoalRegion, type GoalTask } from './goal-tasks.js';
 export { applyParams, paramsTasks, type ParamsTask } from './params-tasks.js';
 export { antObservation, antObservationWithXY, planarObservation, pointObservation, reacherObservation } from './observations.js';

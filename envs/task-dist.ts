@@ -13,6 +13,8 @@ export interface TaskLaw<T extends Task> {
   parameters: TaskParameter[];
   /** One task from `rng`. */
   draw(rng: Rng): T;
+  /** Every task, for a law over a small finite set. */
+  support?: T[];
   parse(value: unknown): T;
   features(task: T): number[];
 }
@@ -28,7 +30,29 @@ export function taskDistribution<T extends Task>(law: TaskLaw<T>): TaskDistribut
     },
     parse: law.parse,
     features: law.features,
+    ...(law.support ? { support: law.support } : {}),
   };
+}
+
+/**
+ * A fixed set of `n` training tasks (PEARL's `n_train_tasks`): drawn one at a time from `dist.sample`; where the
+ * distribution has a finite support, a task already in the set is drawn again while unseen tasks remain (sampling
+ * without replacement, by rejection), so a small task space is covered whatever the seed: CheetahDir's 2 training
+ * tasks are +1 and −1, as oyster's fixed directions [−1, 1]. Continuous distributions: plain `sample(rng, n)`.
+ */
+export function drawTrainingTasks<T extends Task>(dist: TaskDistribution<T>, rng: Rng, n: number): T[] {
+  const support = dist.support;
+  if (!support) return dist.sample(rng, n);
+  const tasks: T[] = [];
+  const seen = new Set<string>();
+  while (tasks.length < n) {
+    const [task] = dist.sample(rng, 1);
+    const key = JSON.stringify(task);
+    if (seen.has(key) && seen.size < support.length) continue;
+    seen.add(key);
+    tasks.push(task);
+  }
+  return tasks;
 }
 
 /** The object form of an untrusted task, or an error listing the expected keys. */

@@ -30,8 +30,10 @@ export type Split = 'train' | 'test';
 /** A seeded distribution over tasks of type T. */
 export interface TaskDistribution<T extends Task> {
   parameters: readonly TaskParameter[];
-  /** Draw `n` training tasks from `rng`. */
+  /** Draw `n` training tasks from `rng` (independently: `sample(rng, n)` equals n calls of `sample(rng, 1)`). */
   sample(rng: Rng, n: number): T[];
+  /** Every task, where the distribution is over a small finite set (CheetahDir: ±1); absent for continuous ones. */
+  support?: readonly T[];
   /** The first `n` held-out test tasks: fixed for the env (a reserved seed), identical on every machine. */
   testTasks(n: number): T[];
   /** Check an untrusted value (CLI, viewer) and return it as a task, or throw an error naming the fix. */

@@ -4,6 +4,7 @@
  * this file only parses arguments, prints results and turns errors into one clear line on stderr.
  */
 import { resultRow, resultsMarkdown } from './results-table.js';
+import { shipAgent } from './ship-agent.js';
 import { DEFAULT_DEMO_AGENT, resolveAgentPath } from './shipped-agents.js';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -86,6 +87,7 @@ export function createProgram(io: CliIo = processIo, outcome: CommandOutcome = {
   addEvalCommand(program, io);
   addPlotCommand(program, io);
   addResultsCommand(program, io);
+  addShipCommand(program, io);
   addViewCommand(program, io);
   addDemoCommand(program, io);
   addReplayCommand(program, io);
@@ -209,6 +211,7 @@ function addEvalCommand(program: Command, io: CliIo): void {
     .option('--steps <k>', 'MAML family: inner steps of the adaptation curve (default: config eval.steps)', nonNegativeInt('--steps'))
     .option('--episodes <n>', 'episodes per point (MAML family) or trials per task (RL2)', positiveInt('--episodes'))
     .option('--baselines <list>', `comma-separated baselines (${BASELINES.join(', ')}); 'none' for none`, (v: string) => (v === 'none' ? [] : baselineList(v)))
+    .option('--baseline-iterations <n>', 'training iterations of the multi-task and oracle baselines (default: config eval.baselineIterations); cached per run and count', positiveInt('--baseline-iterations'))
     .option('--workers <n>', WORKERS_HELP, positiveInt('--workers'))
     .option('--learner-threads <n>', LEARNER_THREADS_HELP, positiveInt('--learner-threads'))
     .option('--out <dir>', 'several runs: directory of the combined eval.json and plots (default: their common parent)')
@@ -230,6 +233,15 @@ function addResultsCommand(program: Command, io: CliIo): void {
     .description("the results table of evaluated runs (as in the README): budget, return before and after adaptation against the baselines, whether the agent adapts")
     .argument('<runs...>', 'run directories holding an eval.json (`metarl eval` writes it)')
     .action(async (runs: string[]) => io.out(`${resultsMarkdown(await Promise.all(runs.map(resultRow)))}\n`));
+}
+
+function addShipCommand(program: Command, io: CliIo): void {
+  program
+    .command('ship')
+    .description('copy an evaluated run into experiments/trained/<name> as a shipped agent: newest checkpoint without replay buffers, baselines, eval.json, plots')
+    .argument('<run>', 'run directory with an eval.json (`metarl eval` writes it)')
+    .argument('<name>', "the agent's name (`metarl view <name>`, `metarl demo <name>`)")
+    .action((run: string, name: string) => io.out(`shipped ${shipAgent(run, name)}\n`));
 }
 
 /** Resolves at the first Ctrl-C (SIGINT). */

@@ -18,6 +18,7 @@ export interface EvalCommandOptions {
   steps?: number;
   episodes?: number;
   baselines?: BaselineName[];
+  baselineIterations?: number;
   workers?: number;
   json?: boolean;
   /** Several runs: where the combined evaluation goes (default: their common parent directory). */
@@ -29,7 +30,7 @@ export interface EvalCommandOptions {
  * training seeds), and return the text to print.
  */
 export async function evalCommand(paths: readonly string[], opts: EvalCommandOptions, log: (line: string) => void): Promise<string> {
-  const options = { split: opts.tasks, tasks: opts.numTasks, seeds: opts.seeds, steps: opts.steps, episodes: opts.episodes, baselines: opts.baselines, workers: opts.workers, log };
+  const options = { split: opts.tasks, tasks: opts.numTasks, seeds: opts.seeds, steps: opts.steps, episodes: opts.episodes, baselines: opts.baselines, baselineIterations: opts.baselineIterations, workers: opts.workers, log };
   if (opts.out && paths.length < 2) throw new Error('--out is for several runs (one per training seed); one run writes eval.json into its own directory.');
   const { result, file, plots } = paths.length > 1 ? await evaluateRuns(paths, { ...options, out: opts.out }) : await evaluate(paths[0], options);
   if (opts.json) return JSON.stringify(result, null, 2);

@@ -15,7 +15,7 @@ import type { EvalCurve, EvalResult } from './results.js';
 import { summarize } from './stats.js';
 
 /** Config keys that may differ between the runs of one multi-seed evaluation. */
-const PER_RUN_KEYS = new Set(['seed', 'outDir', 'name']);
+const PER_RUN_KEYS = new Set(['seed', 'outDir', 'name', 'description']);
 
 /**
  * Evaluate `runs` (run directories of one experiment, one per training seed) and combine them.

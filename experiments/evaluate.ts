@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { initBackend } from '../agents/backend.js';
 import type { AdaptationCurve, MetaLearner } from '../agents/meta/types.js';
-import { envSpec, makeVecEnv, Rng } from '../envs/index.js';
+import { drawTrainingTasks, envSpec, makeVecEnv, Rng } from '../envs/index.js';
 import type { Task, VecEnv } from '../envs/types.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { pretrainedBaseline } from './baselines.js';
@@ -35,6 +35,8 @@ export interface EvalOptions {
   /** Episodes per point (MAML family) or trials per task (RL2). */
   episodes?: number;
   baselines?: BaselineName[];
+  /** Training iterations of the multi-task and oracle baselines (default: config eval.baselineIterations). */
+  baselineIterations?: number;
   /** Worker threads for sampling (default: one per core when there are several). */
   workers?: number;
   log: (line: string) => void;
@@ -51,6 +53,8 @@ interface Protocol {
   episodes: number;
   tasks: Task[];
   seeds: number[];
+  /** Training iterations of the multi-task and oracle baselines. */
+  baselineIterations: number;
 }
 
 /** Evaluate the run or checkpoint at `path`; writes `eval.json` and plots into the run directory. */
@@ -95,13 +99,14 @@ function resolveProtocol(config: ExperimentConfig, agent: MetaLearner, workers: 
     episodes: o.episodes ?? e.episodes ?? (recurrent ? IN_CONTEXT_EVAL_TRIALS : agent.adaptation.episodes),
     tasks: evalTasks(config, o.split ?? 'test', o.tasks ?? e.tasks),
     seeds: Array.from({ length: seeds }, (_, s) => s),
+    baselineIterations: o.baselineIterations ?? e.baselineIterations ?? config.iterations,
   };
 }
 
-/** The first `n` test tasks, or `n` training tasks drawn from a fixed seed of the run. */
+/** The first `n` test tasks, or `n` training tasks drawn from a fixed seed of the run (PEARL's training tasks). */
 function evalTasks(config: ExperimentConfig, split: 'test' | 'train', n: number): Task[] {
   const tasks = envSpec(config.env).def.tasks;
-  return split === 'test' ? tasks.testTasks(n) : tasks.sample(Rng.fromSeed(config.seed).fork().fork(), n);
+  return split === 'test' ? tasks.testTasks(n) : drawTrainingTasks(tasks, Rng.fromSeed(config.seed).fork().fork(), n);
 }
 
 /** Trials per task and point for an in-context agent when the config does not say. */
@@ -142,8 +147,7 @@ async function measureRandom(config: ExperimentConfig, p: Protocol): Promise<Eva
 }
 
 async function measurePretrained(kind: 'multitask' | 'oracle', agent: MetaLearner, config: ExperimentConfig, p: Protocol, runDir: string, o: EvalOptions): Promise<EvalCurve> {
-  const iterations = config.eval.baselineIterations ?? config.iterations;
-  const baseline = await pretrainedBaseline(kind, config, agent, { runDir, iterations, workers: p.workers, log: o.log });
+  const baseline = await pretrainedBaseline(kind, config, agent, { runDir, iterations: p.baselineIterations, workers: p.workers, log: o.log });
   try {
     const points = kind === 'oracle' ? 1 : p.points;
     const label = kind === 'oracle' ? 'oracle (task observed)' : 'multi-task + fine-tune';
@@ -190,7 +194,7 @@ async function resultOf(c: Checkpoint, source: string, backend: string, p: Proto
     envCardHash: envCard.hash,
     backend,
     versions: versions(),
-    protocol: { axis: p.recurrent ? 'episode in trial' : 'inner steps', points: p.points, episodes: p.episodes, split: p.split, tasks: p.tasks, seeds: p.seeds, ciOver: 'evaluation seeds' },
+    protocol: { axis: p.recurrent ? 'episode in trial' : 'inner steps', points: p.points, episodes: p.episodes, split: p.split, tasks: p.tasks, seeds: p.seeds, ciOver: 'evaluation seeds', baselineIterations: p.baselineIterations },
     curves,
     wallSeconds,
   };

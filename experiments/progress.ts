@@ -34,6 +34,11 @@ function formatReturn(value: number): string {
   return Number.isFinite(value) ? value.toFixed(2) : 'n/a';
 }
 
+/** The policy change as 3 significant digits, or `n/a` where the learner has none (PEARL, a skipped iteration). */
+function formatKl(value: number): string {
+  return Number.isFinite(value) ? value.toPrecision(3) : 'n/a';
+}
+
 /** One line per iteration. */
 export class LineProgress implements ProgressReporter {
   constructor(private readonly write: (line: string) => void) {}
@@ -47,7 +52,7 @@ export class LineProgress implements ProgressReporter {
     const skipped = r.skipped ? `  SKIPPED (${r.skipped})` : '';
     const errors = r.physicsErrors > 0 ? `  physics errors ${r.physicsErrors}` : '';
     this.write(
-      `iter ${r.iteration}/${total}  pre ${formatReturn(r.preReturn)}  post ${formatReturn(r.postReturn)}  kl ${r.kl.toPrecision(3)}  ` +
+      `iter ${r.iteration}/${total}  pre ${formatReturn(r.preReturn)}  post ${formatReturn(r.postReturn)}  kl ${formatKl(r.kl)}  ` +
         `steps ${r.totalEnvSteps}  ${secondsPerIteration.toFixed(1)} s/it  ETA ${eta}${skipped}${errors}`,
     );
   }

@@ -84,6 +84,8 @@ export interface EvalResult {
     ciOver?: CiOver;
     /** The training seeds of the runs, when the CI is over training seeds. */
     trainingSeeds?: number[];
+    /** Training iterations of the multi-task and oracle baselines (absent in files written before it was recorded). */
+    baselineIterations?: number;
   };
   /** `agent` first, then the baselines (`random`, `multitask`, `oracle`) that were evaluated. */
   curves: Record<string, EvalCurve>;

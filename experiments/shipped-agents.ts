@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { packageRoot } from './package-info.js';
 
 /** The agent `npm run demo` (`metarl demo`) shows when none is named: a half-cheetah adapting its direction. */
-export const DEFAULT_DEMO_AGENT = 'cheetah-dir-rl2';
+export const DEFAULT_DEMO_AGENT = 'cheetah-dir-pearl';
 
 /** Directory of the shipped agents. */
 export function trainedDir(): string {

@@ -78,7 +78,7 @@ test('results prints a row per evaluated run and refuses a run without eval.json
 });
 
 test('every command has --help', () => {
-  for (const args of [[], ['envs'], ['rollout'], ['presets'], ['train'], ['eval'], ['plot'], ['results'], ['demo']]) {
+  for (const args of [[], ['envs'], ['rollout'], ['presets'], ['train'], ['eval'], ['plot'], ['results'], ['ship'], ['demo']]) {
     const r = metarl(...args, '--help');
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^Usage: metarl/);

@@ -20,7 +20,7 @@ import type { MetaLearnerState, MetaMetrics } from '../agents/meta/types.js';
 import { pathReturn, sampleEpisodesAsync } from '../agents/sampler.js';
 import { checkpointOf, freshTrainerState, loadCheckpoint, saveCheckpoint } from '../experiments/checkpoint.js';
 import { parseConfig } from '../experiments/config.js';
-import { envSpec, makeVecEnv, Rng } from '../envs/index.js';
+import { drawTrainingTasks, envSpec, makeVecEnv, Rng } from '../envs/index.js';
 import type { Task } from '../envs/types.js';
 
 /** A tiny PEARL on 10-step PointNav (fast, every code path: posterior phase, learned α). */
@@ -58,6 +58,19 @@ describe('PEARL learner', () => {
     assert.equal(reg.label({}), 'PEARL');
     assert.throws(() => parseConfig({ env: 'PointNav-v0', algorithm: { name: 'pearl', klLamda: 1 }, iterations: 1 }, 'x'), /unknown key\(s\) 'klLamda'; allowed keys: .*klLambda/);
     assert.throws(() => parseConfig({ env: 'PointNav-v0', algorithm: { name: 'pearl', batchSize: 0 }, iterations: 1 }, 'x'), /algorithm.batchSize/);
+  });
+
+  it("draws its fixed training tasks without repeats where the task space is finite (CheetahDir: +1 and -1 for every seed)", () => {
+    const directions = envSpec('CheetahDir-v0').def.tasks;
+    for (const seed of [0, 1, 2, 3, 4, 5]) {
+      const pair = drawTrainingTasks(directions, Rng.fromSeed(seed), 2).map((t) => t.direction).sort();
+      assert.deepEqual(pair, [-1, 1], `seed ${seed}`);
+      assert.equal(drawTrainingTasks(directions, Rng.fromSeed(seed), 5).length, 5, 'more tasks than the support: repeats allowed once it is covered');
+    }
+    // Plain sampling does repeat (seed 1 draws -1 twice), and a continuous distribution is sampled as is.
+    assert.deepEqual(directions.sample(Rng.fromSeed(1).fork().fork(), 2).map((t) => t.direction), [-1, -1]);
+    const goals = envSpec('PointNav-v0').def.tasks;
+    assert.deepEqual(drawTrainingTasks(goals, Rng.fromSeed(4), 3), goals.sample(Rng.fromSeed(4), 3));
   });
 
   it('keeps the tensor count flat over 50 gradient steps, and reports an in-context adaptation axis', async () => {

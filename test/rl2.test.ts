@@ -18,11 +18,11 @@ import { gruCore } from '../agents/gru-core.js';
 import { sampleEpisodesAsync, type Path, type StepContext } from '../agents/sampler.js';
 import { envSpec, registerEnv, robotEnv, Rng } from '../envs/index.js';
 import { pointNav } from '../envs/point-nav.js';
+import { assertEpisodeTwoBeatsOne, rl2PointNavAdaptation } from './rl2-core-fixtures.js';
 
 const OBS = 4, ACT = 2, H = 5;
 
-/** PointNav with short episodes: registered once for this file (its own process under node --test). */
-registerEnv(robotEnv({ ...pointNav, id: 'PointNavShort-v0', horizon: 20 }));
+/** PointNav with 3-step episodes: registered once for this file (its own process under node --test). */
 const TINY_HORIZON = 3;
 registerEnv(robotEnv({ ...pointNav, id: 'PointNavTiny-v0', horizon: TINY_HORIZON }));
 const goals = envSpec('PointNav-v0').def.tasks;
@@ -243,27 +243,9 @@ describe('RL2 learner', () => {
 describe('RL2 learns to adapt on PointNav (20-step episodes, E = 2)', () => {
   it('episode 2 of a trial clearly beats episode 1 on held-out goals after meta-training', async () => {
     await initBackend('wasm', () => {});
-    const rl2 = await Rl2.create({ envId: 'PointNavShort-v0', seed: 1, episodesPerTrial: 2 });
-    const testTasks = goals.testTasks(10);
-    const curves = async () => Promise.all(testTasks.map((task, i) => rl2.adaptationCurve(task, { seed: 1000 + i, episodes: 2, trials: 5 }).then((c) => c.returns)));
-    const before = await curves();
-    const rng = Rng.fromSeed(101);
-    const t0 = performance.now();
-    for (let i = 0; i < ITERATIONS; i++) await rl2.metaStep(goals.sample(rng, 20), rng.seed());
-    const perIteration = (performance.now() - t0) / ITERATIONS;
-    const after = await curves();
-    rl2.dispose();
-    const gain = (cs: number[][]) => cs.reduce((s, c) => s + c[1] - c[0], 0) / cs.length;
-    const improved = after.filter((c) => c[1] > c[0]).length;
-    console.log(`# RL2 PointNav held-out, episode 1 -> 2: before ${fmt(before)} (gain ${gain(before).toFixed(2)}), after ${ITERATIONS} iterations ${fmt(after)} (gain ${gain(after).toFixed(2)}, ${improved}/10 improved); ${perIteration.toFixed(0)} ms/iteration`);
-    assert.ok(gain(after) > 0.5, `mean gain of episode 2 over episode 1: ${gain(after)}; curves ${JSON.stringify(after)}`);
-    assert.ok(improved >= 7, `${improved}/10 held-out tasks improved; curves ${JSON.stringify(after)}`);
+    const r = await rl2PointNavAdaptation({ seed: 1 }, 160);
+    console.log(`# RL2 PointNav held-out, ${r.summary}`);
+    assertEpisodeTwoBeatsOne(r);
   });
 });
 
-const ITERATIONS = 160;
-
-function fmt(curves: number[][]): string {
-  const mean = (e: number) => curves.reduce((s, c) => s + c[e], 0) / curves.length;
-  return `${mean(0).toFixed(2)} -> ${mean(1).toFixed(2)}`;
-}

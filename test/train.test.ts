@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -95,6 +95,14 @@ describe('metarl train / eval / plot', () => {
     assert.equal(result.versions['@tensorflow/tfjs-core'], '4.22.0');
     assert.match(result.backend, /^(wasm|cpu|tensorflow)$/);
     assert.ok(existsSync(join(run, 'baselines', 'multitask')), 'the pretrained baseline is cached');
+    const config = result.config as { iterations: number; eval: { baselineIterations?: number } };
+    assert.equal(result.protocol.baselineIterations, config.eval.baselineIterations ?? config.iterations);
+    const copy = `${run}-copy`;
+    cpSync(run, copy, { recursive: true });
+    const shorter = metarl('eval', copy, '--json', '--baselines', 'multitask', '--baseline-iterations', '2', '--seeds', '1');
+    assert.equal(shorter.status, 0, shorter.stderr);
+    assert.equal((JSON.parse(shorter.stdout) as EvalResult).protocol.baselineIterations, 2);
+    assert.match(shorter.stderr, /training the multitask baseline for 2 iterations/);
   });
 
   it('plots the learning and adaptation curves as SVG', () => {

@@ -46,7 +46,7 @@ registerLearner({
   description: 'RL2: a recurrent policy adapting in its hidden state over a trial, PPO meta-update, Duan et al. 2016',
   options: rl2Shape,
   create: (context, options) => Rl2.create({ ...context, ...options }),
-  label: () => 'RL2-PPO',
+  label: (options) => (options.core === undefined || options.core === 'gru' ? 'RL2-PPO' : `RL2-PPO (${options.core})`),
 });
 registerLearner({
   name: 'multitask',

@@ -90,6 +90,8 @@ export const rl2Shape = {
   shardSteps: int(1).optional(),
   /** The registered recurrent core (agents/recurrent-cores.ts), e.g. `gru`; checked by the learner. */
   core: z.string().min(1).optional(),
+  /** The core's own numeric settings by name (agents/core-options.ts); checked by the learner. */
+  coreOptions: z.record(z.string(), z.number()).optional(),
   hiddenDim: int(1, 4096).optional(),
   initLogStd: z.number().min(-10).max(5).optional(),
   episodesPerTrial: int(1, 1000).optional(),

@@ -20,6 +20,7 @@
  */
 import { envSpec } from '../../envs/registry.js';
 import { Rng } from '../../envs/rng.js';
+import { drawTrainingTasks } from '../../envs/task-dist.js';
 import type { Task } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
 import { allocateBatch, ReplayBuffer } from '../replay-buffer.js';
@@ -56,7 +57,7 @@ export class Pearl implements MetaLearner {
     this.vecs = new VecEnvCache(config.envId, config.envOptions, config.vecRun);
     const { obsDim, actDim } = this.vecs;
     this.dims = { obsDim, actDim, latent: config.latentSize, contextDim: contextWidth({ obsDim, actDim, useNextObsInContext: config.useNextObsInContext }) };
-    this.trainTasks = envSpec(config.envId).def.tasks.sample(Rng.fromSeed(config.seed).fork().fork(), config.numTrainTasks);
+    this.trainTasks = drawTrainingTasks(envSpec(config.envId).def.tasks, Rng.fromSeed(config.seed).fork().fork(), config.numTrainTasks);
     this.nets = initPearlNets(Rng.fromSeed(config.seed), this.dims, config);
     this.optimizers = new PearlOptimizers(this.nets, config);
     const buffer = () => new ReplayBuffer(obsDim, actDim, config.replayBufferSize);

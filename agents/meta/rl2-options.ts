@@ -5,7 +5,8 @@
 import type { EnvOptions } from '../../envs/task-def.js';
 import type { VecRunOptions } from '../../envs/worker-vec.js';
 import { defaultLearnerThreads } from '../learner-pool.js';
-import { listRecurrentCores } from '../recurrent-cores.js';
+import { resolveCoreOptions } from '../core-options.js';
+import { listRecurrentCores, recurrentCore } from '../recurrent-cores.js';
 import { openUnitInterval, positive, positiveInteger, unitInterval } from './option-checks.js';
 
 /** What {@link Rl2.create} accepts; everything but `envId` has a default. */
@@ -34,6 +35,11 @@ export interface Rl2Options {
   seed?: number;
   /** Recurrent core: a name registered with `registerRecurrentCore` (agents/recurrent-core.ts; default `gru`). */
   core?: string;
+  /**
+   * The core's own settings by name (e.g. MANN's `memorySlots`), checked against the options the core declares
+   * (agents/core-options.ts); default: the core's defaults.
+   */
+  coreOptions?: Readonly<Record<string, number>>;
   /** Width of the recurrent core (GRU: hidden size H; default 64). */
   hiddenDim?: number;
   /** Initial log standard deviation of the actions (default −0.5). */
@@ -79,6 +85,7 @@ export function resolveRl2Options(o: Rl2Options): Rl2Config {
     shardSteps: o.shardSteps ?? 8000,
     seed: o.seed ?? 0,
     core: o.core ?? 'gru',
+    coreOptions: o.coreOptions ?? {},
     hiddenDim: o.hiddenDim ?? 64,
     initLogStd: o.initLogStd ?? -0.5,
     episodesPerTrial: o.episodesPerTrial ?? 2,
@@ -97,6 +104,7 @@ export function resolveRl2Options(o: Rl2Options): Rl2Config {
   };
   const cores = listRecurrentCores();
   if (!cores.includes(c.core)) throw new Error(`RL2: core must be a registered recurrent core (${cores.join(', ')}), got '${c.core}'; add one with registerRecurrentCore.`);
+  c.coreOptions = resolveCoreOptions(c.core, recurrentCore(c.core).options, c.coreOptions);
   for (const name of ['hiddenDim', 'episodesPerTrial', 'epochs', 'minibatches', 'evalTrials', 'learnerThreads', 'shardSteps'] as const) positiveInteger('RL2', name, c[name]);
   for (const name of ['gamma', 'gaeLambda'] as const) unitInterval('RL2', name, c[name]);
   openUnitInterval('RL2', 'clipEpsilon', c.clipEpsilon);

@@ -12,7 +12,7 @@ import { LearnerPool, weightedSum, weightedTotal } from '../learner-pool.js';
 import { flattenParams, paramShapes } from '../nets.js';
 import { scatterTrials, type TrialBatch } from './rl2-batch.js';
 import type { Rl2Evaluation, Rl2LossOptions } from './rl2-loss.js';
-import { RL2_GRADIENT_HEADER, type Rl2Targets } from './rl2-shard.js';
+import { RL2_GRADIENT_HEADER, type Rl2ShardSpec, type Rl2Targets } from './rl2-shard.js';
 
 /** The networks' variables, flattened as the shards read them: policy then value head. */
 export interface Rl2Params {
@@ -46,8 +46,8 @@ export class Rl2Pool {
     private readonly shardSteps: number,
   ) {}
 
-  /** A pool of `threads` threads for RL2 networks on `core` (a registered core name) with `params`' shapes. */
-  static async create(threads: number, core: string, params: Rl2Params, shardSteps: number): Promise<Rl2Pool> {
+  /** A pool of `threads` threads for RL2 networks on `core` (a registered core's name and settings) with `params`' shapes. */
+  static async create(threads: number, core: Rl2ShardSpec['core'], params: Rl2Params, shardSteps: number): Promise<Rl2Pool> {
     const pool = await LearnerPool.create({ module: siblingModule('rl2-shard', import.meta.url).href, factory: 'rl2ShardHandlers' }, threads);
     await pool.broadcast('configure', { core, policyShapes: paramShapes(params.policy), valueShapes: paramShapes(params.value) });
     return new Rl2Pool(pool, shardSteps);

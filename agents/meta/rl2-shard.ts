@@ -12,9 +12,9 @@ import { recurrentCore } from '../recurrent-cores.js';
 import { selectTrials, TIME_INPUTS, type TrialBatch } from './rl2-batch.js';
 import { rl2Evaluate, rl2Loss, type Rl2Evaluation, type Rl2LossOptions, type Rl2MinibatchTensors } from './rl2-loss.js';
 
-/** What every thread needs once: the core's registered name and the parameter shapes. */
+/** What every thread needs once: the core's registered name and settings, and the parameter shapes. */
 export interface Rl2ShardSpec {
-  core: string;
+  core: { name: string; options: Readonly<Record<string, number>> };
   /** Shapes of the policy `[...core, wOut, bOut, logStd]`. */
   policyShapes: number[][];
   /** Shapes of the value head `[wV, bV]`. */
@@ -94,7 +94,7 @@ export class Rl2Shard {
     const { spec } = this.ready();
     const params = unflattenParams(theta, [...spec.policyShapes, ...spec.valueShapes]);
     try {
-      return await f(params.slice(0, spec.policyShapes.length), params.slice(spec.policyShapes.length), recurrentCore(spec.core));
+      return await f(params.slice(0, spec.policyShapes.length), params.slice(spec.policyShapes.length), recurrentCore(spec.core.name, spec.core.options));
     } finally {
       disposeParams(params);
     }

@@ -66,7 +66,7 @@ export class Rl2 implements MetaLearner {
     this.actDim = this.vecs.actDim;
     this.horizon = config.envOptions.horizon ?? envSpec(config.envId).def.horizon;
     const rng = Rng.fromSeed(config.seed);
-    const core = recurrentCore(config.core);
+    const core = recurrentCore(config.core, config.coreOptions);
     const policy = recurrentPolicyInit(core, rng, this.obsDim, this.actDim, config.hiddenDim, { initLogStd: config.initLogStd });
     const value = valueHeadInit(rng, core.featureSize(recurrentCoreParams(policy)));
     this.vars = { core, policy: toVariables(policy), value: toVariables(value) };
@@ -110,7 +110,7 @@ export class Rl2 implements MetaLearner {
 
   async metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics> {
     if (taskBatch.length === 0) throw new Error('metaStep: the task batch is empty; pass at least one task.');
-    this.pool ??= await Rl2Pool.create(this.config.learnerThreads, this.config.core, this.vars, this.config.shardSteps);
+    this.pool ??= await Rl2Pool.create(this.config.learnerThreads, { name: this.config.core, options: this.config.coreOptions }, this.vars, this.config.shardSteps);
     const start = performance.now();
     const rng = Rng.fromSeed(seed);
     const trials = await this.sampleTrials(taskBatch, this.config.episodesPerTrial, rng);
