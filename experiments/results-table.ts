@@ -90,7 +90,7 @@ export function adaptationVerdict(before: PointEstimate, after: PointEstimate, m
   const noCi = !Number.isFinite(after.ci) ? ' (n=1, means only)' : '';
   if (!apart(after, before)) {
     const withinFirst = inContext && multitaskBefore !== undefined && apart(before, multitaskBefore) && (!multitask || apart(after, multitask));
-    return withinFirst ? `yes, within episode 1: above multi-task from episode 1 on, later episodes no better${noCi}` : `no: after adaptation not above before${noCi}`;
+    return withinFirst ? `yes, within episode 1: above multi-task from episode 1 on, later episodes no better${noCi}` : `no: after adaptation not above before with CIs apart${noCi}`;
   }
   if (!multitask) return `yes over before; multi-task not evaluated${noCi}`;
   if (!apart(after, multitask)) return `no: not above multi-task fine-tuned${noCi}`;

@@ -69,15 +69,15 @@ describe('results table', () => {
   it('the verdict needs the intervals apart from before and from the multi-task policy', () => {
     const e = (mean: number, ci: number) => ({ mean, ci });
     assert.equal(adaptationVerdict(e(-10, 1), e(-7.5, 1), e(-9.5, 0.2)), 'yes', '-8.5 > -9 and > -9.3');
-    assert.equal(adaptationVerdict(e(-10, 1), e(-8, 1), e(-9.5, 0.2)), 'no: after adaptation not above before', 'touching: -9 is not above -9');
-    assert.equal(adaptationVerdict(e(-10, 1), e(-8.5, 1), e(-11, 0.2)), 'no: after adaptation not above before', 'overlapping: -9.5 < -9');
+    assert.equal(adaptationVerdict(e(-10, 1), e(-8, 1), e(-9.5, 0.2)), 'no: after adaptation not above before with CIs apart', 'touching: -9 is not above -9');
+    assert.equal(adaptationVerdict(e(-10, 1), e(-8.5, 1), e(-11, 0.2)), 'no: after adaptation not above before with CIs apart', 'overlapping: -9.5 < -9');
     assert.equal(adaptationVerdict(e(-10, 1), e(-7.5, 1), e(-8.7, 0.2)), 'no: not above multi-task fine-tuned', '-8.5 is not above -8.7 + 0.2');
     assert.equal(adaptationVerdict(e(-10, NaN), e(-8, NaN), e(-9, NaN)), 'yes (n=1, means only)');
     assert.equal(adaptationVerdict(e(-10, 1), e(-7, 1)), 'yes over before; multi-task not evaluated');
     const withinFirst = 'yes, within episode 1: above multi-task from episode 1 on, later episodes no better';
     assert.equal(adaptationVerdict(e(250, 10), e(255, 10), e(5, 3), e(2, 3), true), withinFirst, 'in context: episode 1 already far above multi-task');
-    assert.equal(adaptationVerdict(e(250, 10), e(255, 10), e(5, 3), e(2, 3), false), 'no: after adaptation not above before', 'gradient steps: no such case');
-    assert.equal(adaptationVerdict(e(4, 10), e(5, 10), e(5, 3), e(2, 3), true), 'no: after adaptation not above before', 'episode 1 not above multi-task');
+    assert.equal(adaptationVerdict(e(250, 10), e(255, 10), e(5, 3), e(2, 3), false), 'no: after adaptation not above before with CIs apart', 'gradient steps: no such case');
+    assert.equal(adaptationVerdict(e(4, 10), e(5, 10), e(5, 3), e(2, 3), true), 'no: after adaptation not above before with CIs apart', 'episode 1 not above multi-task');
   });
 
   it('a run without eval.json names the command that makes one', async () => {
