@@ -12,6 +12,8 @@ export { z } from 'zod';
 export type * from './meta/types.js';
 export { Maml, type MamlOptions } from './meta/maml.js';
 export { MetaSgd, type MetaSgdOptions } from './meta/meta-sgd.js';
+export { LearnedOptimizer, type LearnedOptimizerOptions } from './meta/learned-optimizer.js';
+export { lstmOptimizerInit, lstmOptimizerShapes, lstmOptimizerStep, lstmOptimizerZeroState, preprocessGradient, type LstmOptimizerConfig, type LstmOptimizerState } from './lstm-optimizer.js';
 export { Promp, type PrompOptions } from './meta/promp.js';
 export { Reptile, type ReptileOptions } from './meta/reptile.js';
 export { Rl2, type Rl2Options } from './meta/rl2.js';

@@ -230,3 +230,36 @@ function resolveOptions(options: TrpoOptions): Required<TrpoOptions> {
   }
   return o;
 }
+
+/** A {@link FlatTrpoProblem} over the tail of the parameters, the head held fixed; `expand` puts the head back. */
+export interface RestrictedTrpoProblem extends FlatTrpoProblem {
+  /** The full parameter vector [P] with the fixed head and the given tail [P − head]. */
+  expand(tail: Float32Array): Float32Array;
+}
+
+/**
+ * `problem` restricted to its parameters from index `head` on (the first `head` held at θ_old): its gradient is the
+ * tail of the full gradient, its Fisher-vector product the tail of H·[0, v] (the tail block of the Hessian), its
+ * trials the full ones at [θ_old head, tail]. TRPO on it is TRPO over the tail alone.
+ */
+export function restrictToTail(problem: FlatTrpoProblem, head: number): RestrictedTrpoProblem {
+  const expand = (tail: Float32Array): Float32Array => {
+    const full = problem.theta.slice();
+    full.set(tail, head);
+    return full;
+  };
+  return {
+    theta: problem.theta.slice(head),
+    expand,
+    lossAndGradient: async () => {
+      const { value, grad } = await problem.lossAndGradient();
+      return { value, grad: grad.slice(head) };
+    },
+    fisherVectorProduct: async (v) => {
+      const padded = new Float32Array(problem.theta.length);
+      padded.set(v, head);
+      return (await problem.fisherVectorProduct(padded)).slice(head);
+    },
+    lossAndKl: (tail) => problem.lossAndKl(expand(tail)),
+  };
+}

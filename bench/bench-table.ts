@@ -1,6 +1,6 @@
 /**
  * The text `metarl bench` prints: a header naming the machine and settings, the rate rows with their ratio to
- * mujoco-js, the ratios against their goals, the physics fidelity and the meta-iteration times.
+ * mujoco-js, the ratios against their goals, the physics fidelity, the meta-iteration times and PEARL's rates.
  */
 import { formatTable } from '../experiments/envs-command.js';
 import type { LearnerTiming, Spread } from './learner-timing.js';
@@ -8,7 +8,7 @@ import type { BenchReport, RateRow } from './suite.js';
 
 /** The whole report as text (no trailing newline). */
 export function formatBenchReport(r: BenchReport): string {
-  return [header(r), rateTable(r.rows), ratioLines(r), fidelityLines(r), learnerTable(r)].join('\n\n');
+  return [header(r), rateTable(r.rows), ratioLines(r), fidelityLines(r), learnerTable(r), pearlLines(r)].join('\n\n');
 }
 
 function header(r: BenchReport): string {
@@ -87,4 +87,13 @@ function learnerTable(r: BenchReport): string {
 
 function learnerName(l: LearnerTiming): string {
   return l.learner === 'maml' ? `MAML-TRPO [${l.hidden}]` : `RL2-PPO GRU ${l.hidden[0]}`;
+}
+
+function pearlLines(r: BenchReport): string {
+  const p = r.pearl;
+  return [
+    `PEARL on ${p.envId} (nets ${p.netSize} x ${p.netDepth} layers, ${p.metaBatch} tasks x ${p.batchSize} transitions per gradient step; one iteration after a warm-up)`,
+    `  training    ${p.gradientStepsPerSecond.toFixed(1)} gradient steps/s (${p.msPerGradientStep.toFixed(1)} ms/step, ${p.cpuMsPerGradientStep.toFixed(1)} CPU ms/step, ${p.gradientSteps} steps)`,
+    `  collection  ${Math.round(p.collectionEnvStepsPerSecond)} env steps/s (${p.collectionEnvSteps} env steps: ${p.collectionTasks} tasks x prior + posterior phases, ${p.workers} threads)`,
+  ].join('\n');
 }

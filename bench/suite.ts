@@ -1,9 +1,9 @@
 /**
  * The benchmark suite behind `metarl bench`: in one process, side by side, the env-step rates of CheetahVel-v0
  * from raw Rapier physics to end-to-end sampling with the learners' policy, the mujoco-js half cheetah on one core
- * (the anchor), their ratios, the physics fidelity under random actions, and MAML and RL2 meta-iteration times
- * (MAML with its tensor work on one thread and on all: the learner's scaling). Speed is measured here and never
- * asserted.
+ * (the anchor), their ratios, the physics fidelity under random actions, MAML and RL2 meta-iteration times
+ * (MAML with its tensor work on one thread and on all: the learner's scaling), and PEARL's gradient steps/s and
+ * collection env steps/s. Speed is measured here and never asserted.
  */
 import { availableParallelism, cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
@@ -12,6 +12,7 @@ import { versions } from '../experiments/package-info.js';
 import { measureFidelity, type FidelityOptions, type FidelityReport } from './fidelity.js';
 import { timeLearners, type LearnerSetup, type LearnerTiming } from './learner-timing.js';
 import { median, type Rate } from './measure.js';
+import { timePearl, type PearlSetup, type PearlTiming } from './pearl-timing.js';
 import { formatRow } from './meta-timing.js';
 import { loadMujocoCheetah, mujocoCheetahRate, type MujocoCheetah } from './mujoco-cheetah.js';
 import { granularOptions, rawPhysicsRate, SAMPLING_POLICY, singleEnvRate, steppingAndSamplingRates, vecEnvRate, type PhysicsConfig, type RateOptions } from './physics-rates.js';
@@ -41,6 +42,7 @@ export interface BenchSettings {
   fidelity: Required<FidelityOptions>;
   maml: LearnerSetup;
   rl2: LearnerSetup;
+  pearl: PearlSetup;
 }
 
 /** One rate row of the table. */
@@ -114,6 +116,8 @@ export interface BenchReport {
   fidelity: FidelityReport;
   /** MAML (learner on all threads), MAML (learner on 1 thread), then RL2 (all threads). */
   learners: LearnerTiming[];
+  /** PEARL at the cheetah-dir-pearl preset's sizes: gradient steps/s and collection env steps/s. */
+  pearl: PearlTiming;
 }
 
 /** How a run reports progress, and (tests) how it loads the mujoco anchor. */
@@ -139,6 +143,8 @@ export function benchSettings(quick: boolean): BenchSettings {
     maml: { learner: 'maml', envId: BENCH_ENV_ID, numTasks: q(10, 2), episodes: q(10, 2), hidden: [64, 64], iterations: q(3, 1), workers, learnerThreads: workers },
     // The pointnav-rl2 preset's meta-batch (20 trials of 2 episodes of 20 steps, GRU 64).
     rl2: { learner: 'rl2', envId: 'PointNav-v0', envOptions: { horizon: 20 }, numTasks: q(20, 4), episodes: 2, hidden: [64], iterations: q(3, 1), workers, learnerThreads: workers },
+    // The cheetah-dir-pearl preset's sizes (nets 128 x 2, 4 tasks x 128 transitions per step, 2 tasks x 1000 + 1000 steps collected).
+    pearl: { envId: 'CheetahDir-v0', netSize: 128, netDepth: 2, metaBatch: 4, batchSize: 128, gradientSteps: q(100, 10), collectionTasks: 2, collectionSteps: q(1000, 200), workers },
   };
 }
 
@@ -156,9 +162,12 @@ export async function runBench(settings: BenchSettings, hooks: BenchHooks = {}):
     log(`${setups[0].learner} on ${setups[0].envId}, learner on ${setups.map((s) => s.learnerThreads).join(' and ')} thread(s): warm-up, then ${setups[0].iterations} timed meta-iteration(s) ...`);
     learners.push(...(await timeLearners(setups, (s, row, i) => log(`  ${s.learner} (${s.learnerThreads} learner thread(s)) iteration ${i + 1}: ${formatRow(row)}`))));
   }
+  log(`PEARL on ${settings.pearl.envId}: a warm-up iteration, then one of ${settings.pearl.gradientSteps} gradient steps ...`);
+  const pearl = await timePearl(settings.pearl);
+  log(`  ${pearl.gradientStepsPerSecond.toFixed(1)} gradient steps/s, collection ${Math.round(pearl.collectionEnvStepsPerSecond)} env steps/s`);
   const machine = machineInfo(mujoco, tf.getBackend());
   const durationS = (performance.now() - started) / 1000;
-  return { kind: 'metarl-bench', createdAt, durationS, machine, settings, physics, rows, ratios: computeRatios(rows, learners), goals: GOALS, fidelity, learners };
+  return { kind: 'metarl-bench', createdAt, durationS, machine, settings, physics, rows, ratios: computeRatios(rows, learners), goals: GOALS, fidelity, learners, pearl };
 }
 
 /** The rate rows, in table order, with their ratios to the mujoco row. */

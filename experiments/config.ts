@@ -16,8 +16,11 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min
 /** The algorithm section: a registered learner's name and its hyper-parameters. */
 export type AlgorithmConfig = { name: string } & Record<string, unknown>;
 
-/** Baselines the evaluation can run next to the agent. */
-export const BASELINES = ['random', 'multitask', 'oracle'] as const;
+/**
+ * Baselines the evaluation can run next to the agent. `sgd-same-init`: the agent's own θ adapted with plain SGD
+ * (its `innerLr`), for learners with a learned inner rule (Meta-SGD, the LSTM optimizer; skipped for others).
+ */
+export const BASELINES = ['random', 'multitask', 'oracle', 'sgd-same-init'] as const;
 export type BaselineName = (typeof BASELINES)[number];
 
 const evalSchema = strictObject({
@@ -70,6 +73,12 @@ function buildExperimentSchema(algorithm: z.ZodType<AlgorithmConfig>) {
     iterations: int(1, 1_000_000),
     /** Seeds the policy initialisation and the training task/env stream. */
     seed: int(0, 2 ** 31 - 1).default(0),
+    /**
+     * A run directory, checkpoint file or shipped agent whose policy θ (`params.policy`) replaces the seeded
+     * initialisation when this run starts, e.g. a trained MAML agent for an LSTM optimizer with `freezePolicy`
+     * (learners with a Gaussian MLP policy of the same sizes); relative to the working directory.
+     */
+    initPolicy: z.string().min(1).optional(),
     /** TF.js backend (`auto` picks tensorflow > webgpu on a hardware adapter > wasm > cpu). */
     backend: z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']).default('auto'),
     /** Output directory (default `runs/<name>`). */

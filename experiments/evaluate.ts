@@ -1,7 +1,8 @@
 /**
  * The evaluation protocol (DESIGN.md) on held-out tasks: the agent's adaptation curve (MAML family: return
  * after 0..k inner steps; RL2: return per episode of a trial) next to the baselines (random, pretrained
- * multi-task fine-tuned with the same inner step, oracle), mean ± 95% CI over evaluation seeds (the CI over
+ * multi-task fine-tuned with the same inner step, oracle; for a learned inner rule also the agent's θ adapted by
+ * plain SGD), mean ± 95% CI over evaluation seeds (the CI over
  * training seeds of several runs is evaluate-runs.ts), success rate where the env defines success. Writes eval.json (with config, env card, versions, backend and seeds) and
  * the plots.
  */
@@ -16,7 +17,7 @@ import { pretrainedBaseline } from './baselines.js';
 import { loadCheckpoint, type Checkpoint } from './checkpoint.js';
 import { loadConfigModules } from './config-file.js';
 import type { BaselineName, ExperimentConfig } from './config.js';
-import { createLearner, envOptions, learnerLabel, samplingWorkers } from './learners.js';
+import { createBaselineLearner, createLearner, envOptions, learnerLabel, samplingWorkers } from './learners.js';
 import { versions } from './package-info.js';
 import { writePlots } from './plots.js';
 import { randomPolicyCurve } from './random-curve.js';
@@ -120,9 +121,29 @@ async function evaluateAll(agent: MetaLearner, config: ExperimentConfig, p: Prot
   for (const name of o.baselines ?? config.eval.baselines) {
     o.log(`metarl: baseline ${name}`);
     if (name === 'random') curves.random = await measureRandom(config, p);
-    else curves[name] = await measurePretrained(name, agent, config, p, runDir, o);
+    else if (name === 'sgd-same-init') {
+      const control = await measureSgdControl(agent, config, p);
+      if (control) curves[name] = control;
+      else o.log(`metarl: ${agent.name} has no learned inner rule; its own inner step is the 'sgd-same-init' control (skipped)`);
+    } else curves[name] = await measurePretrained(name, agent, config, p, runDir, o);
   }
   return curves;
+}
+
+/**
+ * The agent's θ adapted by plain SGD with its `innerLr` (the multi-task baseline's inner step, no training), for a
+ * learner with a learned inner rule: what its rule adds over SGD from the same initialisation. Undefined otherwise.
+ */
+async function measureSgdControl(agent: MetaLearner, config: ExperimentConfig, p: Protocol): Promise<EvalCurve | undefined> {
+  const policy = await agent.policyForSgdControl?.();
+  if (!policy || p.recurrent) return undefined;
+  const control = await createBaselineLearner('multitask', config, agent, p.workers);
+  try {
+    control.setPolicy(policy);
+    return await measure(`same θ + SGD (α = ${control.config.innerLr})`, p, gradientCurve(control, p.episodes, p.points));
+  } finally {
+    control.dispose();
+  }
 }
 
 /** The agent's curve: a trial of E episodes (recurrent) or k inner steps (gradient-based). */

@@ -77,10 +77,12 @@ export async function trainRun(loaded: LoadedConfig, options: TrainOptions & { o
     prepareRunDir(runDir, options.force ?? false);
     await initBackend(config.backend, options.log);
     const envCard = await envSpec(config.env).card(envOptions(config));
+    const learner = await createSamplingLearner(config, options);
+    if (config.initPolicy) initPolicyFrom(learner, config.initPolicy, options.log);
     writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
     writeFileAtomic(join(runDir, 'env-card.json'), `${JSON.stringify(envCard, null, 2)}\n`);
     const trainer = freshTrainerState(Rng.fromSeed(config.seed).fork().state());
-    const session = { runDir, config, learner: await createSamplingLearner(config, options), rng: Rng.fromState(trainer.rng), trainer, metrics: new MetricsLog(runDir), envCard, done: 0 };
+    const session = { runDir, config, learner, rng: Rng.fromState(trainer.rng), trainer, metrics: new MetricsLog(runDir), envCard, done: 0 };
     options.log(`metarl: training ${config.algorithm.name} on ${config.env} into ${runDir}`);
     return await runLoop(session, options);
   } finally {
@@ -115,6 +117,27 @@ export async function resumeRun(runDir: string, sets: readonly string[], options
   } finally {
     lock?.release();
   }
+}
+
+/** Start `learner` at the policy θ of the run, checkpoint or shipped agent at `path`; throws one line when it cannot. */
+function initPolicyFrom(learner: MetaLearner, path: string, log: (line: string) => void): void {
+  let loaded: ReturnType<typeof loadCheckpoint>;
+  try {
+    loaded = loadCheckpoint(path);
+  } catch (error) {
+    throw new Error(`initPolicy: ${(error as Error).message}`);
+  }
+  const { checkpoint, file } = loaded;
+  const policy = checkpoint.learner.params.policy;
+  if (!learner.setPolicy || !policy) {
+    throw new Error(`initPolicy '${path}': ${learner.setPolicy ? `${file} has no 'policy' parameter group` : `learner ${learner.name} has no Gaussian MLP policy to initialise`}; remove initPolicy or point it at a MAML-family run.`);
+  }
+  try {
+    learner.setPolicy(policy);
+  } catch (error) {
+    throw new Error(`initPolicy '${path}': ${(error as Error).message.replace(/^setState: /, '').replace(/\.$/, '')} (the policy sizes must match algorithm.hidden).`);
+  }
+  log(`metarl: policy θ initialised from ${file} (${checkpoint.algorithm}, iteration ${checkpoint.iteration})`);
 }
 
 /** The config's learner, sampling on the requested (or default) worker threads, which the log names. */

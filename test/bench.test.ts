@@ -109,10 +109,19 @@ describe('metarl bench --quick', () => {
     }
   });
 
+  it("times PEARL's gradient steps and collection at the cheetah-dir-pearl sizes", () => {
+    const p = report.pearl;
+    assert.deepEqual({ net: [p.netSize, p.netDepth], batch: [p.metaBatch, p.batchSize], env: p.envId }, { net: [128, 2], batch: [4, 128], env: 'CheetahDir-v0' });
+    assert.ok(p.gradientStepsPerSecond > 0 && Number.isFinite(p.gradientStepsPerSecond));
+    assert.ok(Math.abs(p.gradientStepsPerSecond * p.msPerGradientStep - 1000) < 1e-6 * 1000, 'steps/s and ms/step describe the same time');
+    assert.equal(p.collectionEnvSteps, p.collectionTasks * 2 * p.collectionSteps, 'prior and posterior phases on every collection task');
+    assert.ok(p.collectionEnvStepsPerSecond > 0 && Number.isFinite(p.collectionEnvStepsPerSecond));
+  });
+
   it('the table names every row and learner and shows the ratios against their goals', () => {
     assert.equal(run.stdout.trimEnd(), formatBenchReport(report));
     for (const row of report.rows) assert.ok(run.stdout.includes(row.label), `table lacks '${row.label}'`);
-    for (const text of ['MAML-TRPO', 'RL2-PPO', 'policy overhead', 'goal >= 1.0x', 'joint anchor gap', 'joint-limit overshoot', 'learner scaling', 'learner threads', 'training / sampling']) {
+    for (const text of ['MAML-TRPO', 'RL2-PPO', 'policy overhead', 'goal >= 1.0x', 'joint anchor gap', 'joint-limit overshoot', 'learner scaling', 'learner threads', 'training / sampling', 'PEARL on CheetahDir-v0', 'gradient steps/s']) {
       assert.ok(run.stdout.includes(text), `table lacks '${text}'`);
     }
   });

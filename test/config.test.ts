@@ -47,7 +47,7 @@ describe('config schema', () => {
     assert.equal(c.metaBatchSize, 20);
     assert.equal(c.seed, 0);
     assert.equal(c.backend, 'auto');
-    assert.deepEqual(c.eval, { tasks: 10, seeds: 3, steps: 3, baselines: ['random', 'multitask', 'oracle'] });
+    assert.deepEqual(c.eval, { tasks: 10, seeds: 3, steps: 3, baselines: ['random', 'multitask', 'oracle', 'sgd-same-init'] });
   });
 
   it('rejects unknown keys with the path and the allowed keys', () => {
@@ -70,7 +70,7 @@ describe('config schema', () => {
 
   it('names the allowed values of enums, algorithms and envs', () => {
     assert.match(errorOf(() => parseConfig({ ...base, backend: 'gpu' }, 'x')), /backend: .*"auto"\|"tensorflow"\|"webgpu"\|"wasm"\|"cpu"/);
-    assert.match(errorOf(() => parseConfig({ ...base, algorithm: { name: 'dreamer' } }, 'x')), /algorithm\.name: unknown learner 'dreamer'; registered learners: maml, meta-sgd, multitask, pearl, promp, reptile, rl2/);
+    assert.match(errorOf(() => parseConfig({ ...base, algorithm: { name: 'dreamer' } }, 'x')), /algorithm\.name: unknown learner 'dreamer'; registered learners: lstm-optimizer, maml, meta-sgd, multitask, pearl, promp, reptile, rl2/);
     assert.match(errorOf(() => parseConfig({ ...base, env: 'Nope-v0' }, 'x')), /env: unknown env 'Nope-v0'; valid envs: .*CheetahVel-v0/);
     assert.match(errorOf(() => parseConfig({ ...base, eval: { baselines: ['random', 'random'] } }, 'x')), /eval\.baselines: baselines must not repeat/);
   });

@@ -7,6 +7,7 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../agents/backend.js';
+import { LearnedOptimizer } from '../agents/meta/learned-optimizer.js';
 import { Maml } from '../agents/meta/maml.js';
 import { MetaSgd } from '../agents/meta/meta-sgd.js';
 import { MultiTask } from '../agents/meta/multitask.js';
@@ -36,6 +37,8 @@ const LEARNERS: Record<string, (learnerThreads: number) => Promise<MetaLearner>>
   'FOMAML-TRPO, curvature on half the samples': (t) => Maml.create({ ...common, firstOrder: true, learnerThreads: t, trpo: { subsampleFactor: 0.5 } }),
   'Meta-SGD-TRPO, 2 inner steps, curvature on half the samples': (t) => MetaSgd.create({ ...common, innerSteps: 2, learnerThreads: t, trpo: { subsampleFactor: 0.5 } }),
   'FO-Meta-SGD-TRPO, 2 inner steps, curvature on half the samples': (t) => MetaSgd.create({ ...common, firstOrder: true, innerSteps: 2, learnerThreads: t, trpo: { subsampleFactor: 0.5 } }),
+  'LSTM-opt-TRPO (first order), 2 inner steps, curvature on half the samples': (t) => LearnedOptimizer.create({ ...common, lstmHidden: 6, innerSteps: 2, learnerThreads: t, trpo: { subsampleFactor: 0.5 } }),
+  'LSTM-opt-TRPO (second order), 2 inner steps': (t) => LearnedOptimizer.create({ ...common, lstmHidden: 6, firstOrder: false, innerSteps: 2, learnerThreads: t }),
   ProMP: (t) => Promp.create({ ...common, innerSteps: 2, epochs: 2, learnerThreads: t }),
   Reptile: (t) => Reptile.create({ ...common, innerSteps: 2, learnerThreads: t }),
   'multi-task PPO': (t) => MultiTask.create({ ...common, epochs: 2, minibatches: 3, learnerThreads: t }),

@@ -4,15 +4,17 @@
  * likelihood-ratio surrogate, and its meta-gradient by central differences (eps 1e-6, error ~1e-9).
  * Used by test/maml.test.ts to check the TF.js (float32) meta-gradient. Every inner step size `lr` may also be
  * per-parameter step sizes α (a {@link Params64} of θ's shapes, Meta-SGD): the step is then θ − α ⊙ ∇L_in
- * (test/meta-sgd.test.ts).
+ * (test/meta-sgd.test.ts), or an LSTM optimizer (test/lstm-optimizer-reference.ts): θ + m_ω(∇L_in, state), its
+ * state carried across the inner steps (test/lstm-optimizer.test.ts).
  */
 import { Rng } from '../envs/rng.js';
+import { lstmStep64, type LstmRule64, type LstmState64 } from './lstm-optimizer-reference.js';
 
 /** Parameters as in gaussianPolicyInit: per layer W [in*out] (row-major) then b [out], then logStd [A]. */
 export type Params64 = Float64Array[];
 
-/** An inner step size: a scalar α, or per-parameter step sizes α (Meta-SGD, shapes of the parameters). */
-export type StepSize64 = number | Params64;
+/** An inner step: a scalar α, per-parameter step sizes α (Meta-SGD, shapes of the parameters), or an LSTM optimizer. */
+export type StepSize64 = number | Params64 | LstmRule64;
 
 /** N samples: obs [N*obsDim], actions [N*A], advantages [N]; logpOld [N] for outer batches. */
 export interface Batch64 {
@@ -133,13 +135,25 @@ export function vpgGrad64(p: Params64, sizes: number[], batch: Batch64): Params6
   return grad;
 }
 
-/** θ' after one SGD step of size `lr` (θ − lr ∇L_in, or θ − α ⊙ ∇L_in) per inner batch. */
-export function adapt64(p: Params64, sizes: number[], batches: Batch64[], lr: StepSize64): Params64 {
+/**
+ * θ' after one inner step per batch: θ − lr ∇L_in, θ − α ⊙ ∇L_in, or θ + m_ω(∇L_in, state) with an LSTM optimizer.
+ * @param fixedGrads first order with a learned rule: step along these constant gradients after `batches`.
+ */
+export function adapt64(p: Params64, sizes: number[], batches: Batch64[], lr: StepSize64, fixedGrads: Params64[] = []): Params64 {
   let theta = p;
-  for (const batch of batches) {
-    const g = vpgGrad64(theta, sizes, batch);
-    theta = theta.map((t, i) => t.map((v, k) => v - (typeof lr === 'number' ? lr : lr[i][k]) * g[i][k]));
-  }
+  let state: LstmState64 | undefined;
+  const step = (g: Params64): void => {
+    if (typeof lr === 'number' || Array.isArray(lr)) {
+      theta = theta.map((t, i) => t.map((v, k) => v - (typeof lr === 'number' ? lr : lr[i][k]) * g[i][k]));
+      return;
+    }
+    const out = lstmStep64(lr, g.flatMap((a) => Array.from(a)), state);
+    state = out.state;
+    let offset = 0;
+    theta = theta.map((t) => t.map((v) => v + out.update[offset++]));
+  };
+  for (const batch of batches) step(vpgGrad64(theta, sizes, batch));
+  fixedGrads.forEach(step);
   return theta;
 }
 

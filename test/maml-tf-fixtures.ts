@@ -4,6 +4,7 @@
  * wasm/cpu checks (maml.test.ts) and the webgpu checks (webgpu.test.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { LearnedRule } from '../agents/meta/inner-rule.js';
 import { disposeTaskData, metaGradient, outerLoss, type InnerUpdate, type MamlTaskData } from '../agents/meta/maml-objective.js';
 import { adapt64, logProb64, makeBatch64, metaGradFd64, outerLoss64, scaledError, shapes64, type OldPolicy64, type Params64, type StepSize64, type Task64 } from './maml-reference.js';
 
@@ -53,12 +54,13 @@ export function toTfTasks(tasks: Task64[], olds?: OldPolicy64[]): MamlTaskData[]
 
 /**
  * The outer loss and its meta-gradient, read back asynchronously (works on every backend, webgpu included).
- * @param stepSizes per-parameter step sizes α (Meta-SGD): then the gradient is w.r.t. [θ, α], flat [2P].
+ * @param ruleParams a learned inner rule's parameters ρ: then the gradient is w.r.t. [θ, ρ], flat.
+ * @param rule which rule ρ belongs to (default Meta-SGD's per-parameter step sizes α).
  */
-export async function tfMetaGradient(params: tf.Tensor[], tasks: MamlTaskData[], firstOrder: boolean, stepSizes?: tf.Tensor[]): Promise<{ value: number; grad: number[] }> {
+export async function tfMetaGradient(params: tf.Tensor[], tasks: MamlTaskData[], firstOrder: boolean, ruleParams?: tf.Tensor[], rule: LearnedRule = { kind: 'step-sizes' }): Promise<{ value: number; grad: number[] }> {
   const update: InnerUpdate = { lr: LR, firstOrder, activation: 'tanh' };
-  const meta = stepSizes ? [...params, ...stepSizes] : params;
-  const { value, grads } = tf.tidy(() => metaGradient(meta, tasks, update, stepSizes !== undefined));
+  const meta = ruleParams ? [...params, ...ruleParams] : params;
+  const { value, grads } = tf.tidy(() => metaGradient(meta, tasks, update, ruleParams ? rule : undefined));
   const read = await Promise.all([value, ...grads].map((t) => t.data()));
   tf.dispose([value, ...grads]);
   return { value: read[0][0], grad: read.slice(1).flatMap((g) => Array.from(g)) };

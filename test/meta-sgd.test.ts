@@ -13,11 +13,10 @@ import { registerFastMatMulGradient } from '../agents/matmul-grad.js';
 import { disposeTaskData } from '../agents/meta/maml-objective.js';
 import { Maml } from '../agents/meta/maml.js';
 import { MetaSgd } from '../agents/meta/meta-sgd.js';
-import type { MetaMetrics } from '../agents/meta/types.js';
 import { envSpec, Rng } from '../envs/index.js';
 import { adapt64, gradFd64, initParams64, innerGrads64, outerLoss64, scaledError, shapes64, surrogateGrad64, type Params64 } from './maml-reference.js';
 import { LR, SIZES, syntheticTasks, tfMetaGradient, toTfParams, toTfTasks } from './maml-tf-fixtures.js';
-import { heldOutAdaptation, mean } from './meta-helpers.js';
+import { assertExactResume, assertTensorsFlat, heldOutAdaptation, mean } from './meta-helpers.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // (a) Gradients on fixed synthetic paths (test/maml-tf-fixtures.ts), α drawn around LR so that every entry differs.
@@ -92,12 +91,6 @@ for (const backend of ['cpu', 'wasm'] as const) {
 const pointNavTasks = envSpec('PointNav-v0').def.tasks;
 const small = { envId: 'PointNav-v0', hidden: [8], episodesPerTask: 2, seed: 5, innerLr: 0.07 };
 
-/** Metrics without the wall-clock timings. */
-function numbers(m: MetaMetrics): Omit<MetaMetrics, 'timings'> {
-  const { timings: _timings, ...rest } = m;
-  return rest;
-}
-
 describe('Meta-SGD learner on PointNav-v0', () => {
   before(async () => {
     await useBackend('wasm');
@@ -111,14 +104,7 @@ describe('Meta-SGD learner on PointNav-v0', () => {
       assert.deepEqual(alpha.map((a) => a.shape), learner.policyParams.map((p) => p.shape));
       for (const a of alpha) assert.ok(Array.from(a.dataSync()).every((x) => x === Math.fround(0.07)));
       const rng = Rng.fromSeed(4);
-      const counts: number[] = [];
-      for (let i = 0; i < 4; i++) {
-        const m = await learner.metaStep(pointNavTasks.sample(rng, 2), i);
-        if (i === 1) await learner.adaptationCurve(pointNavTasks.testTasks(1)[0], { seed: i, episodes: 2, steps: 3 });
-        assert.ok(Number.isFinite(m.postReturn) && Number.isFinite(m.losses.outerAfter));
-        counts.push(tf.memory().numTensors);
-      }
-      assert.ok(counts.every((c) => c === counts[0]), `numTensors per iteration: ${counts}`);
+      await assertTensorsFlat(learner, () => pointNavTasks.sample(rng, 2), pointNavTasks.testTasks(1)[0], 3);
       const moved = alpha.some((a) => Array.from(a.dataSync()).some((x) => x !== Math.fround(0.07)));
       assert.ok(moved, `${firstOrder ? 'first' : 'second'} order: α never left innerLr`);
       const before = tf.memory().numTensors;
@@ -129,18 +115,9 @@ describe('Meta-SGD learner on PointNav-v0', () => {
 
   it('resumes exactly from getState/setState (θ and α), and rejects a MAML state', async () => {
     const tasks = (i: number) => pointNavTasks.sample(Rng.fromSeed(40 + i), 2);
-    const a = await MetaSgd.create(small);
-    for (let i = 0; i < 2; i++) await a.metaStep(tasks(i), i);
-    const saved = await a.getState();
+    const create = (seed = small.seed) => MetaSgd.create({ ...small, seed });
+    const { a, b, saved } = await assertExactResume(create, tasks, pointNavTasks.testTasks(1)[0], 2);
     assert.deepEqual(Object.keys(saved.params), ['policy', 'stepSizes']);
-    const next = numbers(await a.metaStep(tasks(2), 2));
-    const curve = (await a.adaptationCurve(pointNavTasks.testTasks(1)[0], { seed: 3, episodes: 2, steps: 2 })).returns;
-    const b = await MetaSgd.create({ ...small, seed: 99 });
-    b.setState(saved);
-    assert.deepEqual(await b.getState(), saved);
-    assert.deepEqual(numbers(await b.metaStep(tasks(2), 2)), next);
-    assert.deepEqual(await b.getState(), await a.getState());
-    assert.deepEqual((await b.adaptationCurve(pointNavTasks.testTasks(1)[0], { seed: 3, episodes: 2, steps: 2 })).returns, curve);
     const maml = await Maml.create(small);
     const mamlState = await maml.getState();
     assert.throws(() => b.setState({ ...mamlState, name: b.name }), /expected parameter groups \[policy, stepSizes\]/);

@@ -60,7 +60,7 @@ describe('the packed package in a user project', { timeout: 600_000 }, () => {
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.ok(out.envs.includes('CheetahVel-v0') && out.envs.includes('PointNav-v0'));
-    assert.deepEqual(out.learners, ['maml', 'meta-sgd', 'multitask', 'pearl', 'promp', 'reptile', 'rl2']);
+    assert.deepEqual(out.learners, ['lstm-optimizer', 'maml', 'meta-sgd', 'multitask', 'pearl', 'promp', 'reptile', 'rl2']);
     assert.equal(out.same, true, 'metarl and metarl/envs share one env registry');
     assert.equal(out.viewer, 'function');
     assert.equal(out.check, 'function');

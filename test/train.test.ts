@@ -105,6 +105,28 @@ describe('metarl train / eval / plot', () => {
     assert.match(shorter.stderr, /training the multitask baseline for 2 iterations/);
   });
 
+  it("initPolicy starts an LSTM optimizer at the MAML run's θ; frozen there, its sgd-same-init control is MAML's own curve", () => {
+    const frozen = join(work, 'frozen');
+    const algorithm = { name: 'lstm-optimizer', hidden: [8], episodesPerTask: 3, lstmHidden: 4, freezePolicy: true };
+    const r = metarl('train', configFile('frozen', { initPolicy: run, algorithm }), '--out', frozen);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /policy θ initialised from .*ckpt-000002\.json \(maml-trpo, iteration 2\)/);
+    const policy = (dir: string) => JSON.parse(readFileSync(join(dir, 'checkpoints', 'ckpt-000002.json'), 'utf8')).learner.params.policy;
+    assert.deepEqual(policy(frozen), policy(run), 'θ stays the MAML run\'s');
+    const e = metarl('eval', frozen, '--json', '--baselines', 'sgd-same-init');
+    assert.equal(e.status, 0, e.stderr);
+    const curves = (JSON.parse(e.stdout) as EvalResult).curves;
+    assert.deepEqual(Object.keys(curves), ['agent', 'sgd-same-init']);
+    assert.match(curves['sgd-same-init'].label, /same θ \+ SGD \(α = 0\.1\)/);
+    const maml = JSON.parse(readFileSync(join(run, 'eval.json'), 'utf8')) as EvalResult;
+    assert.deepEqual(curves['sgd-same-init'].perSeed, maml.curves.agent.perSeed, 'plain SGD from the same θ is MAML\'s own adaptation');
+    const skipped = metarl('eval', `${run}-copy`, '--json', '--baselines', 'sgd-same-init', '--seeds', '1');
+    assert.equal(skipped.status, 0, skipped.stderr);
+    assert.match(skipped.stderr, /has no learned inner rule.*skipped/);
+    assertUserError(metarl('train', configFile('nowhere', { initPolicy: join(work, 'nowhere'), algorithm }), '--out', join(work, 'nowhere-run')), 'initPolicy', 'does not exist');
+    assertUserError(metarl('train', configFile('sizes', { initPolicy: run, algorithm: { ...algorithm, hidden: [16] } }), '--out', join(work, 'sizes-run')), 'initPolicy', 'must match algorithm.hidden');
+  });
+
   it('plots the learning and adaptation curves as SVG', () => {
     const r = metarl('plot', run);
     assert.equal(r.status, 0, r.stderr);

@@ -6,7 +6,7 @@ import { Rng } from '../envs/rng.js';
 import { disableHigherOrderGradients, enableHigherOrderGradients } from '../agents/higher-order-grad.js';
 import { ratioSurrogateLoss } from '../agents/pg.js';
 import { flattenParams, paramShapes, tidyFlat, unflattenParams } from '../agents/nets.js';
-import { conjugateGradient, hessianVectorProduct, trpoUpdate, type ParamFn } from '../agents/trpo.js';
+import { conjugateGradient, hessianVectorProduct, restrictToTail, trpoUpdate, type FlatTrpoProblem, type ParamFn } from '../agents/trpo.js';
 import { maxAbsDiff } from './helpers.js';
 
 // ---------- small dense linear algebra in float64 (test references) ----------
@@ -276,5 +276,34 @@ describe('TRPO building blocks', () => {
       assert.ok(accepted >= 15, `accepted ${accepted}/20`);
       tf.dispose([...params, batch.x, batch.actions, batch.adv]);
     });
+  });
+});
+
+describe('restrictToTail', () => {
+  // A quadratic problem over 4 parameters: loss gᵀx + ½xᵀHx, KL ½(x−θ)ᵀF(x−θ), written out by hand.
+  const H = [
+    [4, 1, 0, 2],
+    [1, 3, 1, 0],
+    [0, 1, 5, 1],
+    [2, 0, 1, 6],
+  ];
+  const g = [1, -2, 0.5, 3];
+  const theta = Float32Array.from([0.1, 0.2, -0.3, 0.4]);
+  const mul = (m: number[][], v: ArrayLike<number>) => m.map((row) => row.reduce((s, h, j) => s + h * v[j], 0));
+  const full: FlatTrpoProblem = {
+    theta,
+    lossAndGradient: async () => ({ value: 0, grad: Float32Array.from(g) }),
+    fisherVectorProduct: async (v) => Float32Array.from(mul(H, v)),
+    lossAndKl: async (x) => ({ loss: x.reduce((s, xi, i) => s + g[i] * xi, 0), kl: x[0] + 10 * x[1] + 100 * x[2] + 1000 * x[3] }),
+  };
+
+  it('is the tail block: gradient tail, Hessian tail block, trials at [head of θ_old, tail]', async () => {
+    const tail = restrictToTail(full, 2);
+    assert.deepEqual(Array.from(tail.theta), [Math.fround(-0.3), Math.fround(0.4)]);
+    assert.deepEqual(Array.from((await tail.lossAndGradient()).grad), [0.5, 3]);
+    assert.deepEqual(Array.from(await tail.fisherVectorProduct(Float32Array.from([1, 2]))), [5 + 2, 1 + 12]);
+    assert.deepEqual(Array.from(tail.expand(Float32Array.from([7, 8]))), [Math.fround(0.1), Math.fround(0.2), 7, 8]);
+    const trial = await tail.lossAndKl(Float32Array.from([7, 8]));
+    assert.equal(trial.kl, Math.fround(0.1) + 10 * Math.fround(0.2) + 700 + 8000);
   });
 });

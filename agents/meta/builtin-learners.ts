@@ -3,7 +3,8 @@
  * (agents/index.ts does).
  */
 import { registerLearner } from './learner-registry.js';
-import { mamlShape, metaSgdShape, multiTaskShape, prompShape, reptileShape, rl2Shape } from './learner-schemas.js';
+import { learnedOptimizerShape, mamlShape, metaSgdShape, multiTaskShape, prompShape, reptileShape, rl2Shape } from './learner-schemas.js';
+import { LearnedOptimizer } from './learned-optimizer.js';
 import { Maml } from './maml.js';
 import { MetaSgd } from './meta-sgd.js';
 import { MultiTask } from './multitask.js';
@@ -26,6 +27,13 @@ registerLearner({
   options: metaSgdShape,
   create: (context, options) => MetaSgd.create({ ...context, ...options }),
   label: (options) => (options.firstOrder ? 'FO-Meta-SGD-TRPO' : 'Meta-SGD-TRPO'),
+});
+registerLearner({
+  name: 'lstm-optimizer',
+  description: 'MAML-TRPO whose inner loop is a learned coordinate-wise LSTM optimizer (first order as the paper; firstOrder: false for second), Andrychowicz et al. 2016',
+  options: learnedOptimizerShape,
+  create: (context, options) => LearnedOptimizer.create({ ...context, ...options }),
+  label: (options) => (options.firstOrder === false ? 'LSTM-opt-TRPO (2nd order)' : 'LSTM-opt-TRPO'),
 });
 registerLearner({
   name: 'promp',

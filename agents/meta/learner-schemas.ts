@@ -52,6 +52,16 @@ export const mamlShape = { ...policyFields, firstOrder: z.boolean().optional(), 
 /** Meta-SGD-TRPO (meta-sgd-options.ts): MAML's options; `innerLr` is the learned step sizes' initial value. */
 export const metaSgdShape = mamlShape;
 
+/** The LSTM-optimizer learner (learned-optimizer-options.ts): MAML's options plus the optimizer's sizes. */
+export const learnedOptimizerShape = {
+  ...mamlShape,
+  lstmHidden: int(1, 1024).optional(),
+  lstmLayers: int(1, 8).optional(),
+  preprocessP: positive().optional(),
+  outputScale: positive().optional(),
+  freezePolicy: z.boolean().optional(),
+};
+
 /** ProMP (promp-options.ts). */
 export const prompShape = {
   ...policyFields,

@@ -17,12 +17,20 @@
  * function here then is a function of (θ, α), and differentiating it w.r.t. α as well needs nothing else (first
  * order included: there ∂θ'/∂α = −Σ_j ∇L_in(θ_i^{(j)}), the detached inner gradients).
  *
+ * The LSTM optimizer (Andrychowicz et al. 2016, agents/lstm-optimizer.ts) replaces the step by a learned function
+ * of the gradient with a state carried from one inner step to the next: θ_i^{(j+1)} = θ_i^{(j)} + m_ω(∇L_in, s_j),
+ * with its weights ω passed as {@link InnerUpdate.lstm}. The state travels with θ through {@link adaptFrom} and
+ * {@link applyInnerStep} ({@link InnerState}: empty for (Meta-)SGD). First order is the paper's choice: the
+ * optimizer's inputs (the gradients) are constants, ω's gradient flows through its outputs and its state.
+ *
  * Nothing here calls tf.tidy around its result: callers run these inside tf.tidy, tf.grads or trpoUpdate.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Activation, Params } from '../nets.js';
+import { lstmOptimizerStep, lstmOptimizerZeroState, type LstmOptimizerConfig, type LstmOptimizerState } from '../lstm-optimizer.js';
+import { concatFlat, paramShapes, splitFlat, type Activation, type Params } from '../nets.js';
 import { gaussianDistParams, gaussianKL, gaussianLogProb } from '../policies.js';
 import { ratioSurrogateLoss, vpgLoss } from '../pg.js';
+import { thetaTensorCount, type LearnedRule } from './inner-rule.js';
 import { batchKl, disposeBatches, policyLogProb, type OuterBatch, type PolicyBatch } from './policy-batch.js';
 
 /** One task of a meta-batch: a pre-update batch per inner step, and the post-update batch. */
@@ -37,9 +45,9 @@ export interface MamlTaskData {
   /** A constant added to θ' after the inner steps (default none): a first-order curvature copy's θ'(θ_old) − θ_old. */
   shift?: Params;
   /**
-   * Constant inner gradients g_j, one list (shapes of θ) per inner step, stepped with the update's step sizes after
-   * the `inner` batches (default none): a first-order curvature copy with learned step sizes, θ' = θ − Σ_j α ⊙ g_j,
-   * which keeps ∂θ'/∂α = −Σ_j g_j (see policy-curvature.ts).
+   * Constant inner gradients g_j, one list (shapes of θ) per inner step, stepped with the update's learned rule
+   * after the `inner` batches (default none): a first-order curvature copy with a learned rule, e.g.
+   * θ' = θ − Σ_j α ⊙ g_j, which keeps ∂θ'/∂α = −Σ_j g_j (see policy-curvature.ts).
    */
   fixedGradients?: Params[];
 }
@@ -56,6 +64,8 @@ export interface InnerUpdate {
    * `lr`). Unconstrained in sign, as in Li et al. 2017.
    */
   stepSizes?: Params;
+  /** The LSTM optimizer's weights ω and sizes (default none): each inner step is θ + m_ω(g, state). */
+  lstm?: { weights: Params; config: LstmOptimizerConfig };
   /** FOMAML: do not differentiate through the inner gradients. */
   firstOrder: boolean;
   /** Hidden-layer nonlinearity of the policy MLP. */
@@ -89,34 +99,59 @@ export function innerGradients(params: Params, batch: PolicyBatch, update: Inner
 }
 
 /**
- * One SGD step along `grads` (shapes of `params`): θ − lr · g, or θ − α ⊙ g with the update's step sizes α.
+ * The state a learned inner rule carries from one inner step to the next along one task's trajectory: the LSTM
+ * optimizer's {@link LstmOptimizerState} ([P, H] tensors), empty for (Meta-)SGD and before the LSTM's first step.
  */
-export function sgdStep(params: Params, grads: readonly tf.Tensor[], update: InnerUpdate): Params {
-  const { stepSizes } = update;
-  return params.map((p, i) => tf.sub(p, stepSizes ? tf.mul(stepSizes[i], grads[i]) : tf.mul(grads[i], update.lr)));
+export type InnerState = tf.Tensor[];
+
+/** θ after one inner step and the rule's next state. */
+export interface AdaptedParams {
+  params: Params;
+  state: InnerState;
 }
 
 /**
- * θ' after one inner SGD step per batch (in order): θ ← θ − α (∇ L_in(θ; batch_j) + offsets[j]) (α ⊙ … with
- * per-parameter step sizes).
+ * One inner step along `grads` (shapes of `params`): θ − lr · g, θ − α ⊙ g with the update's step sizes α, or
+ * θ + m_ω(g, state) with its LSTM optimizer (every coordinate of every tensor, flattened in order).
+ */
+export function applyInnerStep(params: Params, grads: readonly tf.Tensor[], update: InnerUpdate, state: InnerState): AdaptedParams {
+  const { stepSizes, lstm } = update;
+  if (lstm) {
+    const flat = concatFlat(grads as Params);
+    const current = state.length > 0 ? (state as LstmOptimizerState) : lstmOptimizerZeroState(flat.shape[0], lstm.config);
+    const step = lstmOptimizerStep(lstm.weights, flat, current, lstm.config);
+    const deltas = splitFlat(step.update, paramShapes(params));
+    return { params: params.map((p, i) => tf.add(p, deltas[i])), state: step.state };
+  }
+  return { params: params.map((p, i) => tf.sub(p, stepSizes ? tf.mul(stepSizes[i], grads[i]) : tf.mul(grads[i], update.lr))), state };
+}
+
+/**
+ * θ' after one inner step per batch (in order) from θ = `params` with the rule's state `state`:
+ * θ ← step(θ, ∇ L_in(θ; batch_j) + offsets[j]).
  * @param offsets optional constants per step (shapes of `params`), e.g. {@link MamlTaskData.innerOffsets}.
  */
-export function adaptParams(params: Params, batches: readonly PolicyBatch[], update: InnerUpdate, offsets?: readonly Params[]): Params {
-  let theta = params;
+export function adaptFrom(params: Params, state: InnerState, batches: readonly PolicyBatch[], update: InnerUpdate, offsets?: readonly Params[]): AdaptedParams {
+  let result: AdaptedParams = { params, state };
   batches.forEach((batch, j) => {
-    const grads = innerGradients(theta, batch, update);
+    const grads = innerGradients(result.params, batch, update);
     const step = offsets ? grads.map((g, i) => tf.add(g, offsets[j][i])) : grads;
-    theta = sgdStep(theta, step, update);
+    result = applyInnerStep(result.params, step, update, result.state);
   });
-  return theta;
+  return result;
+}
+
+/** θ' after one inner step per batch from the rule's initial state ({@link adaptFrom}). */
+export function adaptParams(params: Params, batches: readonly PolicyBatch[], update: InnerUpdate, offsets?: readonly Params[]): Params {
+  return adaptFrom(params, [], batches, update, offsets).params;
 }
 
 /** θ'_i(θ) of one task: its inner steps (with its offsets, fixed gradients and shift, if any). */
 function adaptTask(params: Params, task: MamlTaskData, update: InnerUpdate): Params {
-  let adapted = adaptParams(params, task.inner, update, task.innerOffsets);
-  for (const g of task.fixedGradients ?? []) adapted = sgdStep(adapted, g, update);
+  let adapted = adaptFrom(params, [], task.inner, update, task.innerOffsets);
+  for (const g of task.fixedGradients ?? []) adapted = applyInnerStep(adapted.params, g, update, adapted.state);
   const { shift } = task;
-  return shift ? adapted.map((p, i) => tf.add(p, shift[i])) : adapted;
+  return shift ? adapted.params.map((p, i) => tf.add(p, shift[i])) : adapted.params;
 }
 
 /** Task i's part of the outer objective: the likelihood-ratio surrogate of its post-update batch at θ'_i(θ), a scalar. */
@@ -149,23 +184,28 @@ export function outerKl(params: Params, tasks: readonly MamlTaskData[], update: 
 }
 
 /**
- * The meta-parameters φ split into θ and the inner update: φ = θ `[W0, b0, ..., logStd]` (MAML), or with
- * `learnedStepSizes` φ = [θ, α] (Meta-SGD: 2P tensors, α_i of θ_i's shape), whose second half becomes
- * `update.stepSizes`.
+ * The meta-parameters φ split into θ and the inner update: φ = θ `[W0, b0, ..., logStd]` (MAML), or φ = [θ, ρ]
+ * with a learned rule (inner-rule.ts): Meta-SGD's ρ = α (2P tensors, α_i of θ_i's shape) becomes
+ * `update.stepSizes`, the LSTM optimizer's ρ = ω becomes `update.lstm`.
  */
-export function splitMetaParams(phi: Params, update: InnerUpdate, learnedStepSizes: boolean): [Params, InnerUpdate] {
-  if (!learnedStepSizes) return [phi, update];
-  const n = phi.length / 2;
-  return [phi.slice(0, n), { ...update, stepSizes: phi.slice(n) }];
+export function splitMetaParams(phi: Params, update: InnerUpdate, rule?: LearnedRule): [Params, InnerUpdate] {
+  if (!rule) return [phi, update];
+  const n = thetaTensorCount(rule, phi.length);
+  return [phi.slice(0, n), withLearnedRule(update, rule, phi.slice(n))];
+}
+
+/** `update` stepping with the learned `rule` whose parameters are `rho` (α as `stepSizes`, ω as `lstm`). */
+export function withLearnedRule(update: InnerUpdate, rule: LearnedRule, rho: Params): InnerUpdate {
+  return rule.kind === 'step-sizes' ? { ...update, stepSizes: rho } : { ...update, lstm: { weights: rho, config: rule.lstm } };
 }
 
 /**
  * The meta-gradient ∇_φ L_out (through the inner update unless first order) and L_out's value, φ as in
- * {@link splitMetaParams}: θ (MAML), or [θ, α] with `learnedStepSizes` (Meta-SGD).
+ * {@link splitMetaParams}: θ (MAML), or [θ, ρ] with a learned `rule` (Meta-SGD's α, the LSTM optimizer's ω).
  * @returns `value` and `grads` (one tensor per entry of `params`, same shapes); the caller disposes them.
  */
-export function metaGradient(params: Params, tasks: readonly MamlTaskData[], update: InnerUpdate, learnedStepSizes = false): { value: tf.Scalar; grads: tf.Tensor[] } {
-  const [theta, inner] = splitMetaParams(params, update, learnedStepSizes);
+export function metaGradient(params: Params, tasks: readonly MamlTaskData[], update: InnerUpdate, rule?: LearnedRule): { value: tf.Scalar; grads: tf.Tensor[] } {
+  const [theta, inner] = splitMetaParams(params, update, rule);
   const { value, grads } = tf.engine().gradients(() => outerLoss(theta, tasks, inner), params, undefined, true);
   return { value, grads: grads.map((g, i) => g ?? tf.zerosLike(params[i])) };
 }

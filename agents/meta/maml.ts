@@ -14,8 +14,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Task } from '../../envs/types.js';
 import { registerFastMatMulGradient } from '../matmul-grad.js';
-import { assignParams, disposeParams, paramShapes, unflattenParams } from '../nets.js';
-import { trpoStep, type TrpoDiagnostics } from '../trpo.js';
+import { assignParams, disposeParams, paramCount, paramShapes, unflattenParams } from '../nets.js';
+import { restrictToTail, trpoStep, type TrpoDiagnostics } from '../trpo.js';
+import type { LearnedRule } from './inner-rule.js';
 import type { InnerUpdate } from './maml-objective.js';
 import { resolveMamlOptions, type MamlConfig, type MamlOptions } from './maml-options.js';
 import { PolicyLearner } from './policy-learner.js';
@@ -29,10 +30,16 @@ export type { MamlOptions } from './maml-options.js';
 /** The MAML-TRPO / FOMAML-TRPO meta-learner. */
 export class Maml extends PolicyLearner<MamlConfig> {
   readonly name: string;
+  /** θ stays as it is (initialised or restored): the TRPO step moves only the learned rule's parameters. */
+  private readonly freezePolicy: boolean;
 
-  /** @param variant Meta-SGD's: its learner name, and per-parameter inner step sizes α learned with θ. */
-  protected constructor(config: MamlConfig, variant?: { name: string; learnedStepSizes: boolean }) {
-    super(config, { learnedStepSizes: variant?.learnedStepSizes });
+  /**
+   * @param variant a learned inner rule's (Meta-SGD, LSTM optimizer): its learner name, the rule learned with θ,
+   * and whether θ is held fixed (`freezePolicy`: only the rule is meta-trained).
+   */
+  protected constructor(config: MamlConfig, variant?: { name: string; rule: LearnedRule; freezePolicy?: boolean }) {
+    super(config, { rule: variant?.rule });
+    this.freezePolicy = variant?.freezePolicy ?? false;
     this.name = variant?.name ?? (config.firstOrder ? 'fomaml-trpo' : 'maml-trpo');
   }
 
@@ -90,16 +97,19 @@ export class Maml extends PolicyLearner<MamlConfig> {
   }
 
   /**
-   * The TRPO meta-update of the meta-parameters φ (θ, or [θ, α] for Meta-SGD; in place), every per-task piece on
-   * the thread that owns the task: loss and gradient, Fisher-vector products (on `trpo.subsampleFactor` of each
-   * task's samples, rows drawn from `curvatureSeed`), line-search trials.
+   * The TRPO meta-update of the meta-parameters φ (θ, or [θ, ρ] with a learned rule; in place), every per-task
+   * piece on the thread that owns the task: loss and gradient, Fisher-vector products (on `trpo.subsampleFactor` of
+   * each task's samples, rows drawn from `curvatureSeed`), line-search trials. With a frozen policy the step is
+   * TRPO's over ρ alone (the problem restricted to φ's last block).
    */
   private async trpoStep(pool: PolicyPool, numTasks: number, curvatureSeed: number): Promise<TrpoDiagnostics> {
     const factor = this.config.trpo.subsampleFactor ?? 1;
     const meta = this.metaParams;
-    const problem = await pool.mamlTrpoProblem(meta, numTasks, this.update, { factor, seed: curvatureSeed });
-    const { theta, diagnostics } = await trpoStep(problem, this.config.trpo);
-    if (diagnostics.accepted) tf.tidy(() => assignParams(meta, unflattenParams(theta, paramShapes(meta))));
+    const full = await pool.mamlTrpoProblem(meta, numTasks, this.update, { factor, seed: curvatureSeed });
+    const restricted = this.freezePolicy ? restrictToTail(full, paramCount(this.theta)) : undefined;
+    const { theta, diagnostics } = await trpoStep(restricted ?? full, this.config.trpo);
+    const phi = restricted ? restricted.expand(theta) : theta;
+    if (diagnostics.accepted) tf.tidy(() => assignParams(meta, unflattenParams(phi, paramShapes(meta))));
     return diagnostics;
   }
 }

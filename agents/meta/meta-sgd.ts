@@ -41,6 +41,6 @@ export class MetaSgd extends Maml {
   static override async create(options: MetaSgdOptions): Promise<MetaSgd> {
     const config = resolveMetaSgdOptions(options);
     await registerFastMatMulGradient();
-    return new MetaSgd(config, { name: config.firstOrder ? 'fo-meta-sgd-trpo' : 'meta-sgd-trpo', learnedStepSizes: true });
+    return new MetaSgd(config, { name: config.firstOrder ? 'fo-meta-sgd-trpo' : 'meta-sgd-trpo', rule: { kind: 'step-sizes' } });
   }
 }

@@ -9,14 +9,15 @@
  * gets the constant offset c_j = ∇L_j(θ_j) − ∇L_j^sub(θ_j) taken along the full batches' trajectory θ_j at θ_old:
  * θ'^sub(θ_old) = θ'(θ_old), and J^sub = Π_j (I − α ∇²L_j^sub) measures the curvature of the inner loss on the
  * subsample. First order (FOMAML) J = I: the copy is the post-update subsample at the constant shift
- * θ'(θ_old) − θ_old, with no inner step at all. First order with learned step sizes (Meta-SGD), θ' = θ − Σ_j α ⊙ g_j
- * still depends on α: the copy keeps the full batches' inner gradients g_j along θ_old's trajectory as constants
- * (`fixedGradients`), so θ'^sub(θ_old, α_old) = θ'(θ_old, α_old) and ∂θ'/∂α = −Σ_j diag(g_j).
+ * θ'(θ_old) − θ_old, with no inner step at all. First order with a learned rule ρ (Meta-SGD's θ' = θ − Σ_j α ⊙ g_j,
+ * the LSTM optimizer's θ' = θ + Σ_j m_ω(g_j, s_j)), θ' still depends on ρ: the copy keeps the full batches' inner
+ * gradients g_j along θ_old's trajectory as constants (`fixedGradients`), so θ'^sub(θ_old, ρ_old) = θ'(θ_old, ρ_old)
+ * and ∂θ'/∂ρ is the first-order one (−Σ_j diag(g_j) for α).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../envs/rng.js';
 import type { Params } from '../nets.js';
-import { adaptParams, innerGradients, sgdStep, type InnerUpdate, type MamlTaskData } from './maml-objective.js';
+import { adaptParams, applyInnerStep, innerGradients, type AdaptedParams, type InnerUpdate, type MamlTaskData } from './maml-objective.js';
 import type { OuterBatch, PolicyBatch } from './policy-batch.js';
 
 /**
@@ -52,12 +53,12 @@ export function gatherRows<B extends PolicyBatch>(batch: B, rows: Int32Array): B
 export function curvatureTask(theta: Params, task: MamlTaskData & { outer: OuterBatch }, update: InnerUpdate, factor: number, rng: Rng): MamlTaskData {
   const sub = <B extends PolicyBatch>(b: B): B => gatherRows(b, subsampleRows(rng, b.obs.shape[0], factor));
   const outer = sub(task.outer);
-  if (update.firstOrder && update.stepSizes) {
+  if (update.firstOrder && (update.stepSizes || update.lstm)) {
     const fixedGradients = tf.tidy(() => {
-      let current = theta;
+      let current: AdaptedParams = { params: theta, state: [] };
       return task.inner.map((batch) => {
-        const grads = innerGradients(current, batch, update);
-        current = sgdStep(current, grads, update);
+        const grads = innerGradients(current.params, batch, update);
+        current = applyInnerStep(current.params, grads, update, current.state);
         return grads;
       });
     });
@@ -73,12 +74,12 @@ export function curvatureTask(theta: Params, task: MamlTaskData & { outer: Outer
   const inner = task.inner.map(sub);
   const values = { ...update, firstOrder: true };
   const innerOffsets = tf.tidy(() => {
-    let current = theta;
+    let current: AdaptedParams = { params: theta, state: [] };
     return task.inner.map((batch, j) => {
-      const full = innerGradients(current, batch, values);
-      const partial = innerGradients(current, inner[j], values);
+      const full = innerGradients(current.params, batch, values);
+      const partial = innerGradients(current.params, inner[j], values);
       const offsets = full.map((g, i) => tf.sub(g, partial[i]));
-      current = sgdStep(current, full, update);
+      current = applyInnerStep(current.params, full, values, current.state);
       return offsets;
     });
   });

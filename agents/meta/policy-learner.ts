@@ -2,20 +2,23 @@
  * What the meta-learners with one diagonal-Gaussian MLP policy θ share (MAML, ProMP, Reptile, the multi-task
  * baseline): θ as variables initialised from the configured seed, the {@link TaskRunner} they sample with, the
  * iteration counter, the gradient adaptation curve with the learner's own inner step, and a
- * {@link MetaLearnerState} made of θ and the learner's optimizer slots. Meta-SGD also learns per-parameter inner
- * step sizes α (shapes of θ, initialised to `innerLr`): then every inner step, the curve's included, is
- * θ − α ⊙ ∇L_in, the meta-parameters are φ = [θ, α], and the state holds α as its `stepSizes` group.
+ * {@link MetaLearnerState} made of θ and the learner's optimizer slots. A learner with a learned inner rule ρ
+ * (inner-rule.ts: Meta-SGD's per-parameter step sizes α, initialised to `innerLr`; the LSTM optimizer's weights ω)
+ * takes every inner step, the curve's included, with that rule; its meta-parameters are φ = [θ, ρ], and the state
+ * holds ρ as its `stepSizes` (α) or `lstmOptimizer` (ω) group.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../envs/rng.js';
 import type { Task, VecEnv } from '../../envs/types.js';
 import { disposeParams, paramShapes, toVariables, type Params } from '../nets.js';
 import { gaussianActArrays, gaussianArrays, gaussianPolicyInit, type GaussianArrays } from '../policies.js';
-import { adaptParams, type InnerUpdate } from './maml-objective.js';
+import { initRuleParams, ruleStateGroup, type LearnedRule } from './inner-rule.js';
+import { adaptFrom, withLearnedRule, type InnerState, type InnerUpdate } from './maml-objective.js';
+import type { PolicyBatch } from './policy-batch.js';
 import type { PolicyLearnerConfig } from './policy-options.js';
 import { PolicyPool } from './policy-pool.js';
 import type { InnerStepSpec } from './policy-shard.js';
-import { assignState, checkState, tensorsToState } from './state.js';
+import { assignState, checkGroup, checkState, tensorsToState } from './state.js';
 import { TaskRunner, type TaskRunnerConfig } from './task-runner.js';
 import { meanTaskReturn } from './task-samples.js';
 import type { AdaptationCurve, AdaptationDemo, AdaptationOptions, AdaptationShape, FineTuneSettings, MetaLearner, MetaLearnerState, MetaMetrics, TensorState } from './types.js';
@@ -50,8 +53,10 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
   readonly config: C;
   /** θ `[W0, b0, ..., logStd]`, updated in place. */
   protected readonly theta: tf.Variable[];
-  /** Meta-SGD's per-parameter inner step sizes α (one per θ tensor, same shape), updated in place; else none. */
-  protected readonly stepSizes: tf.Variable[] | undefined;
+  /** The learned inner rule, if any. */
+  protected readonly rule: LearnedRule | undefined;
+  /** Its parameters ρ (Meta-SGD: α, one per θ tensor; LSTM optimizer: ω), updated in place; else none. */
+  protected readonly ruleParams: tf.Variable[] | undefined;
   /** VecEnvs, rollouts, advantages, env-step count and phase timings. */
   protected readonly runner: TaskRunner;
   /** Meta-iterations completed. */
@@ -60,20 +65,23 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
   private pool: PolicyPool | undefined;
 
   /**
-   * θ from `gaussianPolicyInit` seeded by `config.seed`, with the env's observation and action sizes; with
-   * `learnedStepSizes`, α = `config.innerLr` everywhere.
+   * θ from `gaussianPolicyInit` seeded by `config.seed`, with the env's observation and action sizes; with a
+   * learned `rule`, its parameters from `initRuleParams` (α = `config.innerLr`; the LSTM optimizer drawn after θ from
+   * the same seeded stream).
    */
-  protected constructor(config: C, options: { learnedStepSizes?: boolean } = {}) {
+  protected constructor(config: C, options: { rule?: LearnedRule } = {}) {
     this.config = config;
     this.runner = new TaskRunner(config);
     const { obsDim, actDim } = this.runner;
-    const init = gaussianPolicyInit(Rng.fromSeed(config.seed), obsDim, actDim, { hidden: config.hidden, initLogStd: config.initLogStd });
+    const rng = Rng.fromSeed(config.seed);
+    const init = gaussianPolicyInit(rng, obsDim, actDim, { hidden: config.hidden, initLogStd: config.initLogStd });
     this.theta = toVariables(init, false);
     disposeParams(init);
-    if (options.learnedStepSizes) {
-      const alpha = this.theta.map((p) => tf.fill(p.shape, config.innerLr));
-      this.stepSizes = toVariables(alpha, false);
-      disposeParams(alpha);
+    this.rule = options.rule;
+    if (options.rule) {
+      const rho = initRuleParams(options.rule, paramShapes(this.theta), config.innerLr, rng);
+      this.ruleParams = toVariables(rho, false);
+      disposeParams(rho);
     }
   }
 
@@ -82,19 +90,54 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
     return this.theta;
   }
 
-  /** The learned per-parameter inner step sizes α (shapes of θ; owned by the learner), or undefined when the step is `innerLr`. */
+  /** The learned per-parameter inner step sizes α (shapes of θ; owned by the learner), or undefined when the step is not Meta-SGD's. */
   get innerStepSizes(): Params | undefined {
-    return this.stepSizes;
+    return this.rule?.kind === 'step-sizes' ? this.ruleParams : undefined;
   }
 
-  /** The meta-parameters φ: θ, then α when the step sizes are learned (owned by the learner). */
+  /** The learned inner rule's parameters ρ (α or the LSTM optimizer's ω; owned by the learner), or undefined. */
+  get innerRuleParams(): Params | undefined {
+    return this.ruleParams;
+  }
+
+  /** θ as plain data when the inner rule is learned (the evaluation's plain-SGD control), else undefined. */
+  async policyForSgdControl(): Promise<TensorState[] | undefined> {
+    return this.rule ? tensorsToState(this.theta) : undefined;
+  }
+
+  /** Replace θ by `policy` (plain data with θ's shapes; throws naming the first mismatch), nothing else. */
+  setPolicy(policy: readonly TensorState[]): void {
+    checkGroup('policy', policy, paramShapes(this.theta));
+    assignState(this.theta, policy);
+  }
+
+  /** The meta-parameters φ: θ, then the learned rule's ρ (owned by the learner). */
   protected get metaParams(): tf.Variable[] {
-    return this.stepSizes ? [...this.theta, ...this.stepSizes] : this.theta;
+    return this.ruleParams ? [...this.theta, ...this.ruleParams] : this.theta;
   }
 
-  /** `update` with the learner's step sizes α, if it learns them. */
-  protected withStepSizes(update: InnerUpdate): InnerUpdate {
-    return this.stepSizes ? { ...update, stepSizes: this.stepSizes } : update;
+  /** `update` with the learner's learned rule, if it has one. */
+  protected withRule(update: InnerUpdate): InnerUpdate {
+    const { rule, ruleParams } = this;
+    return rule && ruleParams ? withLearnedRule(update, rule, ruleParams) : update;
+  }
+
+  /**
+   * The curve's inner step (values only) with the learned rule's state carried from one step to the next, kept
+   * past the curve's tf.tidy; `dispose` frees the last state.
+   */
+  private curveStepper(): { step: (theta: Params, batch: PolicyBatch) => Params; dispose: () => void } {
+    const update = this.withRule(this.curveUpdate);
+    let state: InnerState = [];
+    return {
+      step: (theta, batch) => {
+        const next = adaptFrom(theta, state, [batch], update);
+        if (next.state !== state) tf.dispose(state);
+        state = next.state.map((t) => tf.keep(t));
+        return next.params;
+      },
+      dispose: () => tf.dispose(state),
+    };
   }
 
   /** Adapts by inner gradient steps, K = `episodesPerTask` episodes each. */
@@ -115,16 +158,25 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
 
   /** Entry s: mean return with θ_s, where θ_{s+1} is one {@link curveUpdate} step on θ_s's own episodes. */
   async adaptationCurve(task: Task, options: AdaptationOptions): Promise<AdaptationCurve> {
-    const update = this.withStepSizes(this.curveUpdate);
-    return this.runner.adaptationCurve(this.theta, task, options, (theta, batch) => adaptParams(theta, [batch], update));
+    const stepper = this.curveStepper();
+    try {
+      return await this.runner.adaptationCurve(this.theta, task, options, stepper.step);
+    } finally {
+      stepper.dispose();
+    }
   }
 
   /** One mean-action run per θ_0..θ_k, θ_s snapshotted while the curve adapts. */
   async demo(task: Task, options: AdaptationOptions): Promise<AdaptationDemo> {
-    const update = this.withStepSizes(this.curveUpdate);
     const snapshots: GaussianArrays[] = [];
     const observe = async (_s: number, theta: Params): Promise<void> => void snapshots.push(await gaussianArrays(theta));
-    const curve = await this.runner.adaptationCurve(this.theta, task, options, (theta, batch) => adaptParams(theta, [batch], update), observe);
+    const stepper = this.curveStepper();
+    let curve: AdaptationCurve;
+    try {
+      curve = await this.runner.adaptationCurve(this.theta, task, options, stepper.step, observe);
+    } finally {
+      stepper.dispose();
+    }
     const runs = snapshots.map((snapshot, s) => ({
       policy: (obs: Float32Array) => gaussianActArrays(snapshot, obs, 1, 'mean', this.config.activation).actions,
       labels: [s === 0 ? 'before adaptation' : `after ${s} step${s > 1 ? 's' : ''}`],
@@ -132,25 +184,26 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
     return { runs, curve };
   }
 
-  /** θ as the `policy` group, α (if learned) as the `stepSizes` group, and the optimizer slots. */
+  /** θ as the `policy` group, the learned rule's ρ (if any) as its group (inner-rule.ts), and the optimizer slots. */
   async getState(): Promise<MetaLearnerState> {
     const params: MetaLearnerState['params'] = { policy: await tensorsToState(this.theta) };
-    if (this.stepSizes) params.stepSizes = await tensorsToState(this.stepSizes);
+    if (this.rule && this.ruleParams) params[ruleStateGroup(this.rule)] = await tensorsToState(this.ruleParams);
     return { name: this.name, iteration: this.iteration, params, optimizer: await this.optimizerState() };
   }
 
   setState(state: MetaLearnerState): void {
-    const shapes = paramShapes(this.theta);
-    checkState(state, this.name, this.stepSizes ? { policy: shapes, stepSizes: shapes } : { policy: shapes });
+    const groups: Record<string, number[][]> = { policy: paramShapes(this.theta) };
+    if (this.rule && this.ruleParams) groups[ruleStateGroup(this.rule)] = paramShapes(this.ruleParams);
+    checkState(state, this.name, groups);
     this.restoreOptimizer(state.optimizer);
     assignState(this.theta, state.params.policy);
-    if (this.stepSizes) assignState(this.stepSizes, state.params.stepSizes);
+    if (this.rule && this.ruleParams) assignState(this.ruleParams, state.params[ruleStateGroup(this.rule)]);
     this.iteration = state.iteration;
   }
 
   dispose(): void {
     disposeParams(this.theta);
-    if (this.stepSizes) disposeParams(this.stepSizes);
+    if (this.ruleParams) disposeParams(this.ruleParams);
     this.runner.close();
     this.pool?.close();
   }
@@ -165,7 +218,7 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
     const rng = Rng.fromSeed(seed);
     const vec = await this.runner.vecEnv(taskBatch.length * this.config.episodesPerTask);
     const { activation } = this.config;
-    const spec = { activation, obsDim: this.runner.obsDim, actDim: this.runner.actDim, shapes: paramShapes(this.theta), learnedStepSizes: this.stepSizes !== undefined };
+    const spec = { activation, obsDim: this.runner.obsDim, actDim: this.runner.actDim, shapes: paramShapes(this.theta), rule: this.rule };
     this.pool ??= await PolicyPool.create(this.config.learnerThreads, spec);
     await this.pool.begin(this.metaParams);
     return { vec, rng, pool: this.pool };

@@ -51,7 +51,7 @@ export class PolicyPool {
   }
 
   /**
-   * Start an iteration at the meta-parameters φ: θ, or [θ, α] when the spec's step sizes are learned (every
+   * Start an iteration at the meta-parameters φ: θ, or [θ, ρ] when the spec has a learned inner rule (every
    * thread frees the previous iteration's tasks).
    */
   async begin(meta: Params): Promise<void> {
@@ -79,7 +79,7 @@ export class PolicyPool {
   }
 
   /**
-   * MAML's TRPO problem over M tasks at the iteration's φ (`meta`: θ, or [θ, α] with learned step sizes, as the
+   * MAML's TRPO problem over M tasks at the iteration's φ (`meta`: θ, or [θ, ρ] with a learned inner rule, as the
    * pool began): loss L = mean_i L_i, its gradient, the Fisher-vector product of mean_i KL_i (on each task's
    * subsample when `curvature.factor` < 1), and line-search trials, all over flat φ.
    */

@@ -38,7 +38,7 @@ export interface CurvatureSpec {
   update: UpdateSpec;
 }
 
-/** MAML's TRPO requests (maml-objective.ts per task), as functions of φ (θ, or [θ, α] with learned step sizes). */
+/** MAML's TRPO requests (maml-objective.ts per task), as functions of φ (θ, or [θ, ρ] with a learned inner rule). */
 function mamlOps(shard: PolicyShard): SyncHandlers {
   const onTask = <T>(f: (theta: Params, task: MamlTaskData, update: InnerUpdate) => T, meta: Params, task: MamlTaskData, spec: UpdateSpec): T => {
     const [theta, update] = shard.split(meta, spec);
@@ -53,7 +53,7 @@ function mamlOps(shard: PolicyShard): SyncHandlers {
         task.curvature = spec.factor < 1 ? curvatureTask(shard.theta, task, shard.update(spec.update), spec.factor, Rng.fromSeed(spec.seed + i)) : undefined;
         return null;
       }),
-    /** L_i and ∇L_i at φ (θ [P], or [θ, α] [2P] with learned step sizes). */
+    /** L_i and ∇L_i at φ (θ [P], or [θ, ρ] with a learned inner rule). */
     mamlLossGrad: (units: number[], meta: Float32Array | null, spec: UpdateSpec) =>
       shard.withParams(meta, (ps) => mapUnits(units, (i) => lossAndGradient((p) => onTask(taskOuterLoss, p, shard.outerTask(i), spec), ps))),
     /** H_i v at the iteration's φ, H_i the Hessian of task i's KL (on its subsample, if any) w.r.t. φ. */

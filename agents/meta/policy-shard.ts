@@ -13,7 +13,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { SyncHandlers } from '../../envs/sync-channel.js';
 import { mapUnits } from '../learner-pool.js';
 import { disposeParams, flattenParams, tidyFlat, unflattenParams, type Activation, type Params } from '../nets.js';
-import { adaptParams, disposeTaskData, innerLoss, splitMetaParams, type InnerUpdate, type MamlTaskData } from './maml-objective.js';
+import { ruleShapes, type LearnedRule } from './inner-rule.js';
+import { adaptFrom, disposeTaskData, innerLoss, splitMetaParams, type InnerState, type InnerUpdate, type MamlTaskData } from './maml-objective.js';
 import { disposeBatches, outerBatch, type OuterBatch, type PolicyBatch } from './policy-batch.js';
 import { policyShardOps, toUpdate, type UpdateSpec } from './policy-shard-ops.js';
 import { toPolicyBatch, type TaskSamples } from './task-samples.js';
@@ -28,10 +29,11 @@ export interface ShardSpec {
   /** θ's parameter shapes. */
   shapes: number[][];
   /**
-   * Meta-SGD: the meta-parameters are φ = [θ, α] (α: per-parameter inner step sizes, shapes of θ), every flat
-   * vector is [2P], and every inner step is θ − α ⊙ ∇L_in (default false: φ = θ, the step's own `lr`).
+   * A learned inner rule (inner-rule.ts): the meta-parameters are φ = [θ, ρ], every flat vector is [P + |ρ|], and
+   * every inner step is the rule's (Meta-SGD: θ − α ⊙ ∇L_in; LSTM optimizer: θ + m_ω(∇L_in, state)). Default none:
+   * φ = θ, the step's own `lr`.
    */
-  learnedStepSizes?: boolean;
+  rule?: LearnedRule;
 }
 
 /** One inner step of every task this thread owns. */
@@ -54,6 +56,8 @@ export interface InnerStepResult {
 export interface ShardTask {
   /** θ_i^{(j)}: the shard's θ before the first inner step. */
   current: Params;
+  /** The learned rule's state after θ_i^{(j)}'s step (the LSTM optimizer's; empty before the first step and for SGD). */
+  state: InnerState;
   /** The recorded inner batches, one per step. */
   inner: PolicyBatch[];
   /** The post-update batch with θ'_i(θ_old) as its sampling policy. */
@@ -67,7 +71,7 @@ export interface ShardTask {
 /** The per-thread state; {@link policyShardHandlers} serves it. */
 export class PolicyShard {
   spec: ShardSpec | undefined;
-  /** The meta-parameters φ of the current iteration: θ, or [θ, α] with learned step sizes. */
+  /** The meta-parameters φ of the current iteration: θ, or [θ, ρ] with a learned inner rule. */
   meta: Params = [];
   /** θ of the current iteration (the first entries of {@link meta}). */
   theta: Params = [];
@@ -77,22 +81,22 @@ export class PolicyShard {
     this.spec = spec;
   }
 
-  /** Start an iteration at φ (θ [P], or [θ, α] [2P] with learned step sizes): every task of the previous one is freed. */
+  /** Start an iteration at φ (θ [P], or [θ, ρ] with a learned rule): every task of the previous one is freed. */
   begin(meta: Float32Array): void {
     this.clear();
     this.meta = unflattenParams(meta, this.metaShapes);
     this.theta = this.meta.slice(0, this.shapes.shapes.length);
   }
 
-  /** The shapes of φ: θ's, twice with learned step sizes. */
+  /** The shapes of φ: θ's, then the learned rule's. */
   get metaShapes(): number[][] {
-    const { shapes, learnedStepSizes } = this.shapes;
-    return learnedStepSizes ? [...shapes, ...shapes] : shapes;
+    const { shapes, rule } = this.shapes;
+    return rule ? [...shapes, ...ruleShapes(rule, shapes)] : shapes;
   }
 
-  /** θ and the inner update `spec` of meta-parameters φ (with φ's step sizes α when they are learned). */
+  /** θ and the inner update `spec` of meta-parameters φ (with φ's learned rule, if any). */
   split(meta: Params, spec: UpdateSpec): [Params, InnerUpdate] {
-    return splitMetaParams(meta, toUpdate(spec), this.shapes.learnedStepSizes ?? false);
+    return splitMetaParams(meta, toUpdate(spec), this.shapes.rule);
   }
 
   /** The inner update `spec` at the iteration's φ. */
@@ -103,7 +107,7 @@ export class PolicyShard {
   /** Task `i` (created on first use). */
   task(i: number): ShardTask {
     let task = this.tasks.get(i);
-    if (!task) this.tasks.set(i, (task = { current: this.theta, inner: [] }));
+    if (!task) this.tasks.set(i, (task = { current: this.theta, state: [], inner: [] }));
     return task;
   }
 
@@ -132,12 +136,17 @@ export class PolicyShard {
     const plain = this.batch(samples);
     const batch = step.record === 'sampler' ? outerBatch(task.current, plain, activation) : plain;
     const loss = step.lossAtTheta ? (await tidyFlat(() => [innerLoss(this.theta, batch, activation)]))[0] : NaN;
-    const next = tf.tidy(() => adaptParams(task.current, [batch], this.update(step.update)));
+    const [params, state] = tf.tidy(() => {
+      const next = adaptFrom(task.current, task.state, [batch], this.update(step.update));
+      return [next.params, next.state];
+    });
     if (task.current !== this.theta) disposeParams(task.current);
-    task.current = next;
+    if (state !== task.state) tf.dispose(task.state);
+    task.current = params;
+    task.state = state;
     if (step.record === 'none') disposeBatches([batch]);
     else task.inner.push(batch);
-    return { adapted: await flattenParams(next), innerLoss: loss };
+    return { adapted: await flattenParams(params), innerLoss: loss };
   }
 
   /** The post-update batch of task `i`, sampled by its current θ'_i. */
@@ -151,7 +160,7 @@ export class PolicyShard {
     return meta === null ? this.meta : unflattenParams(meta, this.metaShapes);
   }
 
-  /** Run `f` on the params of a flat φ (θ, or [θ, α]), freeing them after. */
+  /** Run `f` on the params of a flat φ (θ, or [θ, ρ]), freeing them after. */
   async withParams<T>(meta: Float32Array | null, f: (params: Params) => Promise<T>): Promise<T> {
     const params = this.params(meta);
     try {
@@ -165,6 +174,7 @@ export class PolicyShard {
   clear(): void {
     for (const task of this.tasks.values()) {
       if (task.current !== this.theta) disposeParams(task.current);
+      tf.dispose(task.state);
       disposeTaskData([{ inner: task.inner, outer: task.outer }]);
       if (task.curvature) disposeTaskData([task.curvature]);
       if (task.ppo) disposeBatches([task.ppo]);

@@ -41,7 +41,8 @@ export function checkState(state: MetaLearnerState, name: string, shapes: Record
   for (const group of groups) checkGroup(group, state.params[group], shapes[group]);
 }
 
-function checkGroup(group: string, states: readonly TensorState[], shapes: number[][]): void {
+/** Check that a parameter group's plain data has exactly `shapes`; throws an Error naming the first mismatch. */
+export function checkGroup(group: string, states: readonly TensorState[], shapes: number[][]): void {
   if (states.length !== shapes.length) throw new Error(`setState: group '${group}' has ${states.length} tensors; expected ${shapes.length}.`);
   states.forEach((s, i) => {
     const size = s.shape.reduce((a, b) => a * b, 1);

@@ -168,6 +168,14 @@ export interface MetaLearner {
   /** Gradient-based learners: the settings the pretrained baselines copy (absent: the baselines' defaults). */
   fineTuneSettings?(): FineTuneSettings;
   /**
+   * Learners with a learned inner update rule (Meta-SGD, the LSTM optimizer): their policy θ as plain data, which
+   * the evaluation adapts with plain SGD (`fineTuneSettings().innerLr`) as the control "same θ, no learned rule".
+   * Undefined (or absent) when the inner step is plain SGD already or there is no such θ.
+   */
+  policyForSgdControl?(): Promise<TensorState[] | undefined>;
+  /** Learners with one Gaussian MLP policy θ: replace θ by `policy` (plain data with θ's shapes), nothing else. */
+  setPolicy?(policy: readonly TensorState[]): void;
+  /**
    * One meta-iteration on a batch of training tasks: sample, adapt, meta-update the learner's parameters.
    * @param taskBatch the meta-batch (M tasks).
    * @param seed seeds this call's env resets and action noise.
