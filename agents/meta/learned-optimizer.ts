@@ -10,8 +10,8 @@
  * its outputs and its state across steps), second order with `firstOrder: false`. Outer step: TRPO as MAML-TRPO and
  * Meta-SGD, for the same reasons (comparable sizes and sampling; the KL trust region on the adapted policies makes
  * the step invariant to the very different scales of θ and ω). θ is meta-trained jointly with ω by default (a MAML
- * initialisation adapted by the learned optimizer); `freezePolicy` meta-trains ω alone at a θ given by `setState`
- * (e.g. a trained MAML or multi-task policy's, from the experiment config's `initPolicy`).
+ * initialisation adapted by the learned optimizer); `freezePolicy` meta-trains ω alone at a θ given by `setPolicy`
+ * or `setState` (e.g. a trained MAML or multi-task policy's, from the experiment config's `initPolicy`).
  *
  * The untrained optimizer outputs zero (its output layer starts at zero), so training starts from "no adaptation".
  * The adaptation curve runs the learned optimizer for any number of steps, beyond the training k too.
