@@ -124,7 +124,7 @@ async function evaluateAll(agent: MetaLearner, config: ExperimentConfig, p: Prot
     else if (name === 'sgd-same-init') {
       const control = await measureSgdControl(agent, config, p);
       if (control) curves[name] = control;
-      else o.log(`metarl: ${agent.name} has no learned inner rule; its own inner step is the 'sgd-same-init' control (skipped)`);
+      else o.log(`metarl: 'sgd-same-init' needs a learner with a learned inner rule (Meta-SGD, the LSTM optimizer); ${agent.name} has none (skipped)`);
     } else curves[name] = await measurePretrained(name, agent, config, p, runDir, o);
   }
   return curves;

@@ -122,7 +122,7 @@ describe('metarl train / eval / plot', () => {
     assert.deepEqual(curves['sgd-same-init'].perSeed, maml.curves.agent.perSeed, 'plain SGD from the same θ is MAML\'s own adaptation');
     const skipped = metarl('eval', `${run}-copy`, '--json', '--baselines', 'sgd-same-init', '--seeds', '1');
     assert.equal(skipped.status, 0, skipped.stderr);
-    assert.match(skipped.stderr, /has no learned inner rule.*skipped/);
+    assert.match(skipped.stderr, /'sgd-same-init' needs a learner with a learned inner rule .*; maml-trpo has none \(skipped\)/);
     assertUserError(metarl('train', configFile('nowhere', { initPolicy: join(work, 'nowhere'), algorithm }), '--out', join(work, 'nowhere-run')), 'initPolicy', 'does not exist');
     assertUserError(metarl('train', configFile('sizes', { initPolicy: run, algorithm: { ...algorithm, hidden: [16] } }), '--out', join(work, 'sizes-run')), 'initPolicy', 'must match algorithm.hidden');
   });
