@@ -130,10 +130,10 @@ export async function rl2PointNavAdaptation(options: Omit<Rl2Options, 'envId'>, 
 
 /**
  * Create RL2 with `options` (a core on PointNav with tiny episodes), run `iterations` meta-iterations of 3 goals
- * (every metric finite), `inspect` it, dispose it, and return the tensor count after each iteration and the counts
- * before creation and after disposal: a leak-free learner has all iteration counts equal and end = start.
+ * (every metric finite), `inspect` it and dispose it; assert that it leaks nothing: the tensor count is the same
+ * after every iteration, and back to the count before creation after disposal.
  */
-export async function rl2TensorCounts(options: Rl2Options, iterations: number, inspect: (rl2: Rl2) => void | Promise<void> = () => {}): Promise<{ perIteration: number[]; start: number; end: number }> {
+export async function assertRl2TensorsFlat(options: Rl2Options, iterations: number, inspect: (rl2: Rl2) => void | Promise<void> = () => {}): Promise<void> {
   const goals = envSpec('PointNav-v0').def.tasks;
   const start = tf.memory().numTensors;
   const rl2 = await Rl2.create(options);
@@ -148,7 +148,8 @@ export async function rl2TensorCounts(options: Rl2Options, iterations: number, i
   }
   await inspect(rl2);
   rl2.dispose();
-  return { perIteration, start, end: tf.memory().numTensors };
+  assert.ok(perIteration.every((c) => c === perIteration[0]), `numTensors per iteration: ${perIteration}`);
+  assert.equal(tf.memory().numTensors, start, 'numTensors after dispose');
 }
 
 /** The learning tests' bar: episode 2 beats episode 1 by > 0.5 return on average and on at least 7 of 10 goals. */
