@@ -1,7 +1,9 @@
 /**
  * The env registry: registerEnv / makeEnv(id) / makeVecEnv(id, n) / listEnvs().
  */
-import type { EnvOptions } from './task-def.js';
+import { initPhysics } from '../sim/rapier.js';
+import { applyEnvOptions, type EnvOptions } from './task-def.js';
+import { RobotVecEnv } from './vec-env.js';
 import type { VecRunOptions } from './worker-vec.js';
 import type { EnvSpec } from './robot-env.js';
 import type { Env, Task, VecEnv } from './types.js';
@@ -30,6 +32,17 @@ export async function makeEnv(id: string, options?: EnvOptions): Promise<Env<Tas
 /** A new vector env of `numEnvs` robots: in one world, or over `run.workers` worker threads (same numbers). */
 export async function makeVecEnv(id: string, numEnvs: number, options?: EnvOptions, run?: VecRunOptions): Promise<VecEnv<Task>> {
   return envSpec(id).makeVec(numEnvs, options, run);
+}
+
+/**
+ * Envs [firstIndex, firstIndex + numEnvs) of a larger vector env of `id`, in one world on this thread: robot j
+ * stands where env firstIndex + j stands, so it computes that env's numbers (a worker thread's block, a
+ * distributed rollout's chunk). Its `reset(seed)` seeds robot j with seed + j: pass the whole env's seed + firstIndex.
+ */
+export async function makeVecEnvBlock(id: string, numEnvs: number, options: EnvOptions, firstIndex: number): Promise<RobotVecEnv<Task>> {
+  const def = envSpec(id).def;
+  await initPhysics();
+  return new RobotVecEnv(applyEnvOptions(def, options), numEnvs, options, firstIndex);
 }
 
 /** Registered env ids, sorted. */

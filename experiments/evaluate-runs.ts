@@ -28,9 +28,18 @@ export async function evaluateRuns(runs: readonly string[], options: EvalOptions
     options.log(`metarl: evaluating training seed run ${run}`);
     results.push((await evaluate(run, options)).result);
   }
+  return combineEvaluations(results, runs, options.out);
+}
+
+/**
+ * Combine the evaluations `results` of `runs` (one experiment, one run per training seed, evaluated alike) into
+ * curves with the 95% CI over training seeds, written as eval.json and plots into `out` (default: the runs'
+ * common parent directory).
+ */
+export async function combineEvaluations(results: readonly EvalResult[], runs: readonly string[], out?: string): Promise<{ result: EvalResult; file: string; plots: string[] }> {
   checkSameExperiment(results, runs);
   const result = combine(results);
-  const dir = resolve(options.out ?? commonParent(runs));
+  const dir = resolve(out ?? commonParent(runs));
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'eval.json');
   writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`);

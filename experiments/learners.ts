@@ -10,6 +10,7 @@ import { defaultLearnerThreads } from '../agents/learner-pool.js';
 import { MultiTask } from '../agents/meta/multitask.js';
 import type { MetaLearner } from '../agents/meta/types.js';
 import type { ExperimentConfig } from './config.js';
+import type { ChunkRunner } from '../agents/meta/rollout-chunks.js';
 
 /** Env options of a config (`oracle` appends the task to the observation). */
 export function envOptions(config: ExperimentConfig, oracle = false): EnvOptions {
@@ -53,13 +54,14 @@ export function learnerThreads(config: ExperimentConfig, workers: number): numbe
 }
 
 /**
- * The learner a config trains, freshly initialised from `config.seed`, sampling on `workers` threads, its tensor
- * work on {@link learnerThreads} threads. Call `initBackend()` first.
+ * The learner a config trains, freshly initialised from `config.seed`, sampling on `workers` threads (or its
+ * meta-batch rollouts on `remote`: other processes), its tensor work on {@link learnerThreads} threads. Call
+ * `initBackend()` first.
  */
-export async function createLearner(config: ExperimentConfig, workers = 1): Promise<MetaLearner> {
+export async function createLearner(config: ExperimentConfig, workers = 1, remote?: ChunkRunner): Promise<MetaLearner> {
   const { name, ...options } = config.algorithm;
   const threads = learnerThreads(config, workers);
-  const context = { envId: config.env, envOptions: envOptions(config), seed: config.seed, vecRun: { workers }, learnerThreads: threads };
+  const context = { envId: config.env, envOptions: envOptions(config), seed: config.seed, vecRun: { workers }, learnerThreads: threads, ...(remote ? { remote } : {}) };
   return learnerRegistration(name).create(context, 'learnerThreads' in options ? { ...options, learnerThreads: threads } : options);
 }
 

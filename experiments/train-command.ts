@@ -14,6 +14,7 @@ import { learnerTakeSource } from './take-source.js';
 import { createProgress, type ProgressReporter } from './progress.js';
 import { resumeRun, trainRun, type TrainResult } from './train.js';
 import { trainSeeds } from './train-seeds.js';
+import { RedisChunkRunner } from '../distributed/redis-chunk-runner.js';
 
 /** Options of `metarl train`. */
 export interface TrainCommandOptions {
@@ -31,6 +32,8 @@ export interface TrainCommandOptions {
   module?: string[];
   /** Train once per training seed into `<out>/seed-<s>` and evaluate them together (CI over training seeds). */
   seeds?: number[];
+  /** Redis URL: the meta-batch rollouts run on `metarl worker` processes (same numbers as in-process). */
+  redis?: string;
 }
 
 /** Port of `--view` without a value. */
@@ -57,8 +60,13 @@ export async function trainCommand(source: string | undefined, opts: TrainComman
   };
   process.on('SIGINT', onSigint);
   const viewer = opts.view === undefined ? undefined : new TrainingViewer(opts.view === true ? DEFAULT_VIEW_PORT : opts.view, opts.allowOrigin ?? [], log);
+  let remote: RedisChunkRunner | undefined;
   try {
-    const options = { progress, log, signal: controller.signal, onIteration: viewer?.onIteration, workers: opts.workers };
+    if (opts.redis) {
+      remote = await RedisChunkRunner.connect(opts.redis, { onRetry: (line) => progress.log(line) });
+      log(`metarl: rollouts go to the workers on ${remote.display} (start them with metarl worker --redis <url>)`);
+    }
+    const options = { progress, log, signal: controller.signal, onIteration: viewer?.onIteration, workers: opts.workers, remote };
     if (opts.resume) {
       if (opts.module?.length) throw new Error('--module cannot be combined with --resume: a resumed run loads the modules its config.json lists.');
       return await resumeRun(opts.resume, opts.set, options);
@@ -70,6 +78,7 @@ export async function trainCommand(source: string | undefined, opts: TrainComman
   } finally {
     process.off('SIGINT', onSigint);
     await viewer?.close();
+    await remote?.close();
   }
 }
 

@@ -22,6 +22,8 @@ import type { ProgressReporter } from './progress.js';
 import type { IterationRecord } from './results.js';
 import { acquireRunLock, isLockFile } from './run-lock.js';
 import { guardedMetaStep } from './train-step.js';
+import type { ChunkRunner } from '../agents/meta/rollout-chunks.js';
+import { RedisUnreachableError } from '../distributed/redis-link.js';
 
 /** How to run. */
 export interface TrainOptions {
@@ -32,6 +34,11 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** Threads stepping the sampling envs (default: one per core when there are several; see samplingWorkers). */
   workers?: number;
+  /**
+   * Run the meta-batch rollouts on other processes (`--redis`: worker processes over Redis) instead of this
+   * one's VecEnvs; the numbers are the same. Only learners that sample per task with a Gaussian policy can.
+   */
+  remote?: ChunkRunner;
   /** Called after each iteration's record is logged, e.g. to stream it to a viewer. */
   onIteration?: (record: IterationRecord, learner: MetaLearner, config: ExperimentConfig) => void | Promise<void>;
 }
@@ -144,9 +151,18 @@ function initPolicyFrom(learner: MetaLearner, path: string, log: (line: string) 
 async function createSamplingLearner(config: ExperimentConfig, options: TrainOptions): Promise<MetaLearner> {
   const workers = samplingWorkers(options.workers);
   const threads = (n: number) => (n > 1 ? `on ${n} threads (the main thread and ${n - 1} worker${n > 2 ? 's' : ''})` : 'on the main thread');
-  options.log(`metarl: sampling ${threads(workers)} (--workers N), learner tensor work ${threads(learnerThreads(config, workers))} (--learner-threads N)`);
-  return createLearner(config, workers);
+  const sampling = options.remote ? 'on the Redis workers (--redis)' : `${threads(workers)} (--workers N)`;
+  options.log(`metarl: sampling ${sampling}, learner tensor work ${threads(learnerThreads(config, workers))} (--learner-threads N)`);
+  const learner = await createLearner(config, workers, options.remote);
+  if (options.remote && !learner.samplesRemotely) {
+    learner.dispose();
+    throw new Error(`--redis: ${config.algorithm.name} samples in this process (its policy is not a per-task Gaussian MLP); distributed sampling serves ${REMOTE_SAMPLING_LEARNERS}. Drop --redis, or spread whole runs over the workers with metarl sweep.`);
+  }
+  return learner;
 }
+
+/** The built-in learners whose rollouts `--redis` can run on other processes. */
+const REMOTE_SAMPLING_LEARNERS = 'maml (FOMAML too), meta-sgd, lstm-optimizer, promp, reptile and multitask';
 
 async function resumedConfig(dir: string, sets: readonly string[]): Promise<ExperimentConfig> {
   const file = join(dir, 'config.json');
@@ -195,6 +211,12 @@ async function runLoop(s: Session, options: TrainOptions): Promise<TrainResult> 
       await yieldToEventLoop();
     }
     if (saved < iteration) saved = await save(s, iteration);
+  } catch (error) {
+    if (error instanceof RedisUnreachableError) {
+      const kept = saved > 0 ? `its newest checkpoint (iteration ${saved}) is kept: continue with metarl train --resume ${s.runDir} --redis <url>` : 'no iteration was checkpointed yet';
+      throw new Error(`${error.message} Stopped in iteration ${iteration + 1}; ${kept}.`);
+    }
+    throw error;
   } finally {
     options.progress.stop();
     learner.dispose();

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { EnvOptions } from '../../envs/task-def.js';
 import type { VecRunOptions } from '../../envs/worker-vec.js';
+import type { ChunkRunner } from './rollout-chunks.js';
 import type { MetaLearner } from './types.js';
 
 /** What every learner is made with, whatever its hyper-parameters. */
@@ -18,6 +19,11 @@ export interface LearnerContext {
   seed: number;
   /** How its vector envs run (worker threads). Never changes the numbers. */
   vecRun: VecRunOptions;
+  /**
+   * Where meta-batch rollouts run instead of this process (distributed/: worker processes over Redis); learners
+   * that sample otherwise (RL2, PEARL) leave it unused and say so with `MetaLearner.samplesRemotely`.
+   */
+  remote?: ChunkRunner;
   /**
    * Threads of its tensor work (the calling thread and worker threads; the built-in learners' `learnerThreads`,
    * default: `vecRun.workers`; 1 on the tensorflow and webgpu backends). Never changes the numbers. Absent: the

@@ -4,9 +4,8 @@
  * of the samples, rllab's `subsample_factor`). The policy,
  * sampling and advantage options are shared with the other Gaussian-policy learners (policy-options.ts).
  */
-import type { EnvOptions } from '../../envs/task-def.js';
 import type { TrpoOptions } from '../trpo.js';
-import { resolvePolicyOptions, type PolicyLearnerOptions } from './policy-options.js';
+import { resolvePolicyOptions, type PolicyLearnerOptions, type ResolvedOptions } from './policy-options.js';
 
 /** The default fraction of each task's samples TRPO's Fisher-vector products use (see {@link MamlOptions.trpo}). */
 export const DEFAULT_SUBSAMPLE_FACTOR = 0.2;
@@ -28,7 +27,7 @@ export interface MamlOptions extends PolicyLearnerOptions {
 }
 
 /** {@link MamlOptions} with every default filled in. */
-export type MamlConfig = Required<Omit<MamlOptions, 'envOptions'>> & { envOptions: EnvOptions };
+export type MamlConfig = ResolvedOptions<MamlOptions>;
 
 /**
  * Fill in defaults and check ranges; throws an Error naming the option and its valid range.

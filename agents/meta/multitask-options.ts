@@ -5,9 +5,8 @@
  * iteration, Adam at 3e-4. `innerLr` is the VPG step size of its fine-tuning in `adaptationCurve`: give it
  * the α of the meta-learner it is compared with (MAML's default, 0.1).
  */
-import type { EnvOptions } from '../../envs/task-def.js';
 import { openUnitInterval, positive, positiveInteger } from './option-checks.js';
-import { resolvePolicyOptions, type PolicyLearnerOptions } from './policy-options.js';
+import { resolvePolicyOptions, type PolicyLearnerOptions, type ResolvedOptions } from './policy-options.js';
 
 /** What {@link MultiTask.create} accepts; everything but `envId` has a default. */
 export interface MultiTaskOptions extends Omit<PolicyLearnerOptions, 'innerSteps'> {
@@ -22,7 +21,7 @@ export interface MultiTaskOptions extends Omit<PolicyLearnerOptions, 'innerSteps
 }
 
 /** {@link MultiTaskOptions} with every default filled in. */
-export type MultiTaskConfig = Required<Omit<MultiTaskOptions, 'envOptions'>> & { envOptions: EnvOptions };
+export type MultiTaskConfig = ResolvedOptions<MultiTaskOptions>;
 
 /** Fill in defaults and check ranges; throws an Error naming the option and its valid range. */
 export function resolveMultiTaskOptions(o: MultiTaskOptions): MultiTaskConfig {

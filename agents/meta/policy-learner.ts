@@ -85,6 +85,11 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
     }
   }
 
+  /** Whether the meta-batch rollouts run on other processes (`remote` in the config). */
+  get samplesRemotely(): boolean {
+    return this.runner.samplesRemotely;
+  }
+
   /** The current policy parameters θ `[W0, b0, ..., logStd]` (owned by the learner: do not dispose). */
   get policyParams(): Params {
     return this.theta;

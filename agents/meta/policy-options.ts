@@ -6,6 +6,7 @@
  */
 import type { EnvOptions } from '../../envs/task-def.js';
 import type { VecRunOptions } from '../../envs/worker-vec.js';
+import type { ChunkRunner } from './rollout-chunks.js';
 import { defaultLearnerThreads } from '../learner-pool.js';
 import type { Activation } from '../nets.js';
 import { positive, positiveInteger, unitInterval } from './option-checks.js';
@@ -17,6 +18,11 @@ export interface PolicyLearnerOptions {
   envOptions?: EnvOptions;
   /** How sampling runs: worker threads (default: none). Never changes the numbers. */
   vecRun?: VecRunOptions;
+  /**
+   * Where the meta-batch rollouts run instead of this process's VecEnvs: chunks of whole tasks on other processes
+   * (distributed/: worker processes over Redis). Never changes the numbers.
+   */
+  remote?: ChunkRunner;
   /**
    * Threads of the learner's tensor work (per-task inner steps and meta-gradients, TRPO's Fisher-vector
    * products, PPO minibatch gradients): the calling thread and `learnerThreads - 1` worker threads (default:
@@ -47,7 +53,10 @@ export interface PolicyLearnerOptions {
 }
 
 /** {@link PolicyLearnerOptions} with every default filled in. */
-export type PolicyLearnerConfig = Required<Omit<PolicyLearnerOptions, 'envOptions' | 'vecRun'>> & { envOptions: EnvOptions; vecRun: VecRunOptions };
+export type PolicyLearnerConfig = ResolvedOptions<PolicyLearnerOptions>;
+
+/** A learner's options with every default filled in: all required but `remote` (absent: sampling in-process). */
+export type ResolvedOptions<O extends PolicyLearnerOptions> = Required<Omit<O, 'envOptions' | 'vecRun' | 'remote'>> & { envOptions: EnvOptions; vecRun: VecRunOptions; remote?: ChunkRunner };
 
 /** The defaults that differ between learners. */
 export type SamplingDefaults = Pick<PolicyLearnerConfig, 'episodesPerTask' | 'innerSteps' | 'innerLr'>;
@@ -64,6 +73,7 @@ export function resolvePolicyOptions(o: PolicyLearnerOptions, label: string, def
     envId: o.envId,
     envOptions: o.envOptions ?? {},
     vecRun: o.vecRun ?? {},
+    ...(o.remote ? { remote: o.remote } : {}),
     learnerThreads: o.learnerThreads ?? defaultLearnerThreads(o.vecRun?.workers),
     seed: o.seed ?? 0,
     hidden: o.hidden ?? [64, 64],

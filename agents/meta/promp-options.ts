@@ -7,9 +7,8 @@
  * doubled after every meta-iteration towards the KL target 0.01 (the authors' adaptive rule, their class
  * default). Shared fields are resolved and checked as MAML's (policy-options.ts).
  */
-import type { EnvOptions } from '../../envs/task-def.js';
 import { nonNegative, openUnitInterval, positive, positiveInteger } from './option-checks.js';
-import { resolvePolicyOptions, type PolicyLearnerOptions } from './policy-options.js';
+import { resolvePolicyOptions, type PolicyLearnerOptions, type ResolvedOptions } from './policy-options.js';
 
 /** What {@link Promp.create} accepts; everything but `envId` has a default. */
 export interface PrompOptions extends PolicyLearnerOptions {
@@ -28,7 +27,7 @@ export interface PrompOptions extends PolicyLearnerOptions {
 }
 
 /** {@link PrompOptions} with every default filled in. */
-export type PrompConfig = Required<Omit<PrompOptions, 'envOptions'>> & { envOptions: EnvOptions };
+export type PrompConfig = ResolvedOptions<PrompOptions>;
 
 /** Fill in defaults and check ranges; throws an Error naming the option and its valid range. */
 export function resolvePrompOptions(o: PrompOptions): PrompConfig {

@@ -3,9 +3,8 @@
  * MAML (same meaning, see policy-options.ts; Reptile's own sampling defaults); Reptile adds the outer step size ε, its linear annealing and the
  * outer optimizer.
  */
-import type { EnvOptions } from '../../envs/task-def.js';
 import { nonNegative, positive } from './option-checks.js';
-import { resolvePolicyOptions, type PolicyLearnerOptions, type SamplingDefaults } from './policy-options.js';
+import { resolvePolicyOptions, type PolicyLearnerOptions, type ResolvedOptions, type SamplingDefaults } from './policy-options.js';
 
 /** How θ moves towards the adapted parameters. */
 export type ReptileOuterOptimizer = 'sgd' | 'adam';
@@ -35,7 +34,7 @@ export interface ReptileOptions extends PolicyLearnerOptions {
 }
 
 /** {@link ReptileOptions} with every default filled in. */
-export type ReptileConfig = Required<Omit<ReptileOptions, 'envOptions'>> & { envOptions: EnvOptions };
+export type ReptileConfig = ResolvedOptions<ReptileOptions>;
 
 /** Fill in defaults and check ranges; throws an Error naming the option and its valid range. */
 export function resolveReptileOptions(o: ReptileOptions): ReptileConfig {

@@ -12,7 +12,9 @@ import { disposeParams, type Activation, type Params } from '../nets.js';
 import { recordedSteps, type Path } from '../sampler.js';
 import { curveSteps, gradientAdaptationCurve, type CurveSetup } from './adaptation-curve.js';
 import { groupPathsByTask, processTaskPaths, type AdvantageOptions, type TaskSamples } from './task-samples.js';
-import { rolloutTasks } from './task-rollouts.js';
+import { rolloutTasks, type TaskRolloutRequest } from './task-rollouts.js';
+import { joinRolloutChunks, splitRollout, type ChunkRunner } from './rollout-chunks.js';
+import { gaussianArrays } from '../policies.js';
 import type { AdaptationCurve, AdaptationOptions, MetaTimings } from './types.js';
 import { VecEnvCache } from './vec-env-cache.js';
 import type { VecRunOptions } from '../../envs/worker-vec.js';
@@ -23,6 +25,8 @@ export interface TaskRunnerConfig {
   envOptions: EnvOptions;
   /** Worker threads for the vector envs (never changes the numbers). */
   vecRun: VecRunOptions;
+  /** Runs the rollouts' chunks on other processes instead of this one's VecEnvs (never changes the numbers). */
+  remote?: ChunkRunner;
   /** Hidden nonlinearity of the Gaussian MLP policies it acts with. */
   activation: Activation;
   /** Discount γ. */
@@ -108,11 +112,25 @@ export class TaskRunner {
   rollout(vec: VecEnv, tasks: readonly Task[], policies: readonly Params[], episodesPerTask: number, rng: Rng): Promise<Path[]> {
     return this.timed('sampling', async () => {
       const request = { tasks, policies, episodesPerTask, seed: rng.seed(), noise: rng, activation: this.config.activation };
-      const paths = await rolloutTasks(vec, request);
+      const paths = this.config.remote ? await this.remoteRollout(this.config.remote, request) : await rolloutTasks(vec, request);
       this.steps += recordedSteps(paths);
       this.errors += paths.filter((p) => p.physicsError !== undefined).length;
       return paths;
     });
+  }
+
+  /** {@link rolloutTasks} as chunks of whole tasks run by `remote`: the same paths, the noise stream left alike. */
+  private async remoteRollout(remote: ChunkRunner, request: TaskRolloutRequest): Promise<Path[]> {
+    const { policies, noise, ...rest } = request;
+    const snapshots = await Promise.all(policies.map((p) => gaussianArrays(p)));
+    const chunks = splitRollout({ ...rest, snapshots }, noise, remote.maxChunks);
+    const results = await remote.run({ envId: this.config.envId, envOptions: this.config.envOptions }, chunks);
+    return joinRolloutChunks(results, noise, request.tasks.length * request.episodesPerTask, this.actDim);
+  }
+
+  /** Whether rollouts run on other processes. */
+  get samplesRemotely(): boolean {
+    return this.config.remote !== undefined;
   }
 
   /**

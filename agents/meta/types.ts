@@ -165,6 +165,8 @@ export interface MetaLearner {
   readonly name: string;
   /** How it adapts: by gradient steps or in context (decides the evaluation protocol and the viewer's lanes). */
   readonly adaptation: AdaptationShape;
+  /** True when its meta-batch rollouts run on other processes (it was made with `LearnerContext.remote`). */
+  readonly samplesRemotely?: boolean;
   /** Gradient-based learners: the settings the pretrained baselines copy (absent: the baselines' defaults). */
   fineTuneSettings?(): FineTuneSettings;
   /**
