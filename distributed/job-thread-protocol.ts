@@ -20,5 +20,5 @@ export interface JobRequest {
   data: unknown;
 }
 
-/** The thread's answer to {@link JobRequest} `id`. */
-export type JobReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+/** The thread's answer to {@link JobRequest} `id`, or a progress line of it (a sweep run's latest iteration). */
+export type JobReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string } | { id: number; progress: string };

@@ -14,11 +14,11 @@ const ready = (async () => {
 })();
 const rollouts = new RolloutJobRunner();
 
-async function runJob({ kind, data: job }: JobRequest): Promise<unknown> {
+async function runJob({ id, kind, data: job }: JobRequest): Promise<unknown> {
   await ready;
   if (kind === 'rollout') return rollouts.run(job);
   const { runSweepJob } = await import('./sweep-job.js');
-  return runSweepJob(job);
+  return runSweepJob(job, (progress) => parentPort?.postMessage({ id, progress } satisfies JobReply));
 }
 
 parentPort?.on('message', (request: JobRequest) => {

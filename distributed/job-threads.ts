@@ -11,7 +11,7 @@ import type { JobKind, JobReply, JobRequest, JobThreadData } from './job-thread-
 interface Slot {
   worker: Worker;
   /** Set when a job claims the thread, before its message is posted. */
-  busy?: { id: number; resolve: (value: unknown) => void; reject: (error: Error) => void };
+  busy?: { id: number; resolve: (value: unknown) => void; reject: (error: Error) => void; onProgress?: (line: string) => void };
 }
 
 /** A fixed set of job threads; {@link run} a job on a free one. */
@@ -32,11 +32,14 @@ export class JobThreads {
     for (let i = 0; i < threads; i++) this.slots.push(this.start());
   }
 
-  /** Run a job of `kind` with `data` on the next free thread; resolves with its result, rejects with its error. */
-  async run(kind: JobKind, data: unknown): Promise<unknown> {
+  /**
+   * Run a job of `kind` with `data` on the next free thread; resolves with its result, rejects with its error.
+   * @param onProgress receives the job's progress lines (a sweep run's latest iteration).
+   */
+  async run(kind: JobKind, data: unknown, onProgress?: (line: string) => void): Promise<unknown> {
     const id = this.nextId++;
     let settle!: NonNullable<Slot['busy']>;
-    const result = new Promise((resolve, reject) => (settle = { id, resolve, reject }));
+    const result = new Promise((resolve, reject) => (settle = { id, resolve, reject, onProgress }));
     const slot = await this.claim(settle);
     slot.worker.postMessage({ id, kind, data } satisfies JobRequest);
     return result;
@@ -60,6 +63,7 @@ export class JobThreads {
   private settle(slot: Slot, reply: JobReply): void {
     const busy = slot.busy;
     if (!busy || busy.id !== reply.id) return;
+    if ('progress' in reply) return busy.onProgress?.(reply.progress);
     slot.busy = undefined;
     if (reply.ok) busy.resolve(reply.value);
     else busy.reject(new Error(reply.error));

@@ -13,12 +13,18 @@ import { trainRun } from '../experiments/train.js';
 import type { JobThreadData } from './job-thread-protocol.js';
 import type { SweepJobData, SweepJobResult } from './sweep-job-data.js';
 
-/** Train and evaluate the job's run; @returns its result (with the run's files unless the directory is shared). */
-export async function runSweepJob(job: unknown): Promise<SweepJobResult> {
+/**
+ * Train and evaluate the job's run; @returns its result (with the run's files unless the directory is shared).
+ * @param onProgress receives each training iteration's line and the start of the evaluation.
+ */
+export async function runSweepJob(job: unknown, onProgress: (line: string) => void): Promise<SweepJobResult> {
   const data = job as SweepJobData;
   const dir = data.sharedDir ? join(data.sharedDir, data.relativeDir) : mkdtempSync(join(tmpdir(), 'metarl-sweep-'));
   const lines: string[] = [];
-  const log = (line: string) => void lines.push(line);
+  const log = (line: string) => {
+    lines.push(line);
+    if (line.startsWith('iter ') || line.startsWith('metarl: evaluating')) onProgress(line.replace(/\s{2,}/g, ' '));
+  };
   const workers = (workerData as JobThreadData).threads;
   try {
     const t0 = performance.now();

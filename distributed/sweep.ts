@@ -12,12 +12,12 @@ import { Queue, QueueEvents, type Job } from 'bullmq';
 import { loadConfig } from '../experiments/config-file.js';
 import { writeFileAtomic } from '../experiments/atomic-file.js';
 import { combineEvaluations } from '../experiments/evaluate-runs.js';
-import { formatTable } from '../experiments/envs-command.js';
 import type { EvalResult } from '../experiments/results.js';
 import { JOB_OPTIONS, RUN_QUEUE } from './queues.js';
 import { RedisLink } from './redis-link.js';
 import type { SweepJobData, SweepJobResult } from './sweep-job-data.js';
 import { gridPoints, parseGridAxis, sweepRuns, type GridPoint, type SweepRun } from './sweep-plan.js';
+import { sweepPlotSvg, sweepTable, type PointSummary } from './sweep-summary.js';
 
 /** Options of `metarl sweep`. */
 export interface SweepOptions {
@@ -37,7 +37,7 @@ export interface SweepOptions {
   sharedDir?: string;
 }
 
-/** What a sweep produced: the summary table, its file, and how many runs failed. */
+/** What a sweep produced: the summary table, its file (sweep.svg beside it), and how many runs failed. */
 export interface SweepResult {
   table: string;
   file: string;
@@ -57,9 +57,12 @@ export async function sweepCommand(source: string, opts: SweepOptions, log: (lin
   log(`metarl sweep: ${points.length} grid point${points.length > 1 ? 's' : ''} x ${opts.seeds.length} seeds = ${runs.length} runs into ${out} (${runs.length - pending.length} already there)`);
   const failures = pending.length > 0 ? await runOnWorkers(pending, out, opts, log) : [];
   const rows = points.map((point) => summarizePoint(point, runs.filter((r) => r.point === point), out, log));
-  const table = await Promise.all(rows).then((r) => sweepTable(r));
+  const summaries = await Promise.all(rows);
+  const table = sweepTable(summaries);
   const file = join(out, 'sweep.md');
   writeFileAtomic(file, `${table}\n`);
+  const plot = sweepPlotSvg(summaries);
+  if (plot) writeFileAtomic(join(out, 'sweep.svg'), plot);
   for (const f of failures) log(`metarl sweep: ${f}`);
   return { table, file, failed: failures.length };
 }
@@ -128,13 +131,7 @@ function writeRunDir(target: string, files: Record<string, string>): void {
   renameSync(partial, target);
 }
 
-/** A grid point's summary: its evaluation over the training seeds that finished (combined when two or more). */
-interface PointSummary {
-  point: GridPoint;
-  seeds: number;
-  result?: EvalResult;
-}
-
+/** A grid point's evaluation over the seeds that finished, combined (eval.json and plots in its directory) when two or more did. */
 async function summarizePoint(point: GridPoint, runs: readonly SweepRun[], out: string, log: (line: string) => void): Promise<PointSummary> {
   const dirs = runs.map((r) => join(out, r.relativeDir)).filter((d) => existsSync(join(d, 'eval.json')));
   // `source` names where the worker evaluated the run (a temporary directory there): name the copy here instead
@@ -144,26 +141,6 @@ async function summarizePoint(point: GridPoint, runs: readonly SweepRun[], out: 
   const combined = await combineEvaluations(results, dirs, pointDir);
   log(`metarl sweep: ${point.name}: ${combined.file}${combined.plots.length ? `, ${combined.plots.join(', ')}` : ''}`);
   return { point, seeds: results.length, result: combined.result };
-}
-
-/** One row per grid point: the agent's curve at its first and last point and every baseline's last point, ± 95% CI. */
-function sweepTable(rows: readonly PointSummary[]): string {
-  const evaluated = rows.find((r) => r.result)?.result;
-  if (!evaluated) return 'no run of the sweep finished';
-  const [agentKey, ...baselineKeys] = Object.keys(evaluated.curves);
-  const agent = evaluated.curves[agentKey];
-  const header = ['grid point', 'seeds', `${agent.label} first`, `${agent.label} last`, ...baselineKeys.map((k) => evaluated.curves[k].label)];
-  const cells = rows.map((r) => {
-    const curve = (key: string, first: boolean) => {
-      const c = r.result?.curves[key];
-      if (!c) return 'n/a';
-      const i = first ? 0 : c.mean.length - 1;
-      return Number.isFinite(c.ci95[i]) ? `${c.mean[i].toFixed(2)} ± ${c.ci95[i].toFixed(2)}` : `${c.mean[i].toFixed(2)} (n=1)`;
-    };
-    return [r.point.name, String(r.seeds), curve(agentKey, true), curve(agentKey, false), ...baselineKeys.map((k) => curve(k, false))];
-  });
-  const axis = evaluated.protocol.axis === 'inner steps' ? 'k inner steps' : 'episodes of a trial';
-  return [`${evaluated.envId} ${evaluated.algorithm}: mean return ± 95% CI over training seeds; first/last point of the curve (${axis}); baselines at their last point`, formatTable([header, ...cells])].join('\n');
 }
 
 /** `metarl sweep status`: the run queue's counts and its active and failed jobs. */
@@ -178,7 +155,7 @@ export async function sweepStatus(redis: string): Promise<string> {
     const failed = await queue.getFailed();
     await queue.close();
     const lines = [`runs on ${link.display}: ${counts.waiting + counts.delayed} queued, ${counts.active} running, ${counts.completed} done, ${counts.failed} failed`];
-    for (const job of active) lines.push(`running  ${job.name} (job ${job.id}, attempt ${job.attemptsMade + 1})`);
+    for (const job of active) lines.push(`running  ${job.name} (job ${job.id}, attempt ${job.attemptsMade + 1})${typeof job.progress === 'string' ? `: ${job.progress}` : ''}`);
     for (const job of failed) lines.push(`failed   ${job.name} (job ${job.id}): ${job.failedReason}`);
     return lines.join('\n');
   } finally {

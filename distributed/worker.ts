@@ -62,7 +62,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 async function runJob(job: Job, threads: JobThreads, log: (line: string) => void): Promise<unknown> {
   const what = checkSweepJob(job.data);
   log(`metarl worker: training ${what} (job ${job.id})`);
-  const result = await threads.run('run', job.data);
+  const result = await threads.run('run', job.data, (line) => void job.updateProgress(line).catch(() => {}));
   log(`metarl worker: finished ${what} (job ${job.id})`);
   return result;
 }

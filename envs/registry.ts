@@ -29,13 +29,13 @@ export async function makeEnv(id: string, options?: EnvOptions): Promise<Env<Tas
   return envSpec(id).make(options);
 }
 
-/** A new vector env of `numEnvs` robots: in one world, or over `run.workers` worker threads (same numbers). */
+/** A new vector env of `numEnvs` robots: on this thread, or over `run.workers` worker threads (same numbers). */
 export async function makeVecEnv(id: string, numEnvs: number, options?: EnvOptions, run?: VecRunOptions): Promise<VecEnv<Task>> {
   return envSpec(id).makeVec(numEnvs, options, run);
 }
 
 /**
- * Envs [firstIndex, firstIndex + numEnvs) of a larger vector env of `id`, in one world on this thread: robot j
+ * Envs [firstIndex, firstIndex + numEnvs) of a larger vector env of `id`, on this thread: robot j
  * stands where env firstIndex + j stands, so it computes that env's numbers (a worker thread's block, a
  * distributed rollout's chunk). Its `reset(seed)` seeds robot j with seed + j: pass the whole env's seed + firstIndex.
  */

@@ -1,6 +1,6 @@
 /**
  * robotEnv(): the one env factory. A RobotTaskDef (robot + physics settings + observation + reward + task
- * distribution) becomes an EnvSpec that makes single envs and vector envs (many robots in one world).
+ * distribution) becomes an EnvSpec that makes single envs and vector envs (many robots, one world each).
  */
 import { initPhysics } from '../sim/rapier.js';
 import type { RobotSpec } from '../sim/robot-spec.js';
@@ -20,7 +20,7 @@ export interface EnvSpec<T extends Task = Task> {
   /** A single env (one robot in its own world). */
   make(options?: EnvOptions): Promise<Env<T>>;
   /**
-   * `numEnvs` envs, batched, with autoreset: robots in one world on this thread, or split over worker threads
+   * `numEnvs` envs, batched, with autoreset: robots on this thread (one world each), or split over worker threads
    * (`run.workers` > 1; same numbers bit for bit).
    */
   makeVec(numEnvs: number, options?: EnvOptions, run?: VecRunOptions): Promise<VecEnv<T>>;

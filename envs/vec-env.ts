@@ -1,14 +1,20 @@
 /**
- * RobotVecEnv: N envs of one family as N robots in ONE Rapier world, with batched Float32Array I/O and autoreset.
+ * RobotVecEnv: N envs of one family as N robots, each in its own Rapier world, with batched Float32Array I/O and
+ * autoreset.
  *
- * Robots stand in a row along y, {@link ROBOT_SPACING} apart (env i at y = i * spacing); collision groups keep
- * them from touching each other (each touches only the ground). Spacing keeps their bounding boxes apart, so
- * the broad phase finds no robot-robot pairs (CheetahVel-v0, 64 robots, physics only: 4.7k env steps/s
- * co-located vs 6.1k spaced). A robot's trajectory depends only on its own coordinates, not on the other
- * robots in its world: env i is bit-identical whichever world hosts it (what makes the worker-thread VecEnv
- * equal to this one), and env 0, at the origin, is bit-identical to a single env. Envs i > 0 are as valid
- * but round differently (their y coordinates are offset), so chaotic dynamics diverge from a single env's.
+ * One world per robot, because robots sharing a world are not independent in Rapier: the order in which its
+ * solver takes a robot's contact constraints depends on the other robots' colliders, so a robot's float results
+ * changed with the world's contents (measured: CheetahVel, env 1 of a 32-robot world left its single-robot
+ * trajectory at step 36, env 19 of a 100-robot world at step 54). Own worlds make env i's numbers depend on its
+ * own actions, task, seed and place only: a VecEnv split over threads (worker-vec.ts) or machines (distributed/)
+ * computes exactly what one VecEnv computes. The price, measured with 64 robots stepping on one thread: 25% of
+ * the physics throughput for CheetahVel, 13% for AntGoal.
+ *
+ * Robots stand in a row along y, {@link ROBOT_SPACING} apart (env i at y = i * spacing), as the viewer shows them
+ * side by side; env 0, at the origin, is bit-identical to a single env. Envs i > 0 are as valid but round
+ * differently (their y coordinates are offset), so chaotic dynamics diverge from a single env's.
  */
+import { createHash } from 'node:crypto';
 import type { PhysicsWorld } from '../sim/world.js';
 import type { Box } from './box.js';
 import { envCard } from './env-card.js';
@@ -19,7 +25,7 @@ import type { RobotSpec, Vec3 } from '../sim/robot-spec.js';
 
 /** Distance between neighbouring robots of a vector env (m, along y). */
 export const ROBOT_SPACING = 2;
-/** Most robots one world holds: the row must stay on the ground slab (±2000 m) and float32 precise (< 1 mm). */
+/** Most robots one vector env holds: its row must stay on the ground slab (±2000 m) and float32 precise (< 1 mm). */
 export const MAX_ROBOTS_PER_WORLD = 1000;
 
 /** Where env `index` of a vector env stands: y = index * spacing. */
@@ -33,12 +39,12 @@ export class RobotVecEnv<T extends Task> implements VecEnv<T> {
   readonly singleActionSpace: Box;
   readonly card: EnvCard;
   readonly robot: RobotSpec;
-  private readonly world: PhysicsWorld;
+  private readonly worlds: PhysicsWorld[];
   private readonly episodes: RobotEpisode<T>[];
 
   /**
    * @param def the task family (with env options applied)
-   * @param numEnvs robots in this world
+   * @param numEnvs robots (one world each)
    * @param options env options (oracle observations, horizon)
    * @param firstIndex index of this world's first env in a larger vector env split over several worlds (worker
    *   threads): robot j stands where env firstIndex + j stands, so it computes the same numbers.
@@ -55,8 +61,8 @@ export class RobotVecEnv<T extends Task> implements VecEnv<T> {
     this.singleObservationSpace = observationSpace(def, options);
     this.singleActionSpace = actionSpace(def);
     this.card = envCard(def, options);
-    this.world = createWorld(def as RobotTaskDef<Task>);
-    this.episodes = Array.from({ length: numEnvs }, (_, j) => new RobotEpisode(def, this.world, robotOrigin(firstIndex + j), options, firstIndex + j));
+    this.worlds = Array.from({ length: numEnvs }, () => createWorld(def as RobotTaskDef<Task>));
+    this.episodes = this.worlds.map((world, j) => new RobotEpisode(def, world, robotOrigin(firstIndex + j), options, firstIndex + j));
   }
 
   setTasks(tasks: readonly T[]): void {
@@ -81,7 +87,7 @@ export class RobotVecEnv<T extends Task> implements VecEnv<T> {
     if (actions.length !== this.numEnvs * act)
       throw new Error(`VecEnv.step: actions must have numEnvs*actDim = ${this.numEnvs}*${act} = ${this.numEnvs * act} entries, got ${actions.length}.`);
     this.episodes.forEach((e, i) => e.beginStep(subarray(actions, i * act, act)));
-    this.world.step(this.def.physics.frameSkip);
+    for (const world of this.worlds) world.step(this.def.physics.frameSkip);
     const obs = new Float32Array(this.numEnvs * dim);
     const rewards = new Float32Array(this.numEnvs);
     const terminated = new Uint8Array(this.numEnvs);
@@ -107,11 +113,11 @@ export class RobotVecEnv<T extends Task> implements VecEnv<T> {
   }
 
   stateHash(): string {
-    return this.world.hash();
+    return createHash('sha256').update(this.worlds.map((w) => w.hash()).join(',')).digest('hex').slice(0, 16);
   }
 
   close(): void {
-    this.world.free();
+    for (const world of this.worlds) world.free();
   }
 }
 

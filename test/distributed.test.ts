@@ -159,8 +159,9 @@ describe('distributed sampling (metarl worker, metarl train --redis)', { skip, t
     const args = ['sweep', 'pointnav-rl2', '--seeds', '0,1', '--grid', 'algorithm.hiddenDim=8,16', ...TINY_RL2, '--redis', redis.url, '--out', out];
     const r = await runToEnd(startMetarl(args));
     assert.equal(r.code, 0, r.stderr);
-    const rows = readFileSync(join(out, 'sweep.md'), 'utf8').split('\n').filter((l) => l.startsWith('algorithm.hiddenDim='));
-    assert.deepEqual(rows.map((l) => l.split(/\s{2,}/).slice(0, 2)), [['algorithm.hiddenDim=8', '2'], ['algorithm.hiddenDim=16', '2']]);
+    const rows = readFileSync(join(out, 'sweep.md'), 'utf8').split('\n').filter((l) => /^\d+ +algorithm/.test(l));
+    assert.deepEqual(rows.map((l) => l.split(/\s{2,}/).slice(0, 3)), [['1', 'algorithm.hiddenDim=8', '2'], ['2', 'algorithm.hiddenDim=16', '2']]);
+    assert.match(readFileSync(join(out, 'sweep.svg'), 'utf8'), /<svg[\s\S]*class="ci"[\s\S]*<\/svg>/, 'the summary plot with CI error bars');
     for (const point of ['algorithm.hiddenDim=8', 'algorithm.hiddenDim=16']) {
       const combined = JSON.parse(readFileSync(join(out, point, 'eval.json'), 'utf8')) as EvalResult;
       assert.equal(combined.protocol.ciOver, 'training seeds');
