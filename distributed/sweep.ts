@@ -4,7 +4,7 @@
  * directory comes back through Redis (or is written by the worker into `--shared-dir`, a directory both see) to
  * `<out>/<point>/seed-<s>`; then every grid point's evaluations are combined with the 95% CI over training seeds
  * (its eval.json and plots) and a summary table of the points goes to `<out>/sweep.md`. Submitting the same sweep
- * again waits for the jobs already queued and skips the runs already written.
+ * again waits for the jobs already queued, skips the runs already written and queues the failed ones anew.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -56,14 +56,15 @@ export async function sweepCommand(source: string, opts: SweepOptions, log: (lin
   const pending = runs.filter((r) => !existsSync(join(out, r.relativeDir, 'eval.json')));
   log(`metarl sweep: ${points.length} grid point${points.length > 1 ? 's' : ''} x ${opts.seeds.length} seeds = ${runs.length} runs into ${out} (${runs.length - pending.length} already there)`);
   const failures = pending.length > 0 ? await runOnWorkers(pending, out, opts, log) : [];
+  for (const f of failures) log(`metarl sweep: ${f}`);
   const rows = points.map((point) => summarizePoint(point, runs.filter((r) => r.point === point), out, log));
   const summaries = await Promise.all(rows);
   const table = sweepTable(summaries);
   const file = join(out, 'sweep.md');
+  mkdirSync(out, { recursive: true });
   writeFileAtomic(file, `${table}\n`);
   const plot = sweepPlotSvg(summaries);
   if (plot) writeFileAtomic(join(out, 'sweep.svg'), plot);
-  for (const f of failures) log(`metarl sweep: ${f}`);
   return { table, file, failed: failures.length };
 }
 
@@ -79,6 +80,7 @@ async function runOnWorkers(runs: readonly SweepRun[], out: string, opts: SweepO
     await events.waitUntilReady();
     const sharedDir = opts.sharedDir ? out : undefined;
     const data = (r: SweepRun): SweepJobData => ({ config: r.config, point: r.point.name, relativeDir: r.relativeDir, ...(sharedDir ? { sharedDir } : {}) });
+    await Promise.race([dropFailedJobs(queue, runs), link.lost]);
     const jobs = await Promise.race([queue.addBulk(runs.map((r) => ({ name: r.relativeDir, data: data(r), opts: { ...JOB_OPTIONS, jobId: r.jobId } }))), link.lost]);
     log(`metarl sweep: ${jobs.length} runs queued on ${link.display}; start workers with metarl worker --redis <url> (metarl sweep status shows progress)`);
     let done = 0;
@@ -97,6 +99,14 @@ async function runOnWorkers(runs: readonly SweepRun[], out: string, opts: SweepO
     return outcomes.filter((f): f is string => f !== undefined);
   } finally {
     await link.close();
+  }
+}
+
+/** Remove the runs' jobs that failed in an earlier submission, so that submitting again queues them anew. */
+async function dropFailedJobs(queue: Queue, runs: readonly SweepRun[]): Promise<void> {
+  for (const run of runs) {
+    const job = await queue.getJob(run.jobId);
+    if (job && (await job.isFailed())) await job.remove();
   }
 }
 

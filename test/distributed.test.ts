@@ -184,6 +184,21 @@ describe('distributed sampling (metarl worker, metarl train --redis)', { skip, t
     assert.ok(existsSync(join(out, 'eval.json')), 'the combined evaluation');
   });
 
+  it('a sweep over an env only the submitter registers fails with the fix named; submitted again to a worker started with --module, it runs', async () => {
+    const redis = track(await startRedis());
+    const plain = track(await startWorker(redis));
+    const out = join(dir, 'user-env-sweep');
+    const args = ['sweep', 'pointnav-rl2', '--seeds', '0,1', ...TINY_RL2, '--set', 'env=SubmitterPoint-v0', '--module', 'test/distributed-env-fixture.ts', '--redis', redis.url, '--out', out];
+    const failed = await runToEnd(startMetarl(args));
+    assert.equal(failed.code, 1, failed.stderr);
+    assert.match(failed.stderr, /run seed-0 failed on the workers: .*unknown env 'SubmitterPoint-v0'.*start it with --module/);
+    await stopProcess(plain);
+    track(await startWorker(redis, ['--module', 'test/distributed-env-fixture.ts']));
+    const again = await runToEnd(startMetarl(args));
+    assert.equal(again.code, 0, again.stderr);
+    assert.ok(existsSync(join(out, 'eval.json')), 'both seeds trained and combined');
+  });
+
   it('a sweep job naming a learner the worker does not register fails at once, reported with its error', async () => {
     const redis = track(await startRedis());
     track(await startWorker(redis));
