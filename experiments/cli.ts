@@ -18,56 +18,18 @@ import { evalCommand, plotCommand, type EvalCommandOptions } from './eval-comman
 import { rolloutCommand } from './rollout-command.js';
 import { learnersCommand } from './learners-command.js';
 import { setLearnerThreads } from './learners.js';
-import { parseSeeds } from './train-seeds.js';
 import { loadUserModules } from './user-modules.js';
 import { INTERRUPTED_EXIT_CODE, trainCommand, type TrainCommandOptions } from './train-command.js';
 import { replayCommand, viewCommand, type ViewOptions } from './view-command.js';
-import { workerCommand, type WorkerCommandOptions } from '../distributed/worker.js';
-import { sweepCommand, sweepStatus, type SweepOptions } from '../distributed/sweep.js';
-import { setupModules } from '../envs/setup-modules.js';
+import { addDistributedCommands } from './cli-distributed.js';
+import { collect, integer, nonNegativeInt, positiveInt, seedList, withModules, type CliIo, type CommandOutcome } from './cli-options.js';
 
-/** Where the CLI writes: stdout and stderr by default, captured strings in tests. */
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-}
+export type { CliIo, CommandOutcome } from './cli-options.js';
 
 const processIo: CliIo = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
 };
-
-/** A commander argument parser accepting a positive integer; the error names `flag` and the valid form. */
-export function positiveInt(flag: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a positive integer, e.g. ${flag} 3.`);
-    return n;
-  };
-}
-
-/** A commander argument parser accepting an integer >= 0; the error names `flag` and the valid form. */
-export function nonNegativeInt(flag: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`${flag} must be an integer >= 0, e.g. ${flag} 3.`);
-    return n;
-  };
-}
-
-/** A commander argument parser accepting any (safe) integer; the error names `flag` and the valid form. */
-export function integer(flag: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`${flag} must be an integer, e.g. ${flag} 0.`);
-    return n;
-  };
-}
-
-/** What a command reports back besides its output: the exit code of a run that ended early (e.g. Ctrl-C). */
-export interface CommandOutcome {
-  exitCode: number;
-}
 
 /** The `metarl` program, writing to `io`; parse errors throw CommanderError instead of exiting. */
 export function createProgram(io: CliIo = processIo, outcome: CommandOutcome = { exitCode: 0 }): Command {
@@ -95,17 +57,8 @@ export function createProgram(io: CliIo = processIo, outcome: CommandOutcome = {
   addDemoCommand(program, io);
   addReplayCommand(program, io);
   addBenchCommand(program, io);
-  addWorkerCommand(program, io);
-  addSweepCommand(program, io, outcome);
+  addDistributedCommands(program, io, outcome);
   return program;
-}
-
-/** Help text of `--module`. */
-const MODULE_HELP = 'a .js/.mjs/.ts file that registers envs or learners (registerEnv / registerLearner from metarl); repeatable';
-
-/** Add the repeatable `--module <file>` option (loaded before the command runs, by the preAction hook). */
-function withModules(command: Command): Command {
-  return command.option('--module <file>', MODULE_HELP, collect, []);
 }
 
 function addEnvsCommand(program: Command, io: CliIo): void {
@@ -147,20 +100,6 @@ function addRolloutCommand(program: Command, io: CliIo): void {
     .action(async (envId: string, opts: { episodes: number; seed: number; taskSeed: number; testTask?: boolean; json?: boolean }) =>
       io.out(`${await rolloutCommand(envId, opts)}\n`),
     );
-}
-
-/** A commander parser for `--seeds 0,1,2` / `--seeds 0..9`. */
-function seedList(value: string): number[] {
-  try {
-    return parseSeeds(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-}
-
-/** Collects a repeatable option's values. */
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 function addPresetsCommand(program: Command, io: CliIo): void {
@@ -306,48 +245,6 @@ function addBenchCommand(program: Command, io: CliIo): void {
       io.out(`${result.table}\n`);
       if (result.jsonPath) io.err(`wrote ${result.jsonPath}\n`);
     });
-}
-
-function addWorkerCommand(program: Command, io: CliIo): void {
-  withModules(program.command('worker'))
-    .description('take jobs from a Redis server until stopped (Ctrl-C lets the current jobs finish): the rollouts of metarl train --redis runs and the runs of metarl sweep; runs only the envs and learners registered here (built-ins and --module files)')
-    .requiredOption('--redis <url>', 'Redis server: redis://[:password@]host:port[/db], rediss:// for TLS')
-    .option('--threads <n>', 'job threads: rollout chunks run in parallel, a sweep run samples on this many threads (default: one per core)', positiveInt('--threads'))
-    .option('--lock-ms <ms>', 'a job whose worker died (its lock not renewed) goes to another worker after this long', positiveInt('--lock-ms'), 30_000)
-    .action(async (opts: WorkerCommandOptions) => {
-      const stop = new Promise<void>((resolve) => {
-        process.once('SIGTERM', () => resolve());
-        process.once('SIGINT', () => {
-          process.once('SIGINT', () => process.exit(INTERRUPTED_EXIT_CODE));
-          resolve();
-        });
-      });
-      await workerCommand(opts, setupModules(), (line) => io.err(`${line}\n`), stop);
-    });
-}
-
-function addSweepCommand(program: Command, io: CliIo, outcome: CommandOutcome): void {
-  const sweep = program.command('sweep').description('whole training runs (and their evaluations) for metarl worker processes: grid points x training seeds, summarised with 95% CIs over training seeds');
-  withModules(sweep.command('run [config]', { isDefault: true }))
-    .description('queue the runs of a config or preset (metarl sweep <config> ...), wait for them, write <out>/<point>/seed-<s>, eval.json and plots per point, and <out>/sweep.md')
-    .requiredOption('--redis <url>', 'Redis server: redis://[:password@]host:port[/db], rediss:// for TLS')
-    .requiredOption('--seeds <list>', 'training seeds: 0,1,2 or a range 0..9', (v: string) => seedList(v))
-    .option('--grid <key=v1,v2>', 'a config key and its values, e.g. --grid algorithm.innerLr=0.05,0.1 (repeatable: the product of the axes)', collect, [])
-    .option('--set <key=value>', 'override a config field at every grid point (repeatable)', collect, [])
-    .option('--out <dir>', 'output directory (default runs/<name>-sweep)')
-    .option('--shared-dir <dir>', 'instead of --out: an output directory every worker and this machine see at the same path; the workers write the runs there instead of sending them back through Redis')
-    .action(async (source: string | undefined, opts: SweepOptions) => {
-      if (!source) throw new Error('missing config: give a config file or preset name, e.g. metarl sweep pointnav-rl2 --seeds 0..2 --redis redis://127.0.0.1:6379.');
-      const result = await sweepCommand(source, opts, (line) => io.err(`${line}\n`));
-      io.out(`${result.table}\n`);
-      io.err(`wrote ${result.file}\n`);
-      if (result.failed > 0) outcome.exitCode = 1;
-    });
-  sweep
-    .command('status')
-    .description('the sweep queue: runs queued, running, done and failed (with their errors)')
-    .requiredOption('--redis <url>', 'Redis server')
-    .action(async (opts: { redis: string }) => io.out(`${await sweepStatus(opts.redis)}\n`));
 }
 
 /** Run the CLI on `argv` (arguments after the program name) and resolve to the exit code. */
