@@ -49,12 +49,6 @@ export class RolloutJobRunner {
     return toWire(runRolloutChunk(vec, data.chunk));
   }
 
-  /** Close every cached block. */
-  close(): void {
-    for (const vec of this.blocks.values()) vec.close();
-    this.blocks.clear();
-  }
-
   private async block({ envId, envOptions, chunk }: RolloutJobData): Promise<VecEnv> {
     const key = JSON.stringify([envId, envOptions, chunkEnvs(chunk), chunk.firstEnv]);
     let vec = this.blocks.get(key);

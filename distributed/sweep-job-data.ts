@@ -23,14 +23,10 @@ export interface SweepJobData {
   relativeDir: string;
 }
 
-/** What a finished sweep job returns. */
+/** What a finished sweep job returns (its times are in the run's metrics and eval.json). */
 export interface SweepJobResult {
   /** The run directory's files (path relative to it -> base64 of the bytes); absent with a shared directory. */
   files?: Record<string, string>;
-  /** Iterations trained and the evaluation's wall clock (s). */
-  iterations: number;
-  trainSeconds: number;
-  evalSeconds: number;
 }
 
 /**

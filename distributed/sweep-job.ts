@@ -27,14 +27,10 @@ export async function runSweepJob(job: unknown, onProgress: (line: string) => vo
   };
   const workers = (workerData as JobThreadData).threads;
   try {
-    const t0 = performance.now();
-    const trained = await trainRun({ config: data.config, origin: `sweep point ${data.point}`, name: data.point }, { out: dir, force: true, workers, log, progress: new LineProgress(log) });
-    const t1 = performance.now();
+    await trainRun({ config: data.config, origin: `sweep point ${data.point}`, name: data.point }, { out: dir, force: true, workers, log, progress: new LineProgress(log) });
     await evaluate(dir, { log, workers });
-    const evalSeconds = (performance.now() - t1) / 1000;
     writeFileSync(join(dir, 'worker.log'), `${lines.join('\n')}\n`);
-    const result = { iterations: trained.iteration, trainSeconds: (t1 - t0) / 1000, evalSeconds };
-    return data.sharedDir ? result : { ...result, files: readTree(dir) };
+    return data.sharedDir ? {} : { files: readTree(dir) };
   } finally {
     if (!data.sharedDir) rmSync(dir, { recursive: true, force: true });
   }
