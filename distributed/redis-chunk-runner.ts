@@ -39,7 +39,7 @@ export class RedisChunkRunner implements ChunkRunner {
       const events = new QueueEvents(ROLLOUT_QUEUE, { connection: link.client() });
       queue.on('error', () => {}); // outages: reported once by the link
       events.on('error', () => {});
-      await Promise.race([Promise.all([queue.waitUntilReady(), events.waitUntilReady()]), link.lost]);
+      await link.guard(Promise.all([queue.waitUntilReady(), events.waitUntilReady()]));
       return new RedisChunkRunner(link, queue, events);
     } catch (error) {
       await link.close();
@@ -54,8 +54,8 @@ export class RedisChunkRunner implements ChunkRunner {
 
   async run(env: ChunkEnv, chunks: readonly RolloutChunk[]): Promise<ChunkResult[]> {
     const data = chunks.map((chunk) => rolloutJob(env, chunk));
-    const jobs = await this.guarded(this.queue.addBulk(data.map((d) => ({ name: env.envId, data: d, opts: JOB_OPTIONS }))));
-    const returned = await this.guarded(Promise.all(jobs.map((job) => this.finished(job))));
+    const jobs = await this.link.guard(this.queue.addBulk(data.map((d) => ({ name: env.envId, data: d, opts: JOB_OPTIONS }))));
+    const returned = await this.link.guard(Promise.all(jobs.map((job) => this.finished(job))));
     this.traffic.jobs += jobs.length;
     this.traffic.sentBytes += jsonBytes(data);
     this.traffic.receivedBytes += jsonBytes(returned);
@@ -75,11 +75,6 @@ export class RedisChunkRunner implements ChunkRunner {
     } catch (error) {
       throw new Error(`rollout job ${job.id} (${job.name}) failed on the workers (up to ${JOB_ATTEMPTS} attempts): ${(error as Error).message}`);
     }
-  }
-
-  /** `work`, or the link's rejection when Redis is lost for longer than the give-up time. */
-  private guarded<T>(work: Promise<T>): Promise<T> {
-    return Promise.race([work, this.link.lost]);
   }
 }
 

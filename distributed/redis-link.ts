@@ -102,7 +102,7 @@ export class RedisLink {
       timer = setTimeout(() => reject(new RedisUnreachableError(unreachableMessage(this.display, timeoutMs, this.lastError))), timeoutMs);
     });
     try {
-      await Promise.race([client.ping(), this.lost, timeout]);
+      await Promise.race([this.guard(client.ping()), timeout]);
     } catch (error) {
       if (error instanceof RedisUnreachableError) throw error;
       throw new Error(`Redis at ${this.display} refused the connection: ${(error as Error).message} (a password goes in the URL: redis://:password@host:port).`);
@@ -110,6 +110,15 @@ export class RedisLink {
       clearTimeout(timer);
       this.remove(client);
     }
+  }
+
+  /**
+   * `work`, or this link's rejection once the server is given up on. The loser's later rejection (a command on a
+   * closed connection) is observed here, so it cannot end the process as an unhandled rejection.
+   */
+  guard<T>(work: Promise<T>): Promise<T> {
+    work.catch(() => {});
+    return Promise.race([work, this.lost]);
   }
 
   /** Disconnect every client. */
@@ -126,6 +135,7 @@ export class RedisLink {
   private retryDelay(giveUpMs: number): number | null {
     const since = (this.failSince ??= Date.now());
     if (Date.now() - since >= giveUpMs) {
+      dropClosedConnectionRejections();
       this.giveUp(new RedisUnreachableError(unreachableMessage(this.display, giveUpMs, this.lastError)));
       return null;
     }
@@ -135,6 +145,23 @@ export class RedisLink {
     }
     return RETRY_DELAY_MS;
   }
+}
+
+let droppingClosedConnectionRejections = false;
+
+/**
+ * Once a link gives up, ioredis rejects the commands still queued on its clients with "Connection is closed.";
+ * some belong to BullMQ's internal loops, which leave them unhandled, and Node would end the process with a stack
+ * trace after the outage was already reported in one line. From then on those rejections are dropped; any other
+ * unhandled rejection is thrown as before.
+ */
+function dropClosedConnectionRejections(): void {
+  if (droppingClosedConnectionRejections) return;
+  droppingClosedConnectionRejections = true;
+  process.on('unhandledRejection', (reason) => {
+    if (reason instanceof Error && reason.message === 'Connection is closed.') return;
+    throw reason;
+  });
 }
 
 function unreachableMessage(display: string, giveUpMs: number, reason: string): string {

@@ -80,11 +80,11 @@ async function runOnWorkers(runs: readonly SweepRun[], out: string, opts: SweepO
     await events.waitUntilReady();
     const sharedDir = opts.sharedDir ? out : undefined;
     const data = (r: SweepRun): SweepJobData => ({ config: r.config, point: r.point.name, relativeDir: r.relativeDir, ...(sharedDir ? { sharedDir } : {}) });
-    await Promise.race([dropFailedJobs(queue, runs), link.lost]);
-    const jobs = await Promise.race([queue.addBulk(runs.map((r) => ({ name: r.relativeDir, data: data(r), opts: { ...JOB_OPTIONS, jobId: r.jobId } }))), link.lost]);
+    await link.guard(dropFailedJobs(queue, runs));
+    const jobs = await link.guard(queue.addBulk(runs.map((r) => ({ name: r.relativeDir, data: data(r), opts: { ...JOB_OPTIONS, jobId: r.jobId } }))));
     log(`metarl sweep: ${jobs.length} runs queued on ${link.display}; start workers with metarl worker --redis <url> (metarl sweep status shows progress)`);
     let done = 0;
-    const outcomes = await Promise.race([
+    const outcomes = await link.guard(
       Promise.all(
         jobs.map(async (job, i) => {
           const failure = await finishRun(job, events, runs[i], out, sharedDir !== undefined);
@@ -93,8 +93,7 @@ async function runOnWorkers(runs: readonly SweepRun[], out: string, opts: SweepO
           return failure;
         }),
       ),
-      link.lost,
-    ]);
+    );
     await Promise.allSettled([events.close(), queue.close()]);
     return outcomes.filter((f): f is string => f !== undefined);
   } finally {
