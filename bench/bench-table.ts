@@ -90,10 +90,13 @@ function learnerName(l: LearnerTiming): string {
 }
 
 function pearlLines(r: BenchReport): string {
-  const p = r.pearl;
+  const { pearl: p, pearlParallel: q } = r;
+  const training = (t: typeof p) =>
+    `${t.gradientStepsPerSecond.toFixed(1)} gradient steps/s (${t.msPerGradientStep.toFixed(1)} ms/step, ${t.cpuMsPerGradientStep.toFixed(1)} CPU ms/step, ${t.gradientSteps} steps)`;
   return [
     `PEARL on ${p.envId} (nets ${p.netSize} x ${p.netDepth} layers, ${p.metaBatch} tasks x ${p.batchSize} transitions per gradient step; one iteration after a warm-up)`,
-    `  training    ${p.gradientStepsPerSecond.toFixed(1)} gradient steps/s (${p.msPerGradientStep.toFixed(1)} ms/step, ${p.cpuMsPerGradientStep.toFixed(1)} CPU ms/step, ${p.gradientSteps} steps)`,
+    `  training, 1 learner thread                        ${training(p)}`,
+    `  training, ${q.learnerThreads} learner threads x ${q.gradientShards} task groups      ${training(q)}: ${(q.gradientStepsPerSecond / p.gradientStepsPerSecond).toFixed(2)}x`,
     `  collection  ${Math.round(p.collectionEnvStepsPerSecond)} env steps/s (${p.collectionEnvSteps} env steps: ${p.collectionTasks} tasks x prior + posterior phases, ${p.workers} threads)`,
   ].join('\n');
 }

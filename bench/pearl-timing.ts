@@ -3,11 +3,13 @@
  * context encoder on a meta-batch of tasks) and env steps per second of its data collection (plain-JS acting with
  * posterior sampling on a VecEnv), from one timed meta-iteration after a warm-up one. `metarl bench` runs
  * {@link timePearl} at the cheetah-dir-pearl preset's sizes; run as a script it times a grid of network widths and
- * batch sizes:
+ * batch sizes, each with the gradient steps on 1 thread and, data-parallel, on `--threads` threads (as many groups of
+ * tasks per step: PEARL's `learnerThreads` and `gradientShards`), side by side:
  *
  *   node --import tsx bench/pearl-timing.ts [--backend wasm] [--steps 30] [--env CheetahVel-v0] [--workers 2]
- *     [--grid 64x2:8x64,128x3:8x128,...]   (netSize x netDepth : metaBatch x batchSize)
+ *     [--threads 2] [--grid 64x2:8x64,128x3:8x128,...]   (netSize x netDepth : metaBatch x batchSize)
  */
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { initBackend, type BackendRequest } from '../agents/backend.js';
@@ -30,6 +32,9 @@ export interface PearlSetup {
   collectionSteps: number;
   /** Threads stepping the collection envs. */
   workers: number;
+  /** Threads of the gradient steps and groups of tasks per step (PEARL's `learnerThreads`, `gradientShards`; default 1). */
+  learnerThreads?: number;
+  gradientShards?: number;
 }
 
 /** What {@link timePearl} measured. */
@@ -45,9 +50,9 @@ export interface PearlTiming extends PearlSetup {
 
 /** Time one PEARL meta-iteration of `setup` after a warm-up one (initial data, JIT and kernel caches). */
 export async function timePearl(setup: PearlSetup): Promise<PearlTiming> {
-  const { envId, netSize, netDepth, metaBatch, batchSize, gradientSteps, collectionTasks, collectionSteps, workers } = setup;
+  const { envId, netSize, netDepth, metaBatch, batchSize, gradientSteps, collectionTasks, collectionSteps, workers, learnerThreads = 1, gradientShards = 1 } = setup;
   const learner = await Pearl.create({
-    envId, envOptions: {}, seed: 0, vecRun: { workers },
+    envId, envOptions: {}, seed: 0, vecRun: { workers }, learnerThreads, gradientShards,
     numTrainTasks: Math.max(2, collectionTasks), numTasksSample: collectionTasks, netSize, netDepth, encoderHidden: [netSize, netSize], metaBatch, batchSize,
     embeddingBatchSize: batchSize, numInitialSteps: collectionSteps, numStepsPrior: collectionSteps, numExtraRlStepsPosterior: collectionSteps, numTrainStepsPerItr: gradientSteps,
   });
@@ -77,10 +82,12 @@ async function main(): Promise<void> {
       steps: { type: 'string', default: '30' },
       env: { type: 'string', default: 'CheetahVel-v0' },
       workers: { type: 'string', default: '2' },
+      threads: { type: 'string', default: String(availableParallelism()) },
       grid: { type: 'string', default: '64x2:8x64,64x2:16x128,128x2:8x128,128x3:16x128,256x3:16x256,300x3:16x256' },
     },
   });
   const backend = await initBackend(values.backend as BackendRequest, () => {});
+  const threads = Number(values.threads);
   const common = { envId: values.env as string, gradientSteps: Number(values.steps), workers: Number(values.workers), collectionTasks: 2, collectionSteps: 200 };
   console.log(`PEARL timing on ${common.envId}, backend ${backend.name} (${backend.detail}), ${common.gradientSteps} gradient steps per measurement`);
   const rows = [];
@@ -89,7 +96,11 @@ async function main(): Promise<void> {
     const [netSize, netDepth] = net.split('x').map(Number);
     const [metaBatch, batchSize] = batch.split('x').map(Number);
     const t = await timePearl({ ...common, netSize, netDepth, metaBatch, batchSize });
-    rows.push({ net: `${netSize} x ${netDepth} layers`, 'rows/step': `${metaBatch} x ${batchSize} = ${metaBatch * batchSize}`, 'grad steps/s': t.gradientStepsPerSecond.toFixed(1), 'ms/step': t.msPerGradientStep.toFixed(1), 'CPU ms/step': t.cpuMsPerGradientStep.toFixed(1) });
+    const p = await timePearl({ ...common, netSize, netDepth, metaBatch, batchSize, learnerThreads: threads, gradientShards: threads });
+    rows.push({
+      net: `${netSize} x ${netDepth} layers`, 'rows/step': `${metaBatch} x ${batchSize} = ${metaBatch * batchSize}`, 'grad steps/s': t.gradientStepsPerSecond.toFixed(1), 'ms/step': t.msPerGradientStep.toFixed(1),
+      'CPU ms/step': t.cpuMsPerGradientStep.toFixed(1), [`ms/step, ${threads} threads`]: p.msPerGradientStep.toFixed(1), speed_up: (t.msPerGradientStep / p.msPerGradientStep).toFixed(2),
+    });
   }
   console.table(rows);
   const c = await timePearl({ ...common, netSize: 64, netDepth: 2, metaBatch: 4, batchSize: 64, gradientSteps: 1, collectionTasks: 5, collectionSteps: 2000 });

@@ -116,8 +116,10 @@ export interface BenchReport {
   fidelity: FidelityReport;
   /** MAML (learner on all threads), MAML (learner on 1 thread), then RL2 (all threads). */
   learners: LearnerTiming[];
-  /** PEARL at the cheetah-dir-pearl preset's sizes: gradient steps/s and collection env steps/s. */
+  /** PEARL at the cheetah-dir-pearl preset's sizes: gradient steps/s and collection env steps/s (gradient steps on 1 thread). */
   pearl: PearlTiming;
+  /** The same with the gradient steps data-parallel: `workers` learner threads and as many groups of tasks per step. */
+  pearlParallel: PearlTiming;
 }
 
 /** How a run reports progress, and (tests) how it loads the mujoco anchor. */
@@ -162,12 +164,22 @@ export async function runBench(settings: BenchSettings, hooks: BenchHooks = {}):
     log(`${setups[0].learner} on ${setups[0].envId}, learner on ${setups.map((s) => s.learnerThreads).join(' and ')} thread(s): warm-up, then ${setups[0].iterations} timed meta-iteration(s) ...`);
     learners.push(...(await timeLearners(setups, (s, row, i) => log(`  ${s.learner} (${s.learnerThreads} learner thread(s)) iteration ${i + 1}: ${formatRow(row)}`))));
   }
-  log(`PEARL on ${settings.pearl.envId}: a warm-up iteration, then one of ${settings.pearl.gradientSteps} gradient steps ...`);
-  const pearl = await timePearl(settings.pearl);
-  log(`  ${pearl.gradientStepsPerSecond.toFixed(1)} gradient steps/s, collection ${Math.round(pearl.collectionEnvStepsPerSecond)} env steps/s`);
+  const [pearl, pearlParallel] = await timePearlThreads(settings, log);
   const machine = machineInfo(mujoco, tf.getBackend());
   const durationS = (performance.now() - started) / 1000;
-  return { kind: 'metarl-bench', createdAt, durationS, machine, settings, physics, rows, ratios: computeRatios(rows, learners), goals: GOALS, fidelity, learners, pearl };
+  return { kind: 'metarl-bench', createdAt, durationS, machine, settings, physics, rows, ratios: computeRatios(rows, learners), goals: GOALS, fidelity, learners, pearl, pearlParallel };
+}
+
+/** PEARL with its gradient steps on 1 thread (1 group of tasks), then on `workers` threads (as many groups). */
+async function timePearlThreads(settings: BenchSettings, log: (line: string) => void): Promise<PearlTiming[]> {
+  const out: PearlTiming[] = [];
+  for (const threads of [1, settings.workers]) {
+    log(`PEARL on ${settings.pearl.envId}, gradient steps on ${threads} thread(s): a warm-up iteration, then one of ${settings.pearl.gradientSteps} gradient steps ...`);
+    const t = await timePearl({ ...settings.pearl, learnerThreads: threads, gradientShards: threads });
+    log(`  ${t.gradientStepsPerSecond.toFixed(1)} gradient steps/s, collection ${Math.round(t.collectionEnvStepsPerSecond)} env steps/s`);
+    out.push(t);
+  }
+  return out;
 }
 
 /** The rate rows, in table order, with their ratios to the mujoco row. */

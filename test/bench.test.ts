@@ -11,7 +11,7 @@ import { formatBenchReport } from '../bench/bench-table.js';
 import type { Rate } from '../bench/measure.js';
 import { computeRatios, mujocoRow, type BenchReport } from '../bench/suite.js';
 import { defaultBenchPath } from '../experiments/bench-command.js';
-import { assertUserError, metarl } from './cli-helpers.js';
+import { assertUserError, metarl, metarlWithin } from './cli-helpers.js';
 
 const ROW_IDS = ['rawPhysics', 'singleEnv', 'vecEnv', 'workerVecEnv', 'sampling', 'mujoco'];
 
@@ -33,7 +33,7 @@ describe('metarl bench --quick', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'metarl-bench-'));
     file = join(dir, 'report.json');
-    run = metarl('bench', '--quick', '--json', file);
+    run = metarlWithin(300_000, 'bench', '--quick', '--json', file); // ~1.5 min on 2 idle cores
     assert.equal(run.status, 0, run.stderr);
     report = JSON.parse(readFileSync(file, 'utf8')) as BenchReport;
   });
@@ -110,6 +110,10 @@ describe('metarl bench --quick', () => {
   });
 
   it("times PEARL's gradient steps and collection at the cheetah-dir-pearl sizes", () => {
+    for (const [t, threads] of [[report.pearl, 1], [report.pearlParallel, report.settings.workers]] as const) {
+      assert.deepEqual([t.learnerThreads, t.gradientShards], [threads, threads]);
+      assert.ok(t.gradientStepsPerSecond > 0 && Number.isFinite(t.gradientStepsPerSecond));
+    }
     const p = report.pearl;
     assert.deepEqual({ net: [p.netSize, p.netDepth], batch: [p.metaBatch, p.batchSize], env: p.envId }, { net: [128, 2], batch: [4, 128], env: 'CheetahDir-v0' });
     assert.ok(p.gradientStepsPerSecond > 0 && Number.isFinite(p.gradientStepsPerSecond));
@@ -121,7 +125,7 @@ describe('metarl bench --quick', () => {
   it('the table names every row and learner and shows the ratios against their goals', () => {
     assert.equal(run.stdout.trimEnd(), formatBenchReport(report));
     for (const row of report.rows) assert.ok(run.stdout.includes(row.label), `table lacks '${row.label}'`);
-    for (const text of ['MAML-TRPO', 'RL2-PPO', 'policy overhead', 'goal >= 1.0x', 'joint anchor gap', 'joint-limit overshoot', 'learner scaling', 'learner threads', 'training / sampling', 'PEARL on CheetahDir-v0', 'gradient steps/s']) {
+    for (const text of ['MAML-TRPO', 'RL2-PPO', 'policy overhead', 'goal >= 1.0x', 'joint anchor gap', 'joint-limit overshoot', 'learner scaling', 'learner threads', 'training / sampling', 'PEARL on CheetahDir-v0', 'gradient steps/s', 'task groups']) {
       assert.ok(run.stdout.includes(text), `table lacks '${text}'`);
     }
   });

@@ -8,9 +8,14 @@ export const root = fileURLToPath(new URL('..', import.meta.url));
 /** The CLI's source entry point (run through tsx). */
 export const cliPath = fileURLToPath(new URL('../experiments/cli.ts', import.meta.url));
 
-/** Run `metarl ...args` to completion and return its exit code and output. */
+/** Run `metarl ...args` to completion (killed after 2 minutes) and return its exit code and output. */
 export function metarl(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', cliPath, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  return metarlWithin(120_000, ...args);
+}
+
+/** {@link metarl} for a command that may take longer: killed after `timeoutMs`. */
+export function metarlWithin(timeoutMs: number, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', cliPath, ...args], { cwd: root, encoding: 'utf8', timeout: timeoutMs });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

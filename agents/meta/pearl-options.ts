@@ -3,6 +3,7 @@
  * from in katerakelly/oyster (configs/default.py unless noted; rl_algorithm.py / sac.py defaults for those the
  * configs leave out). Ranges are validated by the zod shape in pearl-schema.ts and again here for direct callers.
  */
+import { defaultLearnerThreads } from '../learner-pool.js';
 import type { LearnerContext } from './learner-registry.js';
 
 /** What {@link resolvePearlOptions} fills in. */
@@ -72,13 +73,20 @@ export interface PearlHyperParameters {
   evalEpisodes: number;
   /** Trials per curve point when the caller does not say (the evaluator passes its own). */
   evalTrials: number;
+  /**
+   * Groups of consecutive tasks a gradient step's meta-batch is cut into, each one unit of work for the learner
+   * threads (pearl-shard.ts; ours). The numbers depend on it, never on the thread count: 1 (default) is the whole
+   * batch in one piece, as the paper's code; set it to the number of cores to use them for the gradient steps
+   * (capped at `metaBatch`).
+   */
+  gradientShards: number;
 }
 
 /** Options of {@link Pearl.create}: the learner context plus any hyper-parameters (the rest take the defaults). */
 export type PearlOptions = LearnerContext & Partial<PearlHyperParameters>;
 
-/** The resolved configuration of a PEARL learner. */
-export type PearlConfig = LearnerContext & PearlHyperParameters;
+/** The resolved configuration of a PEARL learner (`learnerThreads` filled in: default as many as `vecRun.workers`). */
+export type PearlConfig = LearnerContext & PearlHyperParameters & { learnerThreads: number };
 
 /** Defaults (see {@link PearlHyperParameters} for their sources). */
 export const PEARL_DEFAULTS: PearlHyperParameters = {
@@ -115,17 +123,18 @@ export const PEARL_DEFAULTS: PearlHyperParameters = {
   evalDeterministic: true,
   evalEpisodes: 3,
   evalTrials: 4,
+  gradientShards: 1,
 };
 
 const POSITIVE_INTEGERS = [
   'numTrainTasks', 'latentSize', 'netSize', 'netDepth', 'metaBatch', 'numInitialSteps', 'numTasksSample', 'numTrainStepsPerItr',
-  'batchSize', 'embeddingBatchSize', 'updatePostTrain', 'replayBufferSize', 'evalEpisodes', 'evalTrials',
+  'batchSize', 'embeddingBatchSize', 'updatePostTrain', 'replayBufferSize', 'evalEpisodes', 'evalTrials', 'gradientShards',
 ] as const;
 
 /** Defaults filled in and every value checked; throws an Error naming the option and the fix. */
 export function resolvePearlOptions(options: PearlOptions): PearlConfig {
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  const c = { ...PEARL_DEFAULTS, ...defined } as PearlConfig;
+  const c = { ...PEARL_DEFAULTS, learnerThreads: defaultLearnerThreads(options.vecRun?.workers), ...defined } as PearlConfig;
   for (const key of POSITIVE_INTEGERS) {
     if (!Number.isInteger(c[key]) || c[key] < 1) throw new Error(`pearl: ${key} must be an integer >= 1, got ${c[key]}.`);
   }
@@ -135,6 +144,7 @@ export function resolvePearlOptions(options: PearlOptions): PearlConfig {
   if (c.numStepsPrior + c.numStepsPosterior === 0) {
     throw new Error('pearl: numStepsPrior and numStepsPosterior are both 0: the encoder buffers of the tasks sampled each iteration are cleared and refilled only by these phases; set one of them >= 1.');
   }
+  if (!Number.isInteger(c.learnerThreads) || (c.learnerThreads as number) < 1) throw new Error(`pearl: learnerThreads must be an integer >= 1, got ${c.learnerThreads}.`);
   if (c.numTasksSample > c.numTrainTasks) throw new Error(`pearl: numTasksSample (${c.numTasksSample}) must not exceed numTrainTasks (${c.numTrainTasks}).`);
   if (!c.encoderHidden.every((h) => Number.isInteger(h) && h >= 1)) throw new Error(`pearl: encoderHidden must be positive integers, got [${c.encoderHidden}].`);
   if (!(c.discount >= 0 && c.discount <= 1)) throw new Error(`pearl: discount must be in [0, 1], got ${c.discount}.`);

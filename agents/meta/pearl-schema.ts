@@ -10,6 +10,8 @@ const nonNegative = () => z.number().min(0).finite();
 
 /** PEARL (pearl-options.ts `PearlHyperParameters`). */
 export const pearlShape = {
+  /** Threads of the gradient steps (numbers do not depend on it; default: the sampling threads). */
+  learnerThreads: int(1, 1024).optional(),
   numTrainTasks: int(1, 100_000).optional(),
   latentSize: int(1, 256).optional(),
   netSize: int(1, 4096).optional(),
@@ -45,4 +47,5 @@ export const pearlShape = {
   evalDeterministic: z.boolean().optional(),
   evalEpisodes: int(1, 100).optional(),
   evalTrials: int(1, 1000).optional(),
+  gradientShards: int(1, 10_000).optional(),
 };

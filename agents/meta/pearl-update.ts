@@ -1,6 +1,6 @@
 /**
  * One PEARL gradient step (katerakelly/oyster rlkit/torch/sac/sac.py `_take_step`) on M tasks with B RL
- * transitions and N context transitions each:
+ * transitions and N context transitions each, data-parallel over the groups of tasks of pearl-shard.ts:
  * 1. q(z|c) from each task's context, z ~ q by reparameterisation (one z per task, repeated over its B rows);
  * 2. critic and encoder: ∇ of kl_lambda·Σ_tasks KL(q ‖ N(0, I)) + twin Q loss with targets
  *    reward_scale·r + (1 − d)·γ·V̄(s', z) (V̄ and z held constant there) w.r.t. Q1, Q2 and the encoder: the encoder
@@ -8,117 +8,169 @@
  * 3. value and policy, with z held constant (detached, as the code does) and the just-updated critics:
  *    ã ~ π(·|s, z), V loss mean((V(s, z) − [min Q(s, ã, z) − α log π(ã|s, z)])²), policy loss
  *    mean(α log π − min Q) + regularisers; Adam steps on V and π, then V̄ ← (1 − τ)V̄ + τV;
- * 4. with `learnEntropy`, one Adam step on log α.
- * All randomness (batch rows, z noise, action noise) comes in with the arrays, drawn by the caller from its seeded
- * stream, so a step is a deterministic function of (state, arrays).
+ * 4. with `learnEntropy`, one Adam step on log α (from every row's log π).
+ * Steps 2 and 3 run on the pool's threads, one group of tasks per unit; this thread adds the groups' gradients in
+ * group order in float64 and applies the updates to the variables it owns. All randomness (batch rows, z noise,
+ * action noise) comes in with the arrays, drawn by the caller from its seeded stream, so a step is a deterministic
+ * function of (state, arrays, gradientShards).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { criticTarget, mse, policyLoss, stopGradient, temperatureLoss, twinCriticLoss, valueTarget } from '../sac-losses.js';
-import { flattenMlp, softUpdate, squashedGaussianSample } from '../sac-nets.js';
-import type { TransitionBatch } from '../replay-buffer.js';
+import { siblingModule } from '../../envs/sync-worker.js';
+import { blockSizes } from '../../envs/worker-vec.js';
+import { LearnerPool, weightedSum } from '../learner-pool.js';
+import { flattenParams, paramShapes, unflattenParams } from '../nets.js';
+import { tidyRead } from '../tensor-read.js';
+import { concatArrays } from '../../envs/typed-arrays.js';
+import { temperatureLoss } from '../sac-losses.js';
+import { softUpdate } from '../sac-nets.js';
 import type { Adam } from './adam.js';
-import { encoderPosterior, klToStandardNormal, sampleLatent } from './pearl-encoder.js';
 import type { PearlDims, PearlNets, PearlOptimizers } from './pearl-nets.js';
 import type { PearlConfig } from './pearl-options.js';
-import { readFloat32s } from '../tensor-read.js';
+import { ACTOR_HEADER, ACTOR_PARAMS, CRITIC_HEADER, CRITIC_PARAMS, type PearlShapes, type PearlShardArrays, type PearlShardSpec } from './pearl-shard.js';
 
-/** The data of one step: M·B RL rows (task-major), M·N context rows, and the step's noise. */
-export interface PearlStepArrays {
-  /** Tasks M and rows per task B (RL) and N (context). */
-  tasks: number;
-  batchSize: number;
-  contextSize: number;
-  /** RL transitions, M·B rows. */
-  batch: TransitionBatch;
-  /** Context rows [M*N*contextDim]. */
-  context: Float32Array;
-  /** Standard normal noise of z [M*L]. */
-  zEps: Float32Array;
-  /** Standard normal noise of the policy's actions [M*B*actDim]. */
-  actionEps: Float32Array;
-}
+/** The data of one step: M tasks (task-major rows) and the step's noise (see {@link PearlShardArrays}). */
+export type PearlStepArrays = PearlShardArrays;
 
-/** Names of {@link pearlGradientStep}'s statistics, in order. */
+/** Names of {@link PearlUpdater.step}'s statistics. */
 export const STEP_STATS = ['qf', 'vf', 'policy', 'kl', 'logPi', 'alpha', 'qPred', 'zVariance'] as const;
 export type PearlStepStats = Record<(typeof STEP_STATS)[number], number>;
 
-/** z [M, L] repeated over B rows per task -> [M*B, L] (a broadcast add: its gradient is a cheap sum). */
-function repeatRows(z: tf.Tensor2D, rows: number): tf.Tensor2D {
-  const [m, l] = z.shape;
-  return tf.reshape(tf.add(tf.zeros([m, rows, l]), tf.reshape(z, [m, 1, l])), [m * rows, l]);
-}
-
-/** A scalar network output [N, 1] as [N]. */
-function column(x: tf.Tensor2D): tf.Tensor1D {
-  return tf.reshape(x, [-1]);
-}
-
-/** Apply gradients keyed by variable name to `vars` with `optimizer`. */
-function applyGrads(optimizer: Adam, vars: tf.Variable[], grads: tf.NamedTensorMap): void {
-  optimizer.step(vars, vars.map((v) => grads[v.name] ?? tf.zerosLike(v)));
-}
-
 /**
- * One gradient step on `nets` (updated in place, with their optimizers).
- * @param withStats read the step's losses back (an asynchronous read; the trainer asks for the last step only).
- * @returns the statistics when asked, else undefined.
+ * The tasks [0, M) as `shards` groups of consecutive tasks (sizes differing by at most one, larger first; at most
+ * M groups): the units of a step.
  */
-export async function pearlGradientStep(nets: PearlNets, optimizers: PearlOptimizers, x: PearlStepArrays, d: PearlDims, c: PearlConfig, withStats: boolean): Promise<PearlStepStats | undefined> {
-  const { tasks: m, batchSize: b, contextSize: n } = x;
-  const rows = m * b;
-  const kept: tf.Tensor[] = [];
-  const keep = <T extends tf.Tensor>(t: T): T => {
-    kept.push(tf.keep(t));
-    return t;
-  };
-  const statsTensor = tf.tidy(() => {
-    const obs = tf.tensor2d(x.batch.obs, [rows, d.obsDim]);
-    const actions = tf.tensor2d(x.batch.actions, [rows, d.actDim]);
-    const nextObs = tf.tensor2d(x.batch.nextObs, [rows, d.obsDim]);
-    const rewards = tf.tensor1d(x.batch.rewards);
-    const terminals = tf.tensor1d(x.batch.terminals);
-    const context = tf.tensor2d(x.context, [m * n, d.contextDim]);
-    let z!: tf.Tensor2D, qf!: tf.Scalar, kl!: tf.Scalar, qPred!: tf.Scalar, zVariance!: tf.Scalar;
-    const critic = tf.variableGrads(() => {
-      const posterior = encoderPosterior(nets.encoder, context, m, d.latent, c.useInformationBottleneck);
-      z = keep(sampleLatent(posterior, tf.tensor2d(x.zEps, [m, d.latent])));
-      zVariance = keep(tf.mean(posterior.variance));
-      const zRows = repeatRows(z, b);
-      const q1 = column(flattenMlp(nets.qf1, [obs, actions, zRows]));
-      const q2 = column(flattenMlp(nets.qf2, [obs, actions, zRows]));
-      const nextV = column(flattenMlp(nets.targetVf, [nextObs, stopGradient(zRows) as tf.Tensor2D]));
-      qf = keep(twinCriticLoss(q1, q2, criticTarget(rewards, terminals, nextV, c)));
-      qPred = keep(tf.mean(q1));
-      kl = keep(c.useInformationBottleneck ? klToStandardNormal(posterior.mean, posterior.variance) : tf.scalar(0));
-      return tf.add(qf, tf.mul(kl, c.klLambda));
-    }, [...nets.qf1, ...nets.qf2, ...nets.encoder]);
-    applyGrads(optimizers.qf, [...nets.qf1, ...nets.qf2], critic.grads);
-    applyGrads(optimizers.context, nets.encoder, critic.grads);
+export function taskGroups(tasks: number, shards: number): { first: number; count: number }[] {
+  let first = 0;
+  return blockSizes(tasks, Math.min(tasks, shards)).map((count) => ({ first: (first += count) - count, count }));
+}
 
-    const alpha = c.learnEntropy ? (tf.exp(tf.reshape(nets.logAlpha[0], [])) as tf.Scalar) : tf.scalar(1);
-    const zRows = repeatRows(z, b);
-    let vf!: tf.Scalar, pi!: tf.Scalar, logPi!: tf.Tensor1D;
-    const actor = tf.variableGrads(() => {
-      const sample = squashedGaussianSample(nets.policy, tf.concat([obs, zRows], 1), tf.tensor2d(x.actionEps, [rows, d.actDim]));
-      const minQ = tf.minimum(column(flattenMlp(nets.qf1, [obs, sample.actions, zRows])), column(flattenMlp(nets.qf2, [obs, sample.actions, zRows]))) as tf.Tensor1D;
-      const vPred = column(flattenMlp(nets.vf, [obs, zRows]));
-      vf = keep(mse(vPred, stopGradient(valueTarget(minQ, sample.logProb, alpha))));
-      pi = keep(policyLoss(sample.logProb, minQ, alpha, sample.mean, sample.logStd, sample.preTanh, c));
-      logPi = keep(sample.logProb);
-      return tf.add(vf, pi);
-    }, [...nets.policy, ...nets.vf]);
-    applyGrads(optimizers.vf, nets.vf, actor.grads);
-    softUpdate(nets.targetVf, nets.vf, c.softTargetTau);
-    applyGrads(optimizers.policy, nets.policy, actor.grads);
-    if (optimizers.alpha) {
-      const temperature = tf.variableGrads(() => temperatureLoss(nets.logAlpha[0], logPi, c.targetEntropy ?? -d.actDim), nets.logAlpha);
-      applyGrads(optimizers.alpha, nets.logAlpha, temperature.grads);
+/** Rows [first, first + count) of a task-major array with `width` floats per task. */
+function taskSlice(a: Float32Array, first: number, count: number, width: number): Float32Array {
+  return a.slice(first * width, (first + count) * width);
+}
+
+/** The arrays of tasks [first, first + count) of a step. */
+function sliceTasks(x: PearlStepArrays, d: PearlDims, first: number, count: number): PearlShardArrays {
+  const b = x.batchSize;
+  const rows = (a: Float32Array, width: number) => taskSlice(a, first, count, b * width);
+  return {
+    tasks: count,
+    batchSize: b,
+    contextSize: x.contextSize,
+    batch: { obs: rows(x.batch.obs, d.obsDim), actions: rows(x.batch.actions, d.actDim), rewards: rows(x.batch.rewards, 1), nextObs: rows(x.batch.nextObs, d.obsDim), terminals: rows(x.batch.terminals, 1) },
+    context: taskSlice(x.context, first, count, x.contextSize * d.contextDim),
+    zEps: taskSlice(x.zEps, first, count, d.latent),
+    actionEps: rows(x.actionEps, d.actDim),
+  };
+}
+
+/** Apply a flat gradient [Σ sizes of `vars`] to `vars` with `optimizer`. */
+function applyFlat(optimizer: Adam, vars: tf.Variable[], flat: Float32Array): void {
+  const grads = unflattenParams(flat, paramShapes(vars));
+  try {
+    optimizer.step(vars, grads);
+  } finally {
+    tf.dispose(grads);
+  }
+}
+
+/** The shard spec of `nets` under `c`. */
+function shardSpec(nets: PearlNets, d: PearlDims, c: PearlConfig): PearlShardSpec {
+  const shapes = Object.fromEntries(Object.entries(nets).map(([name, vars]) => [name, paramShapes(vars as tf.Variable[])])) as unknown as PearlShapes;
+  const { discount, rewardScale, klLambda, useInformationBottleneck, policyMeanRegWeight, policyStdRegWeight, policyPreActivationWeight } = c;
+  return { dims: d, shapes, discount, rewardScale, klLambda, useInformationBottleneck, policyMeanRegWeight, policyStdRegWeight, policyPreActivationWeight };
+}
+
+/** PEARL's gradient steps on a pool of `learnerThreads` threads; see the file comment. Create with {@link create}. */
+export class PearlUpdater {
+  private constructor(
+    private readonly pool: LearnerPool,
+    private readonly nets: PearlNets,
+    private readonly optimizers: PearlOptimizers,
+    private readonly dims: PearlDims,
+    private readonly config: PearlConfig,
+  ) {}
+
+  /**
+   * An updater of `nets` (updated in place, with `optimizers`) on `config.learnerThreads` threads (at most
+   * `gradientShards`: a step has no more units).
+   */
+  static async create(nets: PearlNets, optimizers: PearlOptimizers, dims: PearlDims, config: PearlConfig): Promise<PearlUpdater> {
+    const pool = await LearnerPool.create({ module: siblingModule('pearl-shard', import.meta.url).href, factory: 'pearlShardHandlers' }, Math.min(config.learnerThreads, config.gradientShards));
+    await pool.broadcast('configure', shardSpec(nets, dims, config));
+    return new PearlUpdater(pool, nets, optimizers, dims, config);
+  }
+
+  /**
+   * One gradient step on the tasks of `x`. @param withStats return the step's losses (the trainer asks for the
+   * last step of an iteration only). @returns the statistics when asked, else undefined.
+   */
+  async step(x: PearlStepArrays, withStats: boolean): Promise<PearlStepStats | undefined> {
+    const { nets, optimizers, dims: d } = this;
+    const groups = taskGroups(x.tasks, this.config.gradientShards);
+    const parts = groups.map((g) => sliceTasks(x, d, g.first, g.count));
+    const weights = groups.map((g) => g.count / x.tasks);
+    const ones = groups.map(() => 1);
+
+    const critic = await this.map('critic', CRITIC_PARAMS, parts, weights);
+    const zs = groups.map((g, u) => critic[u].slice(CRITIC_HEADER, CRITIC_HEADER + g.count * d.latent));
+    const criticGrad = weightedSum(critic.map((a, u) => a.subarray(CRITIC_HEADER + zs[u].length)), ones);
+    const qfSize = [...nets.qf1, ...nets.qf2].reduce((n, v) => n + v.size, 0);
+    applyFlat(optimizers.qf, [...nets.qf1, ...nets.qf2], criticGrad.subarray(0, qfSize));
+    applyFlat(optimizers.context, nets.encoder, criticGrad.subarray(qfSize));
+
+    const actor = await this.map('actor', ACTOR_PARAMS, parts, weights, zs);
+    const logPiRows = groups.map((g) => g.count * x.batchSize);
+    const actorGrad = weightedSum(actor.map((a, u) => a.subarray(ACTOR_HEADER + logPiRows[u])), ones);
+    const policySize = nets.policy.reduce((n, v) => n + v.size, 0);
+    applyFlat(optimizers.vf, nets.vf, actorGrad.subarray(policySize));
+    softUpdate(nets.targetVf, nets.vf, this.config.softTargetTau);
+    applyFlat(optimizers.policy, nets.policy, actorGrad.subarray(0, policySize));
+
+    const logPi = concatArrays(actor.map((a, u) => a.subarray(ACTOR_HEADER, ACTOR_HEADER + logPiRows[u])), Float32Array);
+    const alpha = await this.temperatureStep(logPi);
+    if (!withStats) return undefined;
+    const total = (answers: Float32Array[], k: number, w: readonly number[]) => answers.reduce((s, a, u) => s + w[u] * a[k], 0);
+    return {
+      qf: total(critic, 0, weights),
+      kl: total(critic, 1, ones),
+      qPred: total(critic, 2, weights),
+      zVariance: total(critic, 3, weights),
+      vf: total(actor, 0, weights),
+      policy: total(actor, 1, weights),
+      logPi: (await tidyRead(() => [tf.mean(tf.tensor1d(logPi))]))[0][0],
+      alpha,
+    };
+  }
+
+  /** End the pool's worker threads. */
+  close(): void {
+    this.pool.close();
+  }
+
+  /** Run a shard method on every group with the current values of the parameter groups `names`. */
+  private async map(method: 'critic' | 'actor', names: readonly (keyof PearlNets)[], parts: PearlShardArrays[], weights: number[], zs?: Float32Array[]): Promise<Float32Array[]> {
+    const theta = await flattenParams(names.flatMap((name) => this.nets[name]));
+    return this.pool.map<Float32Array>(method, parts.length, (units) => [
+      theta,
+      units.map((u) => parts[u]),
+      ...(zs ? [units.map((u) => zs[u])] : []),
+      units.map((u) => weights[u]),
+    ]);
+  }
+
+  /** With a learned temperature, one Adam step on log α from the step's log π [M·B]. @returns α before the step. */
+  private async temperatureStep(logPi: Float32Array): Promise<number> {
+    const { nets, optimizers } = this;
+    if (!optimizers.alpha) return 1;
+    const alpha = (await tidyRead(() => [tf.exp(nets.logAlpha[0])]))[0][0];
+    const target = this.config.targetEntropy ?? -this.dims.actDim;
+    const { value, grads } = tf.variableGrads(() => temperatureLoss(nets.logAlpha[0], tf.tensor1d(logPi), target), nets.logAlpha);
+    try {
+      optimizers.alpha.step(nets.logAlpha, nets.logAlpha.map((v) => grads[v.name]));
+    } finally {
+      tf.dispose([value, ...Object.values(grads)]);
     }
-    return withStats ? tf.stack([qf, vf, pi, kl, tf.mean(logPi), alpha, qPred, zVariance]) : undefined;
-  });
-  kept.forEach((t) => t.dispose());
-  if (!statsTensor) return undefined;
-  const [values] = await readFloat32s([statsTensor]);
-  statsTensor.dispose();
-  return Object.fromEntries(STEP_STATS.map((name, i) => [name, values[i]])) as PearlStepStats;
+    return alpha;
+  }
 }

@@ -31,7 +31,7 @@ import { pearlLaneLabels, posteriorSamplingPolicy } from './pearl-demo.js';
 import { allVariables, initPearlNets, PearlOptimizers, type PearlDims, type PearlNets } from './pearl-nets.js';
 import { resolvePearlOptions, type PearlConfig, type PearlOptions } from './pearl-options.js';
 import { pearlState, restorePearlState, type PearlStateParts } from './pearl-state.js';
-import { pearlGradientStep, type PearlStepArrays, type PearlStepStats } from './pearl-update.js';
+import { PearlUpdater, type PearlStepArrays, type PearlStepStats } from './pearl-update.js';
 import { VecEnvCache } from './vec-env-cache.js';
 import type { AdaptationCurve, AdaptationDemo, AdaptationOptions, AdaptationShape, MetaLearner, MetaLearnerState, MetaMetrics } from './types.js';
 
@@ -51,6 +51,8 @@ export class Pearl implements MetaLearner {
   private readonly rl: ReplayBuffer[];
   private readonly enc: ReplayBuffer[];
   private iteration = 0;
+  /** The gradient steps' thread pool, started with the first iteration. */
+  private updater: PearlUpdater | undefined;
 
   private constructor(config: PearlConfig) {
     this.config = config;
@@ -155,6 +157,7 @@ export class Pearl implements MetaLearner {
   }
 
   dispose(): void {
+    this.updater?.close();
     allVariables(this.nets).forEach((v) => v.dispose());
     this.optimizers.dispose();
     this.vecs.close();
@@ -184,7 +187,7 @@ export class Pearl implements MetaLearner {
     return collectPhase(target, actor, { steps: this.config.numInitialSteps, posterior: false, addToEncoder: true }, rng).steps;
   }
 
-  /** `numTrainStepsPerItr` gradient steps; @returns the last step's statistics. */
+  /** `numTrainStepsPerItr` gradient steps (on `learnerThreads` threads); @returns the last step's statistics. */
   private async train(rng: Rng): Promise<PearlStepStats> {
     const c = this.config;
     const { obsDim, actDim, latent, contextDim } = this.dims;
@@ -197,10 +200,11 @@ export class Pearl implements MetaLearner {
       zEps: new Float32Array(c.metaBatch * latent),
       actionEps: new Float32Array(c.metaBatch * c.batchSize * actDim),
     };
+    this.updater ??= await PearlUpdater.create(this.nets, this.optimizers, this.dims, c);
     let stats: PearlStepStats | undefined;
     for (let step = 0; step < c.numTrainStepsPerItr; step++) {
       this.sampleStep(arrays, rng);
-      stats = await pearlGradientStep(this.nets, this.optimizers, arrays, this.dims, c, step === c.numTrainStepsPerItr - 1);
+      stats = await this.updater.step(arrays, step === c.numTrainStepsPerItr - 1);
     }
     return stats as PearlStepStats;
   }
