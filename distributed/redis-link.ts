@@ -1,7 +1,9 @@
 /**
  * The Redis connections of a submitter or worker (ioredis clients for BullMQ): one URL, checked up front, shown
  * without its password, and a time limit after which a lost server is given up on (submitters) instead of being
- * retried for ever. `redis://[:password@]host[:port][/db]` and TLS `rediss://` URLs, as ioredis reads them.
+ * retried for ever. `redis://[:password@]host[:port][/db]` and TLS `rediss://` URLs, as ioredis reads them; a URL
+ * without a password takes the one in the environment variable METARL_REDIS_PASSWORD, if set (a password in the
+ * URL is visible to every user of the machine in the process list).
  */
 import { Redis } from 'ioredis';
 
@@ -10,6 +12,9 @@ export const DEFAULT_GIVE_UP_MS = 10_000;
 
 /** How long a first connection may take before the server counts as unreachable (ms). */
 const PING_TIMEOUT_MS = 3_000;
+
+/** The environment variable a password may come from instead of the URL. */
+export const REDIS_PASSWORD_ENV = 'METARL_REDIS_PASSWORD';
 
 /** Delay between reconnection attempts (ms). */
 const RETRY_DELAY_MS = 250;
@@ -36,6 +41,12 @@ export function redactRedisUrl(url: string): string {
   const parsed = checkRedisUrl(url);
   if (parsed.password) parsed.password = '***';
   return parsed.toString().replace(/\/$/, '');
+}
+
+/** `{ password }` from {@link REDIS_PASSWORD_ENV} when `url` has none and the variable is set and not empty, else `{}`. */
+export function passwordFromEnvironment(url: string, env: NodeJS.ProcessEnv = process.env): { password?: string } {
+  const password = env[REDIS_PASSWORD_ENV];
+  return checkRedisUrl(url).password === '' && password ? { password } : {};
 }
 
 /** Options of a {@link RedisLink}. */
@@ -75,6 +86,7 @@ export class RedisLink {
   client(): Redis {
     const giveUpMs = this.options.giveUpMs ?? DEFAULT_GIVE_UP_MS;
     const client = new Redis(this.url, {
+      ...passwordFromEnvironment(this.url),
       maxRetriesPerRequest: null,
       connectTimeout: Math.min(giveUpMs, 5_000),
       retryStrategy: () => this.retryDelay(giveUpMs),
@@ -105,7 +117,7 @@ export class RedisLink {
       await Promise.race([this.guard(client.ping()), timeout]);
     } catch (error) {
       if (error instanceof RedisUnreachableError) throw error;
-      throw new Error(`Redis at ${this.display} refused the connection: ${(error as Error).message} (a password goes in the URL: redis://:password@host:port).`);
+      throw new Error(`Redis at ${this.display} refused the connection: ${(error as Error).message} (give the password in the environment variable ${REDIS_PASSWORD_ENV}, or in the URL: redis://:password@host:port).`);
     } finally {
       clearTimeout(timer);
       this.remove(client);

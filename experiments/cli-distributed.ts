@@ -17,7 +17,7 @@ export function addDistributedCommands(program: Command, io: CliIo, outcome: Com
 function addWorkerCommand(program: Command, io: CliIo): void {
   withModules(program.command('worker'))
     .description('take jobs from a Redis server until stopped (Ctrl-C lets the current jobs finish): the rollouts of metarl train --redis runs and the runs of metarl sweep; runs only the envs and learners registered here (built-ins and --module files)')
-    .requiredOption('--redis <url>', 'Redis server: redis://[:password@]host:port[/db], rediss:// for TLS')
+    .requiredOption('--redis <url>', 'Redis server: redis://[:password@]host:port[/db], rediss:// for TLS (or the password in the environment variable METARL_REDIS_PASSWORD, hidden from ps)')
     .option('--threads <n>', 'job threads: rollout chunks run in parallel, a sweep run samples on this many threads (default: one per core)', positiveInt('--threads'))
     .option('--lock-ms <ms>', 'a job whose worker died (its lock not renewed) goes to another worker after this long', positiveInt('--lock-ms'), 30_000)
     .action(async (opts: WorkerCommandOptions) => {
@@ -36,7 +36,7 @@ function addSweepCommand(program: Command, io: CliIo, outcome: CommandOutcome): 
   const sweep = program.command('sweep').description('whole training runs (and their evaluations) for metarl worker processes: grid points x training seeds, summarised with 95% CIs over training seeds');
   withModules(sweep.command('run [config]', { isDefault: true }))
     .description('queue the runs of a config or preset (metarl sweep <config> ...), wait for them, write <out>/<point>/seed-<s>, eval.json and plots per point, and <out>/sweep.md')
-    .requiredOption('--redis <url>', 'Redis server: redis://[:password@]host:port[/db], rediss:// for TLS')
+    .requiredOption('--redis <url>', 'Redis server: redis://[:password@]host:port[/db], rediss:// for TLS (or the password in the environment variable METARL_REDIS_PASSWORD, hidden from ps)')
     .requiredOption('--seeds <list>', 'training seeds: 0,1,2 or a range 0..9', (v: string) => seedList(v))
     .option('--grid <key=v1,v2>', 'a config key and its values, e.g. --grid algorithm.innerLr=0.05,0.1 (repeatable: the product of the axes)', collect, [])
     .option('--set <key=value>', 'override a config field at every grid point (repeatable)', collect, [])

@@ -122,7 +122,7 @@ function addTrainCommand(program: Command, io: CliIo, outcome: CommandOutcome): 
     .option('--workers <n>', WORKERS_HELP, positiveInt('--workers'))
     .option('--learner-threads <n>', LEARNER_THREADS_HELP, positiveInt('--learner-threads'))
     .option('--seeds <list>', 'train once per training seed (0,1,2 or 0..9) into <out>/seed-<s>, then evaluate them together: 95% CI over training seeds', (v: string) => seedList(v))
-    .option('--redis <url>', 'run the meta-batch rollouts on metarl worker processes through this Redis server (redis://[:password@]host:port, rediss:// for TLS); same numbers as in-process')
+    .option('--redis <url>', 'run the meta-batch rollouts on metarl worker processes through this Redis server (redis://[:password@]host:port, rediss:// for TLS; or the password in the environment variable METARL_REDIS_PASSWORD, hidden from ps); same numbers as in-process')
     .action(async (source: string | undefined, opts: TrainCommandOptions) => {
       const result = await trainCommand(source, opts, (line) => io.err(`${line}\n`));
       if (result.evaluation) io.out(`${result.evaluation}\n`);

@@ -58,9 +58,14 @@ describe('distributed sampling (metarl worker, metarl train --redis)', { skip, t
     return trainer;
   }
 
-  it('two workers on a password-protected server: the same metrics and parameters as one process', async () => {
+  it('two workers on a password-protected server (password in the URL, and from METARL_REDIS_PASSWORD): the same metrics and parameters as one process', async () => {
     const redis = track(await startRedis({ password: 's3cret-pass' }));
-    await Promise.all([startWorker(redis), startWorker(redis)].map(async (w) => track(await w)));
+    const bare = redis.url.replace(':s3cret-pass@', '');
+    assert.notEqual(bare, redis.url);
+    assertUserError(metarl('sweep', 'status', '--redis', bare), 'NOAUTH', 'METARL_REDIS_PASSWORD');
+    // One worker has the password in its URL, the other (and nothing in its process list) from the environment.
+    const hidden = { ...redis, url: bare, env: { ...redis.env, METARL_REDIS_PASSWORD: 's3cret-pass' } };
+    await Promise.all([startWorker(redis), startWorker(hidden)].map(async (w) => track(await w)));
     const out = join(dir, 'remote');
     const trainer = await trainRemote(redis, out);
     assert.equal(await trainer.exited, 0, trainer.stderr());
