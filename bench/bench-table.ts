@@ -2,7 +2,7 @@
  * The text `metarl bench` prints: a header naming the machine and settings, the rate rows with their ratio to
  * mujoco-js, the ratios against their goals, the physics fidelity, the meta-iteration times and PEARL's rates.
  */
-import { formatTable } from '../experiments/envs-command.js';
+import { formatTable } from '../experiments/text-table.js';
 import type { LearnerTiming, Spread } from './learner-timing.js';
 import type { BenchReport, RateRow } from './suite.js';
 

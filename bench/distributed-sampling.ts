@@ -15,7 +15,7 @@ import type { MetaLearner } from '../agents/meta/types.js';
 import { envSpec, Rng } from '../envs/index.js';
 import { RedisChunkRunner } from '../distributed/redis-chunk-runner.js';
 import { loadConfig } from '../experiments/config-file.js';
-import { formatTable } from '../experiments/envs-command.js';
+import { formatTable } from '../experiments/text-table.js';
 import { createLearner } from '../experiments/learners.js';
 import type { ExperimentConfig } from '../experiments/config.js';
 import { startRedis, startWorker, stopProcess, type MetarlProcess } from '../test/redis-fixture.js';

@@ -3,7 +3,7 @@
  * curve at its first and last point (before / after adaptation) and every baseline at its last point, as mean ±
  * 95% CI over the training seeds of each point. Points are numbered in grid order in both.
  */
-import { formatTable } from '../experiments/envs-command.js';
+import { formatTable } from '../experiments/text-table.js';
 import type { EvalResult } from '../experiments/results.js';
 import { chartSvg, fmt, layoutChart, niceTicks, seriesStyle, type Chart } from '../experiments/svg-chart.js';
 import { linePathSvg, markersSvg } from '../experiments/svg-series.js';

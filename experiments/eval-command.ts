@@ -4,7 +4,7 @@
  * print its curves as a table (or the whole eval.json with --json); write the SVG plots of a run.
  */
 import type { BaselineName } from './config.js';
-import { formatTable } from './envs-command.js';
+import { formatTable } from './text-table.js';
 import { evaluate } from './evaluate.js';
 import { evaluateRuns } from './evaluate-runs.js';
 import { writePlots } from './plots.js';

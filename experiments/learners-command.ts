@@ -3,7 +3,7 @@
  * hyper-parameters.
  */
 import { learnerRegistration, listLearners } from '../agents/index.js';
-import { formatTable } from './envs-command.js';
+import { formatTable } from './text-table.js';
 
 /** The table `metarl learners` prints (without the trailing newline). */
 export function learnersCommand(): string {

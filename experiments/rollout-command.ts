@@ -3,7 +3,7 @@
  * and report per-episode returns and the final physics-state hash. Same arguments, same numbers.
  */
 import { envSpec, Rng, type Env, type Task } from '../envs/index.js';
-import { formatNumber, formatTable } from './envs-command.js';
+import { formatNumber, formatTable } from './text-table.js';
 
 /** Options of `metarl rollout`. */
 export interface RolloutOptions {
