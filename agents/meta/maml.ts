@@ -72,7 +72,7 @@ export class Maml extends PolicyLearner<MamlConfig> {
     try {
       const inner = await this.pooledInnerLoop(start, taskBatch, config.innerSteps, { update: this.curveUpdate, record: 'batch' });
       adapted = inner.adapted;
-      const post = await runner.sampleTasks(start.vec, taskBatch, adapted, config.episodesPerTask, rng);
+      const post = await runner.sampleTasks(taskBatch, adapted, config.episodesPerTask, rng);
       const curvatureSeed = rng.seed();
       const d = await runner.timed('outer', async () => {
         await pool.outer(post);

@@ -58,9 +58,9 @@ export class MultiTask extends PolicyLearner<MultiTaskConfig> {
    */
   async metaStep(taskBatch: readonly Task[], seed: number): Promise<MetaMetrics> {
     const { runner, config } = this;
-    const { vec, rng, pool } = await this.startIteration(taskBatch, seed);
+    const { rng, pool } = await this.startIteration(taskBatch, seed);
     try {
-      const perTask = await runner.sampleTasks(vec, taskBatch, [this.theta], config.episodesPerTask, rng);
+      const perTask = await runner.sampleTasks(taskBatch, [this.theta], config.episodesPerTask, rng);
       const meanReturn = meanTaskReturn(perTask);
       const stats = await runner.timed('outer', () => ppoEpochs(pool, this.theta, this.optimizer, perTask, rng, config));
       this.iteration += 1;

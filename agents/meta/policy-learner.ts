@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../envs/rng.js';
-import type { Task, VecEnv } from '../../envs/types.js';
+import type { Task } from '../../envs/types.js';
 import { disposeParams, paramShapes, toVariables, type Params } from '../nets.js';
 import { gaussianActArrays, gaussianArrays, gaussianPolicyInit, type GaussianArrays } from '../policies.js';
 import { initRuleParams, ruleStateGroup, type LearnedRule } from './inner-rule.js';
@@ -38,8 +38,6 @@ export interface PooledInner {
 
 /** What a meta-iteration starts with ({@link PolicyLearner.startIteration}). */
 export interface IterationStart {
-  /** The VecEnv of M·K envs. */
-  vec: VecEnv;
   /** The iteration's random stream (seeded by its `seed`). */
   rng: Rng;
   /** The learner's threads, begun at θ: call `pool.clear()` when the iteration ends. */
@@ -221,12 +219,11 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
     if (taskBatch.length === 0) throw new Error(`${label}: the task batch is empty; pass at least one task.`);
     this.runner.begin();
     const rng = Rng.fromSeed(seed);
-    const vec = await this.runner.vecEnv(taskBatch.length * this.config.episodesPerTask);
     const { activation } = this.config;
     const spec = { activation, obsDim: this.runner.obsDim, actDim: this.runner.actDim, shapes: paramShapes(this.theta), rule: this.rule };
     this.pool ??= await PolicyPool.create(this.config.learnerThreads, spec);
     await this.pool.begin(this.metaParams);
-    return { vec, rng, pool: this.pool };
+    return { rng, pool: this.pool };
   }
 
   /**
@@ -236,7 +233,7 @@ export abstract class PolicyLearner<C extends PolicyLearnerBaseConfig> implement
   protected async pooledInnerLoop(start: IterationStart, tasks: readonly Task[], innerSteps: number, step: Omit<InnerStepSpec, 'lossAtTheta'>): Promise<PooledInner> {
     const result: PooledInner = { adapted: [], returns: [], innerLoss: NaN };
     const sizes = { innerSteps, episodesPerTask: this.config.episodesPerTask };
-    result.adapted = await this.runner.innerLoop(start.vec, tasks, this.theta, start.rng, sizes, async (samples, _current, j) => {
+    result.adapted = await this.runner.innerLoop(tasks, this.theta, start.rng, sizes, async (samples, _current, j) => {
       result.returns.push(meanTaskReturn(samples));
       const next = await start.pool.innerStep(samples, { ...step, lossAtTheta: j === 0 });
       if (j === 0) result.innerLoss = next.innerLoss;

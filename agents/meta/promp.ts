@@ -81,7 +81,7 @@ export class Promp extends PolicyLearner<PrompConfig> {
     try {
       const inner = await this.pooledInnerLoop(start, taskBatch, config.innerSteps, { update: this.lvcSpec(true), record: 'sampler' }); // LVC steps, values only
       adapted = inner.adapted;
-      const post = await runner.sampleTasks(start.vec, taskBatch, adapted, config.episodesPerTask, start.rng);
+      const post = await runner.sampleTasks(taskBatch, adapted, config.episodesPerTask, start.rng);
       const klCoefs = this.klCoefficients;
       const stats = await runner.timed('outer', async () => {
         await start.pool.outer(post);

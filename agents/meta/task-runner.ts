@@ -101,18 +101,20 @@ export class TaskRunner {
   }
 
   /** A VecEnv with `n` envs, made once per size and reused. */
-  vecEnv(n: number): Promise<VecEnv> {
+  private vecEnv(n: number): Promise<VecEnv> {
     return this.vecs.get(n);
   }
 
   /**
-   * K = `episodesPerTask` episodes per task on `vec` (M·K envs), task i acting with `policies[i]` (or all with
-   * `policies[0]`); timed as sampling and counted. @returns paths ordered by env.
+   * K = `episodesPerTask` episodes per task (M·K envs: this process's VecEnv of that size, or chunks on the remote
+   * runner), task i acting with `policies[i]` (or all with `policies[0]`); timed as sampling and counted.
+   * @returns paths ordered by env.
    */
-  rollout(vec: VecEnv, tasks: readonly Task[], policies: readonly Params[], episodesPerTask: number, rng: Rng): Promise<Path[]> {
+  rollout(tasks: readonly Task[], policies: readonly Params[], episodesPerTask: number, rng: Rng): Promise<Path[]> {
     return this.timed('sampling', async () => {
       const request = { tasks, policies, episodesPerTask, seed: rng.seed(), noise: rng, activation: this.config.activation };
-      const paths = this.config.remote ? await this.remoteRollout(this.config.remote, request) : await rolloutTasks(vec, request);
+      const remote = this.config.remote;
+      const paths = remote ? await this.remoteRollout(remote, request) : await rolloutTasks(await this.vecEnv(tasks.length * episodesPerTask), request);
       this.steps += recordedSteps(paths);
       this.errors += paths.filter((p) => p.physicsError !== undefined).length;
       return paths;
@@ -134,11 +136,11 @@ export class TaskRunner {
   }
 
   /**
-   * {@link rollout} then {@link process} (timed as inner): K episodes per task on `vec` with `policies`.
+   * {@link rollout} then {@link process} (timed as inner): K episodes per task with `policies`.
    * @returns [tasks.length] per-task samples.
    */
-  async sampleTasks(vec: VecEnv, tasks: readonly Task[], policies: readonly Params[], episodesPerTask: number, rng: Rng): Promise<TaskSamples[]> {
-    const paths = await this.rollout(vec, tasks, policies, episodesPerTask, rng);
+  async sampleTasks(tasks: readonly Task[], policies: readonly Params[], episodesPerTask: number, rng: Rng): Promise<TaskSamples[]> {
+    const paths = await this.rollout(tasks, policies, episodesPerTask, rng);
     return this.timed('inner', () => this.process(paths, tasks.length, episodesPerTask));
   }
 
@@ -153,11 +155,11 @@ export class TaskRunner {
    * task with θ_i^{(j)} ({@link sampleTasks}) and θ^{(j+1)} = `step`(their samples, θ^{(j)}, j), timed as inner. θ^{(0)} is passed as [θ]. Intermediate θ^{(j)} are disposed, the latest too when a step throws.
    * @returns θ_i^{(innerSteps)}, one fresh parameter list per task (the caller disposes them).
    */
-  async innerLoop(vec: VecEnv, tasks: readonly Task[], theta: Params, rng: Rng, sizes: { innerSteps: number; episodesPerTask: number }, step: InnerStep): Promise<Params[]> {
+  async innerLoop(tasks: readonly Task[], theta: Params, rng: Rng, sizes: { innerSteps: number; episodesPerTask: number }, step: InnerStep): Promise<Params[]> {
     let current: Params[] = [theta];
     try {
       for (let j = 0; j < sizes.innerSteps; j++) {
-        const samples = await this.sampleTasks(vec, tasks, current, sizes.episodesPerTask, rng);
+        const samples = await this.sampleTasks(tasks, current, sizes.episodesPerTask, rng);
         const next = await this.timed('inner', () => step(samples, current, j));
         if (j > 0) current.forEach(disposeParams);
         current = next;
