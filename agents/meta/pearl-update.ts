@@ -64,6 +64,16 @@ function sliceTasks(x: PearlStepArrays, d: PearlDims, first: number, count: numb
   };
 }
 
+/** Σ of the groups' gradients, in group order in float64 (then float32). */
+function sumInGroupOrder(parts: Float32Array[]): Float32Array {
+  return weightedSum(parts, parts.map(() => 1));
+}
+
+/** Entries of all of `vars`. */
+function sizeOf(vars: readonly tf.Variable[]): number {
+  return vars.reduce((n, v) => n + v.size, 0);
+}
+
 /** Apply a flat gradient [Σ sizes of `vars`] to `vars` with `optimizer`. */
 function applyFlat(optimizer: Adam, vars: tf.Variable[], flat: Float32Array): void {
   const grads = unflattenParams(flat, paramShapes(vars));
@@ -106,41 +116,50 @@ export class PearlUpdater {
    * last step of an iteration only). @returns the statistics when asked, else undefined.
    */
   async step(x: PearlStepArrays, withStats: boolean): Promise<PearlStepStats | undefined> {
-    const { nets, optimizers, dims: d } = this;
     const groups = taskGroups(x.tasks, this.config.gradientShards);
-    const parts = groups.map((g) => sliceTasks(x, d, g.first, g.count));
+    const parts = groups.map((g) => sliceTasks(x, this.dims, g.first, g.count));
     const weights = groups.map((g) => g.count / x.tasks);
-    const ones = groups.map(() => 1);
-
-    const critic = await this.map('critic', CRITIC_PARAMS, parts, weights);
-    const zs = groups.map((g, u) => critic[u].slice(CRITIC_HEADER, CRITIC_HEADER + g.count * d.latent));
-    const criticGrad = weightedSum(critic.map((a, u) => a.subarray(CRITIC_HEADER + zs[u].length)), ones);
-    const qfSize = [...nets.qf1, ...nets.qf2].reduce((n, v) => n + v.size, 0);
-    applyFlat(optimizers.qf, [...nets.qf1, ...nets.qf2], criticGrad.subarray(0, qfSize));
-    applyFlat(optimizers.context, nets.encoder, criticGrad.subarray(qfSize));
-
-    const actor = await this.map('actor', ACTOR_PARAMS, parts, weights, zs);
-    const logPiRows = groups.map((g) => g.count * x.batchSize);
-    const actorGrad = weightedSum(actor.map((a, u) => a.subarray(ACTOR_HEADER + logPiRows[u])), ones);
-    const policySize = nets.policy.reduce((n, v) => n + v.size, 0);
-    applyFlat(optimizers.vf, nets.vf, actorGrad.subarray(policySize));
-    softUpdate(nets.targetVf, nets.vf, this.config.softTargetTau);
-    applyFlat(optimizers.policy, nets.policy, actorGrad.subarray(0, policySize));
-
-    const logPi = concatArrays(actor.map((a, u) => a.subarray(ACTOR_HEADER, ACTOR_HEADER + logPiRows[u])), Float32Array);
-    const alpha = await this.temperatureStep(logPi);
+    const critic = await this.criticStep(parts, weights);
+    const actor = await this.actorStep(parts, weights, critic.zs);
+    const alpha = await this.temperatureStep(actor.logPi);
     if (!withStats) return undefined;
-    const total = (answers: Float32Array[], k: number, w: readonly number[]) => answers.reduce((s, a, u) => s + w[u] * a[k], 0);
+    const total = (answers: Float32Array[], k: number, w: readonly number[] = weights) => answers.reduce((s, a, u) => s + w[u] * a[k], 0);
     return {
-      qf: total(critic, 0, weights),
-      kl: total(critic, 1, ones),
-      qPred: total(critic, 2, weights),
-      zVariance: total(critic, 3, weights),
-      vf: total(actor, 0, weights),
-      policy: total(actor, 1, weights),
-      logPi: (await tidyRead(() => [tf.mean(tf.tensor1d(logPi))]))[0][0],
+      qf: total(critic.answers, 0),
+      kl: total(critic.answers, 1, weights.map(() => 1)),
+      qPred: total(critic.answers, 2),
+      zVariance: total(critic.answers, 3),
+      vf: total(actor.answers, 0),
+      policy: total(actor.answers, 1),
+      logPi: (await tidyRead(() => [tf.mean(tf.tensor1d(actor.logPi))]))[0][0],
       alpha,
     };
+  }
+
+  /** The critic part on every group, then the Adam steps of Q1+Q2 and the encoder. @returns the answers and each group's z. */
+  private async criticStep(parts: PearlShardArrays[], weights: number[]): Promise<{ answers: Float32Array[]; zs: Float32Array[] }> {
+    const { nets, optimizers } = this;
+    const answers = await this.map('critic', CRITIC_PARAMS, parts, weights);
+    const zs = parts.map((p, u) => answers[u].slice(CRITIC_HEADER, CRITIC_HEADER + p.tasks * this.dims.latent));
+    const grad = sumInGroupOrder(answers.map((a, u) => a.subarray(CRITIC_HEADER + zs[u].length)));
+    const qf = [...nets.qf1, ...nets.qf2];
+    const qfSize = sizeOf(qf);
+    applyFlat(optimizers.qf, qf, grad.subarray(0, qfSize));
+    applyFlat(optimizers.context, nets.encoder, grad.subarray(qfSize));
+    return { answers, zs };
+  }
+
+  /** The actor part on every group, then the Adam step of V, V̄'s soft update and π's Adam step. @returns the answers and log π of every row. */
+  private async actorStep(parts: PearlShardArrays[], weights: number[], zs: Float32Array[]): Promise<{ answers: Float32Array[]; logPi: Float32Array }> {
+    const { nets, optimizers } = this;
+    const answers = await this.map('actor', ACTOR_PARAMS, parts, weights, zs);
+    const rows = parts.map((p) => p.tasks * p.batchSize);
+    const grad = sumInGroupOrder(answers.map((a, u) => a.subarray(ACTOR_HEADER + rows[u])));
+    const policySize = sizeOf(nets.policy);
+    applyFlat(optimizers.vf, nets.vf, grad.subarray(policySize));
+    softUpdate(nets.targetVf, nets.vf, this.config.softTargetTau);
+    applyFlat(optimizers.policy, nets.policy, grad.subarray(0, policySize));
+    return { answers, logPi: concatArrays(answers.map((a, u) => a.subarray(ACTOR_HEADER, ACTOR_HEADER + rows[u])), Float32Array) };
   }
 
   /** End the pool's worker threads. */
