@@ -9,11 +9,11 @@ import { before, describe, it } from 'node:test';
 import { initBackend } from '../agents/backend.js';
 import { Rng } from '../envs/index.js';
 import { allocateBatch } from '../agents/replay-buffer.js';
-import { flattenParams, paramShapes } from '../agents/nets.js';
-import { initPearlNets, PEARL_GROUPS, type PearlDims, type PearlNets } from '../agents/meta/pearl-nets.js';
+import { flattenParams } from '../agents/nets.js';
+import { initPearlNets, type PearlDims, type PearlNets } from '../agents/meta/pearl-nets.js';
 import { resolvePearlOptions } from '../agents/meta/pearl-options.js';
-import { ACTOR_HEADER, ACTOR_PARAMS, CRITIC_HEADER, CRITIC_PARAMS, PearlShard, type PearlShapes, type PearlShardArrays, type PearlShardSpec } from '../agents/meta/pearl-shard.js';
-import { taskGroups } from '../agents/meta/pearl-update.js';
+import { ACTOR_HEADER, ACTOR_PARAMS, CRITIC_HEADER, CRITIC_PARAMS, PearlShard, type PearlShardArrays } from '../agents/meta/pearl-shard.js';
+import { shardSpec, taskGroups } from '../agents/meta/pearl-update.js';
 import { Pearl } from '../agents/meta/pearl.js';
 import type { MetaMetrics } from '../agents/meta/types.js';
 
@@ -22,12 +22,6 @@ const config = resolvePearlOptions({ envId: 'PointNav-v0', envOptions: {}, seed:
 const M = 3;
 const B = 4;
 const N = 5;
-
-function spec(nets: PearlNets): PearlShardSpec {
-  const shapes = Object.fromEntries(PEARL_GROUPS.map((g) => [g, paramShapes(nets[g])])) as unknown as PearlShapes;
-  const { discount, rewardScale, klLambda, useInformationBottleneck, policyMeanRegWeight, policyStdRegWeight, policyPreActivationWeight } = config;
-  return { dims, shapes, discount, rewardScale, klLambda, useInformationBottleneck, policyMeanRegWeight, policyStdRegWeight, policyPreActivationWeight };
-}
 
 /** Random step arrays of `tasks` tasks (terminals 0/1). */
 function stepArrays(rng: Rng, tasks: number): PearlShardArrays {
@@ -71,7 +65,7 @@ describe('PEARL data-parallel gradient step', () => {
     await initBackend('wasm', () => {});
     nets = initPearlNets(Rng.fromSeed(1), dims, config);
     shard = new PearlShard();
-    shard.configure(spec(nets));
+    shard.configure(shardSpec(nets, dims, config));
   });
 
   const size = (names: readonly (keyof PearlNets)[]) => names.reduce((n, g) => n + nets[g].reduce((k, v) => k + v.size, 0), 0);

@@ -84,8 +84,8 @@ function applyFlat(optimizer: Adam, vars: tf.Variable[], flat: Float32Array): vo
   }
 }
 
-/** The shard spec of `nets` under `c`. */
-function shardSpec(nets: PearlNets, d: PearlDims, c: PearlConfig): PearlShardSpec {
+/** What every learner thread needs to serve `nets`' gradient steps under `c` (shapes, sizes, loss settings). */
+export function shardSpec(nets: PearlNets, d: PearlDims, c: PearlConfig): PearlShardSpec {
   const shapes = Object.fromEntries(Object.entries(nets).map(([name, vars]) => [name, paramShapes(vars as tf.Variable[])])) as unknown as PearlShapes;
   const { discount, rewardScale, klLambda, useInformationBottleneck, policyMeanRegWeight, policyStdRegWeight, policyPreActivationWeight } = c;
   return { dims: d, shapes, discount, rewardScale, klLambda, useInformationBottleneck, policyMeanRegWeight, policyStdRegWeight, policyPreActivationWeight };
