@@ -144,7 +144,7 @@ export function resolvePearlOptions(options: PearlOptions): PearlConfig {
   if (c.numStepsPrior + c.numStepsPosterior === 0) {
     throw new Error('pearl: numStepsPrior and numStepsPosterior are both 0: the encoder buffers of the tasks sampled each iteration are cleared and refilled only by these phases; set one of them >= 1.');
   }
-  if (!Number.isInteger(c.learnerThreads) || (c.learnerThreads as number) < 1) throw new Error(`pearl: learnerThreads must be an integer >= 1, got ${c.learnerThreads}.`);
+  if (!Number.isInteger(c.learnerThreads) || c.learnerThreads < 1) throw new Error(`pearl: learnerThreads must be an integer >= 1, got ${c.learnerThreads}.`);
   if (c.numTasksSample > c.numTrainTasks) throw new Error(`pearl: numTasksSample (${c.numTasksSample}) must not exceed numTrainTasks (${c.numTrainTasks}).`);
   if (!c.encoderHidden.every((h) => Number.isInteger(h) && h >= 1)) throw new Error(`pearl: encoderHidden must be positive integers, got [${c.encoderHidden}].`);
   if (!(c.discount >= 0 && c.discount <= 1)) throw new Error(`pearl: discount must be in [0, 1], got ${c.discount}.`);
