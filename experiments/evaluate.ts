@@ -46,6 +46,8 @@ export interface EvalOptions {
 /** The resolved protocol of one evaluation. */
 interface Protocol {
   recurrent: boolean;
+  /** Recurrent agents: the adapting state changes during an episode (RL2), not only between episodes (PEARL). */
+  adaptsWithinEpisode: boolean;
   /** Threads stepping the sampling envs. */
   workers: number;
   split: 'test' | 'train';
@@ -94,6 +96,7 @@ function resolveProtocol(config: ExperimentConfig, agent: MetaLearner, workers: 
   const seeds = o.seeds ?? e.seeds;
   return {
     recurrent,
+    adaptsWithinEpisode: recurrent && agent.adaptation.adaptsWithinEpisode !== false,
     workers,
     split: o.split ?? 'test',
     points: recurrent ? agent.adaptation.episodes : (o.steps ?? e.steps) + 1,
@@ -215,7 +218,7 @@ async function resultOf(c: Checkpoint, source: string, backend: string, p: Proto
     envCardHash: envCard.hash,
     backend,
     versions: versions(),
-    protocol: { axis: p.recurrent ? 'episode in trial' : 'inner steps', points: p.points, episodes: p.episodes, split: p.split, tasks: p.tasks, seeds: p.seeds, ciOver: 'evaluation seeds', baselineIterations: p.baselineIterations },
+    protocol: { axis: p.recurrent ? 'episode in trial' : 'inner steps', ...(p.recurrent ? { adaptsWithinEpisode: p.adaptsWithinEpisode } : {}), points: p.points, episodes: p.episodes, split: p.split, tasks: p.tasks, seeds: p.seeds, ciOver: 'evaluation seeds', baselineIterations: p.baselineIterations },
     curves,
     wallSeconds,
   };

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readMetrics } from './metrics-log.js';
 import { readEvalResult } from './plot-eval-file.js';
-import type { CurveSummary } from './results.js';
+import type { CurveSummary, EvalResult } from './results.js';
 
 /** Mean and 95% half-width at one curve point (ci NaN when there is no interval, n = 1). */
 export interface PointEstimate {
@@ -74,8 +74,17 @@ export async function resultRow(runDir: string): Promise<ResultRow> {
     successAfter: at(agent.successRate, last),
     n: agent.n,
     ciOver: result.protocol.ciOver ?? 'evaluation seeds',
-    verdict: adaptationVerdict(agentBefore, agentAfter, baselines.multitask, at(result.curves.multitask, 0), result.protocol.axis === 'episode in trial'),
+    verdict: adaptationVerdict(agentBefore, agentAfter, baselines.multitask, at(result.curves.multitask, 0), adaptsWithinFirstEpisode(result)),
   };
+}
+
+/**
+ * Whether the agent can adapt during its first episode: an in-context agent whose state changes within an episode
+ * (RL2; files written before `adaptsWithinEpisode` was recorded count every trial-axis agent). PEARL's first
+ * episode is its prior's, so being above the multi-task policy there is not adaptation.
+ */
+function adaptsWithinFirstEpisode(result: EvalResult): boolean {
+  return result.protocol.axis === 'episode in trial' && result.protocol.adaptsWithinEpisode !== false;
 }
 
 /**

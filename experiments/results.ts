@@ -86,6 +86,11 @@ export interface EvalResult {
     trainingSeeds?: number[];
     /** Training iterations of the multi-task and oracle baselines (absent in files written before it was recorded). */
     baselineIterations?: number;
+    /**
+     * Episodes of a trial: whether the agent's adapting state changes during an episode (RL2) or only between
+     * episodes (PEARL). Absent in files written before it was recorded: read as "during" for every trial.
+     */
+    adaptsWithinEpisode?: boolean;
   };
   /** `agent` first, then the baselines (`random`, `multitask`, `oracle`) that were evaluated. */
   curves: Record<string, EvalCurve>;

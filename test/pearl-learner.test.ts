@@ -75,7 +75,7 @@ describe('PEARL learner', () => {
 
   it('keeps the tensor count flat over 50 gradient steps, and reports an in-context adaptation axis', async () => {
     const learner = await Pearl.create({ ...tiny, numTrainStepsPerItr: 25 });
-    assert.deepEqual(learner.adaptation, { kind: 'in-context', episodes: 3, episodeLabels: ['prior sample', 'after 1 context episode', 'after 2 context episodes'] });
+    assert.deepEqual(learner.adaptation, { kind: 'in-context', episodes: 3, episodeLabels: ['prior sample', 'after 1 context episode', 'after 2 context episodes'], adaptsWithinEpisode: false });
     await learner.metaStep([], 1);
     const count = tf.memory().numTensors;
     await learner.metaStep([], 2);

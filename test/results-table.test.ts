@@ -80,6 +80,27 @@ describe('results table', () => {
     assert.equal(adaptationVerdict(e(4, 10), e(5, 10), e(5, 3), e(2, 3), true), 'no: after adaptation not above before with CIs apart', 'episode 1 not above multi-task');
   });
 
+  it('episode-1 adaptation only for agents whose state changes within an episode (RL2, not PEARL\'s prior episode)', async () => {
+    const trial = (protocol: Record<string, unknown>) => ({
+      protocol: { axis: 'episode in trial', points: 3, seeds: [0, 1, 2], tasks: [], split: 'test', episodes: 10, ...protocol },
+      curves: {
+        agent: curve('agent', [-490, -489, -489], [9, 3, 4]),
+        random: curve('random', [-558, -560, -549], [12, 2, 21]),
+        multitask: curve('multi-task + fine-tune', [-600, -593, -605], [4, 34, 15]),
+      },
+    });
+    const verdictOf = async (protocol: Record<string, unknown>) => {
+      const dir = mkdtempSync(join(tmpdir(), 'metarl-results-'));
+      writeRun(dir, 1000, 100);
+      writeEval(dir, trial(protocol));
+      return (await resultRow(dir)).verdict;
+    };
+    const withinFirst = 'yes, within episode 1: above multi-task from episode 1 on, later episodes no better';
+    assert.equal(await verdictOf({ adaptsWithinEpisode: false }), 'no: after adaptation not above before with CIs apart', 'PEARL: episode 1 is the prior\'s');
+    assert.equal(await verdictOf({ adaptsWithinEpisode: true }), withinFirst, 'RL2: adapts during episode 1');
+    assert.equal(await verdictOf({}), withinFirst, 'files from before the field: as before');
+  });
+
   it('a run without eval.json names the command that makes one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'metarl-results-'));
     await assert.rejects(resultRow(dir), /has no eval\.json: run `metarl eval /);

@@ -76,7 +76,7 @@ export class Pearl implements MetaLearner {
 
   /** In context: a trial of E = `evalEpisodes` episodes, z from the prior, then from the posterior after 1, 2, ... */
   get adaptation(): AdaptationShape {
-    return { kind: 'in-context', episodes: this.config.evalEpisodes, episodeLabels: pearlLaneLabels(this.config.evalEpisodes) };
+    return { kind: 'in-context', episodes: this.config.evalEpisodes, episodeLabels: pearlLaneLabels(this.config.evalEpisodes), adaptsWithinEpisode: false };
   }
 
   async metaStep(_taskBatch: readonly Task[], seed: number): Promise<MetaMetrics> {

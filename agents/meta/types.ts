@@ -142,6 +142,12 @@ export interface AdaptationShape {
    * `episode 1`, `episode 2`, ...; PEARL: `prior sample`, `after 1 context episode`, ...).
    */
   episodeLabels?: readonly string[];
+  /**
+   * In-context learners: whether the adapting state changes during an episode (RL2's recurrent state, every step:
+   * the default) or only between episodes (PEARL's posterior, after each context episode, so its first episode is
+   * the prior's and cannot have adapted).
+   */
+  adaptsWithinEpisode?: boolean;
 }
 
 /**
