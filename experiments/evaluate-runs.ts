@@ -49,7 +49,7 @@ export async function combineEvaluations(results: readonly EvalResult[], runs: r
 /** The runs must be one experiment (same config but for the seed) evaluated on the same protocol. */
 function checkSameExperiment(results: readonly EvalResult[], runs: readonly string[]): void {
   const [first] = results;
-  const shared = (r: EvalResult) => Object.fromEntries(Object.entries(r.config as Record<string, unknown>).filter(([k]) => !PER_RUN_KEYS.has(k)));
+  const shared = (r: EvalResult) => experimentKeys(r.config as Record<string, unknown>);
   results.forEach((r, i) => {
     const differing = Object.keys({ ...shared(first), ...shared(r) }).filter((k) => !isDeepStrictEqual(shared(first)[k], shared(r)[k]));
     if (differing.length > 0) throw new Error(`${runs[i]} is not the experiment of ${runs[0]}: config ${differing.join(', ')} differ (only ${[...PER_RUN_KEYS].join(', ')} may).`);
@@ -57,6 +57,22 @@ function checkSameExperiment(results: readonly EvalResult[], runs: readonly stri
   });
   const seeds = results.map((r) => (r.config as { seed: number }).seed);
   if (new Set(seeds).size !== seeds.length) throw new Error(`the runs repeat a training seed (${seeds.join(', ')}): give one run per seed.`);
+}
+
+/**
+ * The config entries that define the experiment: all but {@link PER_RUN_KEYS}, and `eval` without its `baselines`
+ * list (which baselines a run was evaluated against; {@link combine} keeps the curves every run has, so a run
+ * written when the default list was shorter combines with newer ones).
+ */
+function experimentKeys(config: Record<string, unknown>): Record<string, unknown> {
+  const entries = Object.entries(config).filter(([k]) => !PER_RUN_KEYS.has(k));
+  return Object.fromEntries(entries.map(([k, v]) => [k, k === 'eval' ? withoutBaselineList(v) : v]));
+}
+
+function withoutBaselineList(evalSettings: unknown): unknown {
+  if (typeof evalSettings !== 'object' || evalSettings === null) return evalSettings;
+  const { baselines: _measured, ...protocol } = evalSettings as Record<string, unknown>;
+  return protocol;
 }
 
 /** The curves over training seeds: per run, the curve's mean over evaluation seeds. */

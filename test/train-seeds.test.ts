@@ -71,6 +71,19 @@ describe('statistics over training seeds', () => {
     assert.equal(single.curves.agent.n, 1);
   });
 
+  it('combines a run whose config lists other baselines (a default list that grew since it was trained), keeping the shared curves', () => {
+    const older = join(work, 'older-baseline-list');
+    const trained = metarl('train', config, '--set', 'seed=2', '--set', 'eval.baselines=["random","multitask"]', '--out', older, '--workers', '1');
+    assert.equal(trained.status, 0, trained.stderr);
+    const combinedDir = join(work, 'mixed-lists');
+    const r = metarl('eval', join(out, 'seed-0'), older, '--out', combinedDir, '--workers', '1');
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(Object.keys(read(join(combinedDir, 'eval.json')).curves).sort(), ['agent', 'random']);
+    const otherTasks = join(work, 'other-eval-tasks');
+    assert.equal(metarl('train', config, '--set', 'seed=3', '--set', 'eval.tasks=3', '--out', otherTasks, '--workers', '1').status, 0);
+    assertUserError(metarl('eval', join(out, 'seed-0'), otherTasks, '--workers', '1', '--baselines', 'none'), 'config eval differ');
+  });
+
   it('refuses runs of different experiments, repeated seeds and bad --seeds', () => {
     const other = join(work, 'other');
     assert.equal(metarl('train', config, '--set', 'horizon=12', '--out', other, '--workers', '1').status, 0);
