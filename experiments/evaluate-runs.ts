@@ -52,7 +52,7 @@ function checkSameExperiment(results: readonly EvalResult[], runs: readonly stri
   const shared = (r: EvalResult) => experimentKeys(r.config as Record<string, unknown>);
   results.forEach((r, i) => {
     const differing = Object.keys({ ...shared(first), ...shared(r) }).filter((k) => !isDeepStrictEqual(shared(first)[k], shared(r)[k]));
-    if (differing.length > 0) throw new Error(`${runs[i]} is not the experiment of ${runs[0]}: config ${differing.join(', ')} differ (only ${[...PER_RUN_KEYS].join(', ')} may).`);
+    if (differing.length > 0) throw new Error(`${runs[i]} is not the experiment of ${runs[0]}: config ${differing.join(', ')} differ (only ${[...PER_RUN_KEYS].join(', ')} and eval.baselines may).`);
     if (r.iteration !== first.iteration) throw new Error(`${runs[i]} has ${r.iteration} iterations, ${runs[0]} has ${first.iteration}: evaluate runs trained equally long.`);
   });
   const seeds = results.map((r) => (r.config as { seed: number }).seed);
