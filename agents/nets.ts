@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../envs/rng.js';
 import { concatArrays } from '../envs/typed-arrays.js';
+import { gruSequence } from './gru-sequence.js';
 import { readFloat32s, tidyRead } from './tensor-read.js';
 
 /** A network's parameters: an ordered list of tensors (variables or plain tensors). */
@@ -157,7 +158,8 @@ export function gruStep(params: Params, x: tf.Tensor2D, h: tf.Tensor2D): tf.Tens
 
 /**
  * Run a GRU over a sequence (differentiable: backprop through time). The input projection of all T steps is one
- * matMul; the recurrence runs through {@link unrollSteps}.
+ * matMul; the recurrence is one op with a hand-written backward pass (gru-sequence.ts), same values as stepping
+ * {@link gruStep}.
  * @param xs inputs [T, B, in].
  * @param h0 initial hidden state [B, H].
  * @param resetMask optional [T, B]: 1 where the hidden state is zeroed before step t (a new trial starts).
@@ -167,7 +169,8 @@ export function gruUnroll(params: Params, xs: tf.Tensor3D, h0: tf.Tensor2D, rese
   const [wx, wh, bx, bh] = params;
   const [T, B, inDim] = xs.shape;
   const xw = tf.reshape(tf.add(tf.matMul(tf.reshape(xs, [T * B, inDim]), wx as tf.Tensor2D), bx), [T, B, -1]) as tf.Tensor3D;
-  return unrollSteps((x, h) => gruCell(wh, bh, x, h), xw, h0, resetMask);
+  const keep = resetMask ? (tf.expandDims(tf.sub(1, resetMask), 2) as tf.Tensor3D) : undefined;
+  return gruSequence(xw, wh as tf.Tensor2D, bh as tf.Tensor1D, h0, keep);
 }
 
 /**

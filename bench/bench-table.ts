@@ -48,7 +48,8 @@ function ratioLines(r: BenchReport): string {
     `  learner scaling: MAML-TRPO 1 / ${r.settings.maml.learnerThreads} learner threads   ${num(q.learnerScaling, 2)}x  (goal >= ${g.learnerScaling.toFixed(1)}x on 2 cores; meta-iteration time)`,
     `    its tensor work alone (inner + outer)          ${num(q.learnerWorkScaling, 2)}x`,
     `  training / sampling: MAML-TRPO env steps/s      ${num(q.trainingVsSampling, 2)}  (goal >= ${g.trainingVsSampling.toFixed(1)}; whole meta-iteration vs its sampling alone)`,
-    `  training / sampling: RL2-PPO env steps/s        ${num(q.rl2TrainingVsSampling, 2)}`,
+    `  training / sampling: RL2-PPO env steps/s        ${num(q.rl2TrainingVsSampling, 2)}  (goal >= ${g.rl2TrainingVsSampling.toFixed(1)}; ${r.settings.rl2.envId}, as MAML's)`,
+    `    on PointNav (sampling nearly free)             ${num(q.rl2PointNavTrainingVsSampling, 2)}`,
   ].join('\n');
 }
 

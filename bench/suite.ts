@@ -23,10 +23,10 @@ export const BENCH_ENV_ID = 'CheetahVel-v0';
 export const BENCH_NUM_ENVS = 64;
 /**
  * The targets reported against: sampling / mujoco (x), sampling / worker VecEnv with random actions, MAML's
- * meta-iteration on one learner thread / on all (on 2 cores), and MAML's env steps/s of a whole meta-iteration /
- * of its sampling alone.
+ * meta-iteration on one learner thread / on all (on 2 cores), and MAML's and RL2's env steps/s of a whole
+ * meta-iteration / of its sampling alone (both on CheetahVel).
  */
-export const GOALS = { samplingVsMujoco: 1.0, policyOverhead: 0.9, learnerScaling: 1.7, trainingVsSampling: 0.5 } as const;
+export const GOALS = { samplingVsMujoco: 1.0, policyOverhead: 0.9, learnerScaling: 1.7, trainingVsSampling: 0.5, rl2TrainingVsSampling: 0.5 } as const;
 
 /** Everything that sizes a run; recorded in the report. */
 export interface BenchSettings {
@@ -41,7 +41,10 @@ export interface BenchSettings {
   samplingTasks: number;
   fidelity: Required<FidelityOptions>;
   maml: LearnerSetup;
+  /** RL2 on the MAML row's env (the cheetah-vel-rl2 meta-batch): the RL2 ratio. */
   rl2: LearnerSetup;
+  /** RL2 on the pointnav-rl2 meta-batch, where sampling costs next to nothing (see Ratios.rl2PointNavTrainingVsSampling). */
+  rl2PointNav: LearnerSetup;
   pearl: PearlSetup;
 }
 
@@ -80,8 +83,14 @@ export interface Ratios {
    * >= GOALS.trainingVsSampling).
    */
   trainingVsSampling: number;
-  /** The same for RL2-PPO. */
+  /** The same for RL2-PPO on the same env (the cheetah-vel-rl2 meta-batch; goal >= GOALS.rl2TrainingVsSampling). */
   rl2TrainingVsSampling: number;
+  /**
+   * The same for RL2-PPO on PointNav (pointnav-rl2's meta-batch). Its sampling is nearly free (a 2-D point, 40-step
+   * trials), so this ratio is set by PPO's 4 epochs x 2 minibatches of backprop through the unroll against one
+   * forward pass while acting, and stays well below the robots' ratio.
+   */
+  rl2PointNavTrainingVsSampling: number;
 }
 
 /** The machine and software the figures come from. */
@@ -114,7 +123,7 @@ export interface BenchReport {
   ratios: Ratios;
   goals: typeof GOALS;
   fidelity: FidelityReport;
-  /** MAML (learner on all threads), MAML (learner on 1 thread), then RL2 (all threads). */
+  /** MAML (learner on all threads), MAML (learner on 1 thread), RL2 on the same env, then RL2 on PointNav (all threads). */
   learners: LearnerTiming[];
   /** PEARL at the cheetah-dir-pearl preset's sizes: gradient steps/s and collection env steps/s (gradient steps on 1 thread). */
   pearl: PearlTiming;
@@ -143,8 +152,10 @@ export function benchSettings(quick: boolean): BenchSettings {
     fidelity: { robots: 16, steps: q(1000, 100), seed: 0 },
     // The cheetah-vel-maml preset's meta-batch (10 tasks x 10 episodes, [64, 64] policy).
     maml: { learner: 'maml', envId: BENCH_ENV_ID, numTasks: q(10, 2), episodes: q(10, 2), hidden: [64, 64], iterations: q(3, 1), workers, learnerThreads: workers },
+    // The cheetah-vel-rl2 preset's meta-batch (20 trials of 2 episodes of 200 steps, GRU 64).
+    rl2: { learner: 'rl2', envId: BENCH_ENV_ID, numTasks: q(20, 2), episodes: 2, hidden: [64], iterations: q(3, 1), workers, learnerThreads: workers },
     // The pointnav-rl2 preset's meta-batch (20 trials of 2 episodes of 20 steps, GRU 64).
-    rl2: { learner: 'rl2', envId: 'PointNav-v0', envOptions: { horizon: 20 }, numTasks: q(20, 4), episodes: 2, hidden: [64], iterations: q(3, 1), workers, learnerThreads: workers },
+    rl2PointNav: { learner: 'rl2', envId: 'PointNav-v0', envOptions: { horizon: 20 }, numTasks: q(20, 4), episodes: 2, hidden: [64], iterations: q(3, 1), workers, learnerThreads: workers },
     // The cheetah-dir-pearl preset's sizes (nets 128 x 2, 4 tasks x 128 transitions per step, 2 tasks x 1000 + 1000 steps collected).
     pearl: { envId: 'CheetahDir-v0', netSize: 128, netDepth: 2, metaBatch: 4, batchSize: 128, gradientSteps: q(100, 10), collectionTasks: 2, collectionSteps: q(1000, 200), workers },
   };
@@ -160,7 +171,7 @@ export async function runBench(settings: BenchSettings, hooks: BenchHooks = {}):
   log(`fidelity: ${settings.fidelity.robots} robots x ${settings.fidelity.steps} env steps ...`);
   const fidelity = await measureFidelity(settings.envId, settings.fidelity);
   const learners: LearnerTiming[] = [];
-  for (const setups of [[settings.maml, { ...settings.maml, learnerThreads: 1 }], [settings.rl2]]) {
+  for (const setups of [[settings.maml, { ...settings.maml, learnerThreads: 1 }], [settings.rl2], [settings.rl2PointNav]]) {
     log(`${setups[0].learner} on ${setups[0].envId}, learner on ${setups.map((s) => s.learnerThreads).join(' and ')} thread(s): warm-up, then ${setups[0].iterations} timed meta-iteration(s) ...`);
     learners.push(...(await timeLearners(setups, (s, row, i) => log(`  ${s.learner} (${s.learnerThreads} learner thread(s)) iteration ${i + 1}: ${formatRow(row)}`))));
   }
@@ -271,11 +282,11 @@ export function computeRatios(rows: readonly RateRow[], learners: readonly Learn
   };
 }
 
-/** The learner ratios from the timings [MAML on all learner threads, MAML on 1, RL2]. */
-function learnerRatios(learners: readonly LearnerTiming[]): Pick<Ratios, 'learnerScaling' | 'learnerWorkScaling' | 'trainingVsSampling' | 'rl2TrainingVsSampling'> {
-  const [all, one, rl2] = learners;
-  if (!all || !one || !rl2 || all.learner !== 'maml' || one.learnerThreads !== 1 || rl2.learner !== 'rl2') {
-    throw new Error('computeRatios: needs the learner timings [MAML on all learner threads, MAML on 1, RL2].');
+/** The learner ratios from the timings [MAML on all learner threads, MAML on 1, RL2, RL2 on PointNav]. */
+function learnerRatios(learners: readonly LearnerTiming[]): Pick<Ratios, 'learnerScaling' | 'learnerWorkScaling' | 'trainingVsSampling' | 'rl2TrainingVsSampling' | 'rl2PointNavTrainingVsSampling'> {
+  const [all, one, rl2, rl2PointNav] = learners;
+  if (!all || !one || !rl2 || !rl2PointNav || all.learner !== 'maml' || one.learnerThreads !== 1 || rl2.learner !== 'rl2' || rl2PointNav.learner !== 'rl2') {
+    throw new Error('computeRatios: needs the learner timings [MAML on all learner threads, MAML on 1, RL2, RL2 on PointNav].');
   }
   const samplingShare = (l: LearnerTiming): number => l.phasesMs.sampling.median / l.phasesMs.total.median;
   const work = (l: LearnerTiming): number => l.phasesMs.inner.median + l.phasesMs.outer.median;
@@ -284,6 +295,7 @@ function learnerRatios(learners: readonly LearnerTiming[]): Pick<Ratios, 'learne
     learnerWorkScaling: work(one) / work(all),
     trainingVsSampling: samplingShare(all),
     rl2TrainingVsSampling: samplingShare(rl2),
+    rl2PointNavTrainingVsSampling: samplingShare(rl2PointNav),
   };
 }
 

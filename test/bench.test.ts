@@ -74,14 +74,16 @@ describe('metarl bench --quick', () => {
     const middle = quotients.length / 2;
     close(report.ratios.policyOverhead, quotients.length % 2 ? quotients[Math.floor(middle)] : (quotients[middle - 1] + quotients[middle]) / 2, 'policy overhead');
     close(report.ratios.workerScaling, median('workerVecEnv') / median('vecEnv'), 'worker scaling');
-    const [all, one, rl2] = report.learners;
+    const [all, one, rl2, rl2PointNav] = report.learners;
     close(report.ratios.learnerScaling, one.phasesMs.total.median / all.phasesMs.total.median, 'learner scaling');
     const work = (l: typeof all) => l.phasesMs.inner.median + l.phasesMs.outer.median;
     close(report.ratios.learnerWorkScaling, work(one) / work(all), 'learner work scaling');
     close(report.ratios.trainingVsSampling, all.phasesMs.sampling.median / all.phasesMs.total.median, 'MAML training vs sampling');
     close(report.ratios.rl2TrainingVsSampling, rl2.phasesMs.sampling.median / rl2.phasesMs.total.median, 'RL2 training vs sampling');
-    for (const x of [report.ratios.learnerScaling, report.ratios.trainingVsSampling, report.ratios.rl2TrainingVsSampling]) assert.ok(Number.isFinite(x) && x > 0, JSON.stringify(report.ratios));
-    assert.ok(report.ratios.trainingVsSampling <= 1 && report.ratios.rl2TrainingVsSampling <= 1, JSON.stringify(report.ratios));
+    close(report.ratios.rl2PointNavTrainingVsSampling, rl2PointNav.phasesMs.sampling.median / rl2PointNav.phasesMs.total.median, 'RL2 on PointNav training vs sampling');
+    const shares = [report.ratios.trainingVsSampling, report.ratios.rl2TrainingVsSampling, report.ratios.rl2PointNavTrainingVsSampling];
+    for (const x of [report.ratios.learnerScaling, ...shares]) assert.ok(Number.isFinite(x) && x > 0, JSON.stringify(report.ratios));
+    assert.ok(shares.every((x) => x <= 1), JSON.stringify(report.ratios));
     assert.deepEqual(computeRatios(report.rows, report.learners), report.ratios);
   });
 
@@ -95,9 +97,10 @@ describe('metarl bench --quick', () => {
     assert.ok(f.limitOvershoot.fraction >= 0 && f.limitOvershoot.fraction <= 1);
   });
 
-  it('times MAML (learner on all threads, then on one) and RL2 meta-iterations by phase, on the same meta-batches', () => {
-    assert.deepEqual(report.learners.map((l) => l.learner), ['maml', 'maml', 'rl2']);
-    assert.deepEqual(report.learners.map((l) => l.learnerThreads), [report.settings.workers, 1, report.settings.workers]);
+  it('times MAML (learner on all threads, then on one) and RL2 (on the same env, then on PointNav) meta-iterations by phase', () => {
+    assert.deepEqual(report.learners.map((l) => l.learner), ['maml', 'maml', 'rl2', 'rl2']);
+    assert.deepEqual(report.learners.map((l) => l.envId), [report.settings.envId, report.settings.envId, report.settings.envId, 'PointNav-v0']);
+    assert.deepEqual(report.learners.map((l) => l.learnerThreads), [report.settings.workers, 1, report.settings.workers, report.settings.workers]);
     assert.equal(report.learners[0].envSteps, report.learners[1].envSteps, 'both MAML timings run the same meta-batches');
     for (const l of report.learners) {
       for (const [phase, spread] of Object.entries(l.phasesMs)) {

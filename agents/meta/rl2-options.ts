@@ -26,9 +26,10 @@ export interface Rl2Options {
    * Padded trial steps (T × trials) per unit of the PPO tensor work: a minibatch (and the whole batch, when
    * evaluated) is split into ⌈T·trials / shardSteps⌉ groups of whole trials whose gradients are computed
    * separately, on the learner threads, and summed in group order. Changes the numbers at float rounding level
-   * only (never with the thread count). Default 8000: the unroll costs a fixed ~0.2 s per 400 steps in kernel
-   * launches plus ~7 ms per trial, so a group of 5 trials of 400 steps costs most of a group of 10 and the
-   * presets' minibatches (10 trials of 400 or 40 steps) stay whole; from 40 trials of 400 steps up they split.
+   * only (never with the thread count). Default 8000: a GRU-64 unroll's gradient costs a fixed ~50 ms per 400
+   * steps in kernel launches plus ~6 ms per trial (wasm, 2-core VM), so a group of 5 trials of 400 steps costs
+   * ~70% of a group of 10, and splitting cheetah-vel-rl2's minibatches (10 trials of 400 steps) in two on 2
+   * threads measured no faster; the presets' minibatches stay whole, from 40 trials of 400 steps up they split.
    */
   shardSteps?: number;
   /** Seeds the network initialisation (default 0). */
