@@ -1,6 +1,6 @@
 /**
  * The GRU recurrence over a whole sequence as ONE differentiable op with a hand-written backward pass
- * (backprop through time in ~7 kernels per step instead of autodiff's ~60).
+ * (backprop through time in 6 kernels per step instead of autodiff's ~60).
  *
  * Why: on the wasm and cpu backends a GRU unroll of RL2's sizes (B ≈ 10 trials, H = 64) is bound by kernel
  * launches, not arithmetic. Autodiff through the per-step cell records ~14 forward kernels per step and replays
