@@ -10,8 +10,8 @@
  * depend on it is computed once for all T steps: the gate derivative factors before the loop, the weight and
  * bias gradients as one matMul and one sum after it.
  *
- * Same cell as nets.ts `gruCell` (forward values are bit-identical to stepping it): with [xr|xz|xn] = x·wx + bx
- * (precomputed, the op's input) and [hr|hz|hn] = h·wh + bh,
+ * The cell is {@link gruCell}, which nets.ts `gruStep` (acting) steps too, so the values are the same: with
+ * [xr|xz|xn] = x·wx + bx (precomputed, the op's input) and [hr|hz|hn] = h·wh + bh,
  *   r = σ(xr + hr), z = σ(xz + hz), n = tanh(xn + r ⊙ hn), h' = n + z ⊙ (h − n).
  * Backward, with g = ∂L/∂h' (from the output and from step t + 1):
  *   ∂L/∂[xr|xz|xn] = g ⊙ [Gr | Gz | A],  ∂L/∂[hr|hz|hn] = g ⊙ [Gr | Gz | Gn],  ∂L/∂h = g ⊙ z + ∂L/∂[hr|hz|hn] · whᵀ,
@@ -48,6 +48,32 @@ export function gruSequence(xw: tf.Tensor3D, wh: tf.Tensor2D, bh: tf.Tensor1D, h
   return (keep ? op(xw, wh, bh, h0, keep) : op(xw, wh, bh, h0)) as tf.Tensor3D;
 }
 
+/** One GRU step's next state and the gate values its backward needs (all [B, ·]). */
+export interface GruCellParts {
+  /** h' [B, H]. */
+  next: tf.Tensor2D;
+  /** r and z side by side [B, 2H]. */
+  rz: tf.Tensor2D;
+  /** The candidate n [B, H]. */
+  n: tf.Tensor2D;
+  /** (h·wh + bh)_n [B, H]. */
+  hn: tf.Tensor2D;
+}
+
+/**
+ * One GRU update from the input projection's gate blocks `xrz` = (x·wx + bx)_{r,z} [B, 2H] and `xn` [B, H]:
+ * r, z = σ(xrz + hrz), n = tanh(xn + r ⊙ hn), h' = n + z ⊙ (h − n), with [hrz|hn] = h·wh + bh.
+ * @param wh [H, 3H]. @param bh [3H]. @param h [B, H].
+ */
+export function gruCell(wh: tf.Tensor2D, bh: tf.Tensor1D, xrz: tf.Tensor2D, xn: tf.Tensor2D, h: tf.Tensor2D): GruCellParts {
+  const H = h.shape[1];
+  const [hrz, hn] = tf.split(tf.add(tf.matMul(h, wh), bh), [2 * H, H], 1) as tf.Tensor2D[];
+  const rz = tf.sigmoid(tf.add(xrz, hrz)) as tf.Tensor2D;
+  const [r, z] = tf.split(rz, 2, 1);
+  const n = tf.tanh(tf.add(xn, tf.mul(r, hn))) as tf.Tensor2D;
+  return { next: tf.add(n, tf.mul(z, tf.sub(h, n))) as tf.Tensor2D, rz, n, hn };
+}
+
 /** What the forward keeps for the backward pass, all [T, B, ·]. */
 interface SavedSequence {
   wh: tf.Tensor2D;
@@ -70,16 +96,12 @@ function forward(xw: tf.Tensor3D, wh: tf.Tensor2D, bh: tf.Tensor1D, h0: tf.Tenso
   let h = h0;
   for (let t = 0; t < xrz.length; t++) {
     if (keeps) h = tf.mul(h, keeps[t]);
-    const [hrz, hn] = tf.split(tf.add(tf.matMul(h, wh), bh), [2 * H, H], 1) as tf.Tensor2D[];
-    const rz = tf.sigmoid(tf.add(xrz[t], hrz)) as tf.Tensor2D;
-    const [r, z] = tf.split(rz, 2, 1);
-    const n = tf.tanh(tf.add(xn[t], tf.mul(r, hn))) as tf.Tensor2D;
+    const cell = gruCell(wh, bh, xrz[t], xn[t], h);
     record.hPrev.push(h);
-    h = tf.add(n, tf.mul(z, tf.sub(h, n))) as tf.Tensor2D;
-    record.rz.push(rz);
-    record.n.push(n);
-    record.hn.push(hn);
-    record.states.push(h);
+    record.rz.push(cell.rz);
+    record.n.push(cell.n);
+    record.hn.push(cell.hn);
+    record.states.push((h = cell.next));
   }
   const stack = (ts: tf.Tensor2D[]) => tf.stack(ts) as tf.Tensor3D;
   return { hPrev: stack(record.hPrev), rz: stack(record.rz), n: stack(record.n), hn: stack(record.hn), states: stack(record.states) };

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../envs/rng.js';
 import { concatArrays } from '../envs/typed-arrays.js';
-import { gruSequence } from './gru-sequence.js';
+import { gruCell, gruSequence } from './gru-sequence.js';
 import { readFloat32s, tidyRead } from './tensor-read.js';
 
 /** A network's parameters: an ordered list of tensors (variables or plain tensors). */
@@ -131,20 +131,6 @@ export function gruInit(rng: Rng, inputDim: number, hiddenDim: number, opts: { g
 }
 
 /**
- * One GRU update from a precomputed input projection `xw = x·wx + bx` [B, 3H]:
- * r = σ(xr + hr), z = σ(xz + hz), n = tanh(xn + r ⊙ hn), h' = (1 − z) ⊙ n + z ⊙ h, with [hr|hz|hn] = h·wh + bh.
- */
-function gruCell(wh: tf.Tensor, bh: tf.Tensor, xw: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
-  const hw = tf.add(tf.matMul(h, wh as tf.Tensor2D), bh);
-  const [xr, xz, xn] = tf.split(xw, 3, 1);
-  const [hr, hz, hn] = tf.split(hw, 3, 1);
-  const r = tf.sigmoid(tf.add(xr, hr));
-  const z = tf.sigmoid(tf.add(xz, hz));
-  const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
-  return tf.add(n, tf.mul(z, tf.sub(h, n))) as tf.Tensor2D;
-}
-
-/**
  * One GRU step.
  * @param params `[wx, wh, bx, bh]` from {@link gruInit}.
  * @param x inputs [B, in].
@@ -153,12 +139,14 @@ function gruCell(wh: tf.Tensor, bh: tf.Tensor, xw: tf.Tensor2D, h: tf.Tensor2D):
  */
 export function gruStep(params: Params, x: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
   const [wx, wh, bx, bh] = params;
-  return gruCell(wh, bh, tf.add(tf.matMul(x, wx as tf.Tensor2D), bx), h);
+  const H = h.shape[1];
+  const [xrz, xn] = tf.split(tf.add(tf.matMul(x, wx as tf.Tensor2D), bx), [2 * H, H], 1) as tf.Tensor2D[];
+  return gruCell(wh as tf.Tensor2D, bh as tf.Tensor1D, xrz, xn, h).next;
 }
 
 /**
  * Run a GRU over a sequence (differentiable: backprop through time). The input projection of all T steps is one
- * matMul; the recurrence is one op with a hand-written backward pass (gru-sequence.ts), same values as stepping
+ * matMul; the recurrence is one op with a hand-written backward pass (gru-sequence.ts) over the same cell as
  * {@link gruStep}.
  * @param xs inputs [T, B, in].
  * @param h0 initial hidden state [B, H].
