@@ -11,7 +11,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../envs/rng.js';
 import { concatArrays } from '../envs/typed-arrays.js';
-import { gruCell, gruSequence } from './gru-sequence.js';
+import { gruCell, TENSOR_CELL_OPS } from './gru-cell.js';
+import { gruSequence } from './gru-sequence.js';
 import { readFloat32s, tidyRead } from './tensor-read.js';
 
 /** A network's parameters: an ordered list of tensors (variables or plain tensors). */
@@ -141,7 +142,7 @@ export function gruStep(params: Params, x: tf.Tensor2D, h: tf.Tensor2D): tf.Tens
   const [wx, wh, bx, bh] = params;
   const H = h.shape[1];
   const [xrz, xn] = tf.split(tf.add(tf.matMul(x, wx as tf.Tensor2D), bx), [2 * H, H], 1) as tf.Tensor2D[];
-  return gruCell(wh as tf.Tensor2D, bh as tf.Tensor1D, xrz, xn, h).next;
+  return gruCell<tf.Tensor>(TENSOR_CELL_OPS, wh, bh, xrz, xn, h).next as tf.Tensor2D;
 }
 
 /**

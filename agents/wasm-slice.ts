@@ -20,18 +20,27 @@ interface WasmBackend {
   typedArrayFromHeap(t: tf.TensorInfo): TypedArray;
 }
 
-/** Copy the box `begin`/`size` of `src` (shape `shape`, row-major) into `dst`, innermost rows at a time. */
+/**
+ * Copy the box `begin`/`size` of `src` (shape `shape`, row-major) into `dst`, both views of the same heap: trailing
+ * dimensions the box spans whole are merged into one contiguous run, and each run is one `copyWithin` (no view
+ * per row).
+ */
 function copyBox(src: TypedArray, shape: readonly number[], begin: readonly number[], size: readonly number[], dst: TypedArray): void {
   const rank = shape.length;
-  const strides = tf.util.computeStrides([...shape]);
-  const row = size[rank - 1];
-  const rows = size.slice(0, -1).reduce((a, b) => a * b, 1);
-  const index = new Array<number>(Math.max(0, rank - 1)).fill(0);
-  for (let r = 0; r < rows; r++) {
-    let offset = begin[rank - 1];
-    for (let d = 0; d < rank - 1; d++) offset += (begin[d] + index[d]) * strides[d];
-    dst.set(src.subarray(offset, offset + row), r * row);
-    for (let d = rank - 2; d >= 0 && ++index[d] === size[d]; d--) index[d] = 0;
+  const strides = [...tf.util.computeStrides([...shape]), 1];
+  let inner = rank - 1; // dimensions after `inner` are spanned whole: a run covers dimensions inner..rank−1
+  while (inner > 0 && size[inner] === shape[inner]) inner--;
+  const bytes = src.BYTES_PER_ELEMENT;
+  const runBytes = size[inner] * strides[inner] * bytes;
+  const runs = size.slice(0, inner).reduce((a, b) => a * b, 1);
+  const heap = new Uint8Array(src.buffer);
+  const index = new Array<number>(inner).fill(0);
+  for (let r = 0; r < runs; r++) {
+    let offset = begin[inner] * strides[inner];
+    for (let d = 0; d < inner; d++) offset += (begin[d] + index[d]) * strides[d];
+    const from = src.byteOffset + offset * bytes;
+    heap.copyWithin(dst.byteOffset + r * runBytes, from, from + runBytes);
+    for (let d = inner - 1; d >= 0 && ++index[d] === size[d]; d--) index[d] = 0;
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * The wasm backend's slicing kernels that read their input in place (agents/wasm-slice.ts): installed by the
- * backend set-up, and element for element what the cpu backend gives for slices, unstacks and splits of every rank.
+ * backend set-up, and element for element what the cpu backend gives for slices, unstacks and splits of every rank
+ * and dtype (float32, int32, bool), including boxes copied as contiguous runs.
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,6 +40,12 @@ describe('wasm slice kernels', () => {
         ['slice to the end', (t) => tf.slice(t, begin)],
         ...shape.map((_, axis): [string, (t: tf.Tensor) => tf.Tensor[]] => [`unstack axis ${axis}`, (t) => tf.unstack(t, axis)]),
         ['split', (t) => tf.split(t, [1, shape[shape.length - 1] - 1], shape.length - 1)],
+        // Boxes that span the trailing dimensions whole are copied as contiguous runs.
+        ['slice of whole trailing dimensions', (t) => tf.slice(t, begin.map((b, i) => (i === 0 ? b : 0)), size.map((n, i) => (i === 0 ? n : -1)))],
+        ['slice of whole dimensions after the second', (t) => tf.slice(t, begin.map((b, i) => (i < 2 ? b : 0)), size.map((n, i) => (i < 2 ? n : -1)))],
+        ['split along axis 0', (t) => tf.split(t, [1, shape[0] - 1], 0)],
+        ['int32 slice', (t) => tf.slice(tf.cast(tf.mul(t, 100), 'int32'), begin, size)],
+        ['bool unstack', (t) => tf.unstack(tf.greater(t, 0), 0)],
       ];
       for (const [name, f] of cases) {
         const { cpu, wasm } = await onBoth(x, shape, f);

@@ -26,10 +26,12 @@ export interface Rl2Options {
    * Padded trial steps (T × trials) per unit of the PPO tensor work: a minibatch (and the whole batch, when
    * evaluated) is split into ⌈T·trials / shardSteps⌉ groups of whole trials whose gradients are computed
    * separately, on the learner threads, and summed in group order. Changes the numbers at float rounding level
-   * only (never with the thread count). Default 8000: a GRU-64 unroll's gradient costs a fixed ~50 ms per 400
-   * steps in kernel launches plus ~6 ms per trial (wasm, 2-core VM), so a group of 5 trials of 400 steps costs
-   * ~70% of a group of 10, and splitting cheetah-vel-rl2's minibatches (10 trials of 400 steps) in two on 2
-   * threads measured no faster; the presets' minibatches stay whole, from 40 trials of 400 steps up they split.
+   * only (never with the thread count). Default 8000: a GRU-64 unroll's gradient costs a fixed ~40 ms per 400
+   * steps in kernel launches plus ~5.5 ms per trial (wasm, 2-core VM, bench/gru-unroll.ts), so a group of 5 trials
+   * of 400 steps costs ~75% of a group of 10: splitting cheetah-vel-rl2's minibatches (10 trials of 400 steps) in
+   * two (shardSteps 2000) on 2 threads measured 0.72–0.78 s of PPO per iteration against 0.83–0.85 s whole (and
+   * would cost 1-thread runs ~50% more); the presets' minibatches stay whole, from 40 trials of 400 steps up they
+   * split.
    */
   shardSteps?: number;
   /** Seeds the network initialisation (default 0). */
