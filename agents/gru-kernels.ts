@@ -66,7 +66,8 @@ const gruBackwardKernel = compositeKernel((scope, inputs) => {
   const gr = ops.mul(ops.mul(a, hn), ops.mul(r, ops.sub(one, r)));
   const gz = ops.mul(ops.sub(hPrev, n), ops.mul(z, ops.sub(one, z)));
   const hwFactors = ops.unstack(ops.reshape(ops.concat([gr, gz, ops.mul(a, r)], 2), [T, B, 3, H]));
-  const { gs, dhws, carry } = carriedGradient(scope, ops, { dys: ops.unstack(dy), zs: ops.unstack(z), hwFactors, whT: ops.transpose(wh), keeps: keep ? ops.unstack(keep) : undefined });
+  const steps = { dys: ops.unstack(dy), zs: ops.unstack(z), hwFactors, whT: ops.transpose(wh), keeps: keep ? ops.unstack(keep) : undefined };
+  const { gs, dhws, carry } = carriedGradient(scope, ops, steps);
   const gAll = ops.stack(gs);
   const dhwFlat = ops.reshape(ops.stack(dhws), [T * B, 3 * H]);
   return [
@@ -89,8 +90,9 @@ interface BackwardSteps {
 }
 
 /**
- * The loop from t = T − 1 down to 0: g_t = dy_t + carry, ∂[hr|hz|hn]_t = g ⊙ factors_t (broadcast over the three gates), and the carry into
- * step t − 1 (masked by keep_t). @returns every g_t and ∂[hr|hz|hn]_t, and ∂L/∂h0 (the last carry).
+ * The loop from t = T − 1 down to 0: g_t = dy_t + carry, ∂[hr|hz|hn]_t = g ⊙ factors_t (broadcast over the three
+ * gates), and the carry into step t − 1 (masked by keep_t). @returns every g_t and ∂[hr|hz|hn]_t, and ∂L/∂h0 (the
+ * last carry).
  */
 function carriedGradient(scope: KernelScope, ops: KernelOps, s: BackwardSteps): { gs: Info[]; dhws: Info[]; carry: Info | undefined } {
   const T = s.dys.length;
